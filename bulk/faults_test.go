@@ -21,7 +21,9 @@ func (e *transientError) Temporary() bool { return true }
 // rateLimitedError stands for a 429 reply with a Retry-After.
 type rateLimitedError struct{ after time.Duration }
 
-func (e *rateLimitedError) Error() string { return fmt.Sprintf("rate limited, retry after %s", e.after) }
+func (e *rateLimitedError) Error() string {
+	return fmt.Sprintf("rate limited, retry after %s", e.after)
+}
 
 func isTransient(err error) bool {
 	var t *transientError
