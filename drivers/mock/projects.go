@@ -1,0 +1,163 @@
+package mock
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/perspective-cloud/sdk/perspective"
+)
+
+func init() {
+	perspective.Register("mock", Open)
+}
+
+// Open makes a mock cloud from a URL, for perspective.Open:
+//
+//	mock://[CLOUD_ID]?project=ID&region=R&delay=2s&latency=5ms&faults=0.1&quota=N&seed=N
+//
+// The host names the cloud (default "mock"). Every parameter is optional;
+// an unknown one is an invalid-argument error.
+func Open(_ context.Context, u *url.URL) (perspective.Driver, error) {
+	var opts []Option
+	if u.Host != "" {
+		opts = append(opts, WithCloudID(u.Host))
+	}
+	for key, vals := range u.Query() {
+		v := vals[len(vals)-1]
+		var err error
+		switch key {
+		case "project":
+			opts = append(opts, WithProject(v, v))
+		case "region":
+			opts = append(opts, WithRegion(v))
+		case "delay", "latency":
+			var d time.Duration
+			if d, err = time.ParseDuration(v); err == nil && d >= 0 {
+				if key == "delay" {
+					opts = append(opts, WithDelay(d))
+				} else {
+					opts = append(opts, WithLatency(d))
+				}
+			} else if err == nil {
+				err = fmt.Errorf("is negative")
+			}
+		case "faults":
+			var f float64
+			if f, err = strconv.ParseFloat(v, 64); err == nil && (f < 0 || f > 1) {
+				err = fmt.Errorf("must be between 0 and 1")
+			}
+			opts = append(opts, WithFaultRate(f))
+		case "quota":
+			var n int
+			if n, err = strconv.Atoi(v); err == nil && n < 0 {
+				err = fmt.Errorf("is negative")
+			}
+			opts = append(opts, WithQuota(n))
+		case "seed":
+			var n uint64
+			n, err = strconv.ParseUint(v, 10, 64)
+			opts = append(opts, WithSeed(n))
+		default:
+			return nil, perspective.Errorf(perspective.CodeInvalidArgument, "mock: unknown URL parameter %q", key)
+		}
+		if err != nil {
+			return nil, perspective.Errorf(perspective.CodeInvalidArgument, "mock: URL parameter %s=%q: %v", key, v, err)
+		}
+	}
+	return New(opts...), nil
+}
+
+// ListProjects returns the one project of the mock cloud with its region.
+func (d *Driver) ListProjects(ctx context.Context) ([]perspective.Project, error) {
+	if err := d.enter(ctx, "ListProjects", perspective.OpList); err != nil {
+		return nil, err
+	}
+	return []perspective.Project{{ID: d.cfg.projectID, Name: d.cfg.projectName,
+		Regions: []perspective.Region{{ID: d.cfg.region}}}}, nil
+}
+
+// Endpoints returns loopback endpoints shaped like an OpenStack catalog's.
+func (d *Driver) Endpoints(ctx context.Context, projectID string) ([]perspective.Endpoint, error) {
+	if err := d.enter(ctx, "Endpoints", ""); err != nil {
+		return nil, err
+	}
+	if projectID != d.cfg.projectID {
+		return nil, perspective.Errorf(perspective.CodeNotFound, "mock: project %s could not be found", projectID)
+	}
+	r := d.cfg.region
+	return []perspective.Endpoint{
+		{Service: "identity", Name: "keystone", Interface: "public", Region: r, URL: "http://127.0.0.1:5000/v3"},
+		{Service: "compute", Name: "nova", Interface: "public", Region: r, URL: "http://127.0.0.1:8774/v2.1/" + projectID},
+		{Service: "image", Name: "glance", Interface: "public", Region: r, URL: "http://127.0.0.1:9292"},
+		{Service: "network", Name: "neutron", Interface: "public", Region: r, URL: "http://127.0.0.1:9696"},
+	}, nil
+}
+
+// RCFile returns an OpenStack RC file for the project and region.
+func (d *Driver) RCFile(ctx context.Context, projectID, region string) ([]byte, error) {
+	if err := d.enter(ctx, "RCFile", ""); err != nil {
+		return nil, err
+	}
+	if projectID != d.cfg.projectID {
+		return nil, perspective.Errorf(perspective.CodeNotFound, "mock: project %s could not be found", projectID)
+	}
+	if region != d.cfg.region {
+		return nil, perspective.Errorf(perspective.CodeNotFound, "mock: region %s could not be found", region)
+	}
+	return fmt.Appendf(nil, `#!/usr/bin/env bash
+# OpenStack RC file for project %[1]s in region %[2]s (mock cloud %[3]s).
+export OS_AUTH_URL=http://127.0.0.1:5000/v3
+export OS_IDENTITY_API_VERSION=3
+export OS_PROJECT_ID=%[1]s
+export OS_PROJECT_NAME=%[4]q
+export OS_USER_DOMAIN_NAME="Default"
+export OS_PROJECT_DOMAIN_NAME="Default"
+export OS_REGION_NAME=%[2]q
+export OS_INTERFACE=public
+echo "Please enter your OpenStack Password for project $OS_PROJECT_NAME as user $OS_USERNAME: "
+read -sr OS_PASSWORD_INPUT
+export OS_PASSWORD=$OS_PASSWORD_INPUT
+`, projectID, region, d.cfg.cloudID, d.cfg.projectName), nil
+}
+
+// Quota reports instance use against the quota.
+func (d *Driver) Quota(ctx context.Context, projectID string) (perspective.Quota, error) {
+	if err := d.enter(ctx, "Quota", ""); err != nil {
+		return perspective.Quota{}, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.settle(time.Now())
+	var q perspective.Quota
+	q.Instances = perspective.Usage{Used: len(d.servers), Max: d.cfg.quota}
+	q.Keypairs = perspective.Usage{Used: len(d.keypairs), Max: 100}
+	used := 0
+	for _, owner := range d.floating {
+		if owner != "" {
+			used++
+		}
+	}
+	q.FloatingIPs = perspective.Usage{Used: used, Max: 50}
+	vcpus, ram := 0, 0
+	for _, s := range d.servers {
+		if s.inst.Flavor != nil {
+			vcpus += s.inst.Flavor.VCPUs
+			ram += s.inst.Flavor.RAM
+		}
+	}
+	q.VCPUs = perspective.Usage{Used: vcpus, Max: -1}
+	q.RAM = perspective.Usage{Used: ram, Max: -1}
+	q.Disk, q.SecurityGroups, q.Volumes = perspective.Usage{Max: -1}, perspective.Usage{Max: 10}, perspective.Usage{Max: 0}
+	return q, nil
+}
+
+// AvailabilityZones returns the mock's one zone.
+func (d *Driver) AvailabilityZones(ctx context.Context) ([]string, error) {
+	if err := d.enter(ctx, "AvailabilityZones", ""); err != nil {
+		return nil, err
+	}
+	return []string{"nova"}, nil
+}

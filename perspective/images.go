@@ -1,0 +1,150 @@
+package perspective
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Images is the handle for the images of one Cloud or a Set.
+type Images struct{ clouds []*Cloud }
+
+// In returns a copy of the handle narrowed to the clouds matching t.
+func (s *Images) In(t Target) *Images { return &Images{clouds: narrow(s.clouds, t)} }
+
+// List returns the images of every cloud.
+func (s *Images) List(ctx context.Context) ([]Image, error) {
+	if ctx == nil {
+		return nil, invalidArg(OpList, "ctx", "is nil")
+	}
+	return gather(s.clouds, func(c *Cloud) ([]Image, error) { return c.images(ctx) })
+}
+
+// Get returns the image with this global id, real id, or else name.
+func (s *Images) Get(ctx context.Context, ref string) (Image, error) {
+	return firstFound(ctx, s.clouds, OpGet, KindImage, ref, func(c *Cloud) (Image, error) {
+		if real, ok := c.lookup(ref, KindImage); ok {
+			img, err := c.drv.GetImage(ctx, real)
+			if err != nil {
+				return Image{}, err
+			}
+			c.adoptImage(&img)
+			return img, nil
+		}
+		return c.findImage(ctx, ref)
+	})
+}
+
+// Create adds an image (and uploads spec.Data, if any). On a multi-cloud
+// Set, narrow the handle with In first.
+func (s *Images) Create(ctx context.Context, spec ImageSpec) (Image, error) {
+	if ctx == nil {
+		return Image{}, invalidArg(OpAddImage, "ctx", "is nil")
+	}
+	if err := validName(OpAddImage, spec.Name); err != nil {
+		return Image{}, err
+	}
+	if spec.MinDisk < 0 || spec.MinRAM < 0 {
+		return Image{}, invalidArg(OpAddImage, "minDisk/minRam", "must not be negative")
+	}
+	switch spec.Visibility {
+	case "", "public", "private", "shared", "community":
+	default:
+		return Image{}, invalidArg(OpAddImage, "visibility", "%q is not public, private, shared or community", spec.Visibility)
+	}
+	c, err := single(OpAddImage, s.clouds)
+	if err != nil {
+		return Image{}, err
+	}
+	w, ok := c.drv.(ImageWriter)
+	if !ok {
+		return Image{}, c.unsupported(OpAddImage)
+	}
+	img, err := w.CreateImage(ctx, spec)
+	if err != nil {
+		return Image{}, classify(err, OpAddImage, KindImage, spec.Name)
+	}
+	c.adoptImage(&img)
+	return img, nil
+}
+
+// Update changes an image's name, visibility, sizes or metadata.
+func (s *Images) Update(ctx context.Context, id string, u ImageUpdate) (Image, error) {
+	if u.Name != nil {
+		if err := validName(OpUpdateImage, *u.Name); err != nil {
+			return Image{}, err
+		}
+	}
+	if (u.MinDisk != nil && *u.MinDisk < 0) || (u.MinRAM != nil && *u.MinRAM < 0) {
+		return Image{}, invalidArg(OpUpdateImage, "minDisk/minRam", "must not be negative")
+	}
+	img, err := s.Get(ctx, id)
+	if err != nil {
+		return Image{}, err
+	}
+	c := s.cloudOf(img)
+	w, ok := c.drv.(ImageWriter)
+	if !ok {
+		return Image{}, c.unsupported(OpUpdateImage)
+	}
+	out, err := w.UpdateImage(ctx, img.RealID, u)
+	if err != nil {
+		return Image{}, classify(err, OpUpdateImage, KindImage, id)
+	}
+	c.adoptImage(&out)
+	return out, nil
+}
+
+// Delete deletes images by global id, real id or name; one result per id.
+func (s *Images) Delete(ctx context.Context, ids ...string) (*Report, error) {
+	rep := &Report{Op: OpDeleteImage}
+	if ctx == nil {
+		return rep, invalidArg(OpDeleteImage, "ctx", "is nil")
+	}
+	if len(ids) == 0 {
+		return rep, invalidArg(OpDeleteImage, "ids", "no image ids given")
+	}
+	rep.Results = make([]Result, len(ids))
+	each(ctx, len(ids), 8, func(ctx context.Context, i int) {
+		start := time.Now()
+		rep.Results[i].ID = ids[i]
+		rep.Results[i].Err = s.deleteOne(ctx, ids[i])
+		rep.Results[i].Attempts = 1
+		rep.Results[i].Duration = time.Since(start)
+	}, func(i int, err error) {
+		rep.Results[i] = Result{ID: ids[i], Err: classify(err, OpDeleteImage, KindImage, ids[i])}
+	})
+	return rep, rep.Err()
+}
+
+func (s *Images) deleteOne(ctx context.Context, id string) error {
+	img, err := s.Get(ctx, id)
+	if err != nil {
+		return classify(err, OpDeleteImage, KindImage, id)
+	}
+	c := s.cloudOf(img)
+	w, ok := c.drv.(ImageWriter)
+	if !ok {
+		return c.unsupported(OpDeleteImage)
+	}
+	if err := w.DeleteImage(ctx, img.RealID); err != nil {
+		return classify(err, OpDeleteImage, KindImage, id)
+	}
+	c.forget(img.ID)
+	return nil
+}
+
+func (s *Images) cloudOf(img Image) *Cloud {
+	for _, c := range s.clouds {
+		if c.info.CloudID == img.CloudID {
+			return c
+		}
+	}
+	return s.clouds[0]
+}
+
+// unsupported is the error for an operation the cloud cannot perform.
+func (c *Cloud) unsupported(op Operation) error {
+	return &Error{Code: CodeUnsupported, Op: op,
+		Msg: fmt.Sprintf("the %s cloud %s does not support %s", c.info.Type, c.info.CloudID, op)}
+}

@@ -1,0 +1,289 @@
+package perspective
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Instances is the handle for instance operations over one Cloud or a Set.
+// Every operation that changes instances takes many ids and returns a
+// Report with one Result per id, in the order given; one id is the special
+// case. The error returned beside the report is Report.Err(), or a call-level
+// error (such as an invalid argument) when nothing was attempted.
+//
+// Ids are global ids (Instance.ID); a cloud's own id is accepted too.
+type Instances struct {
+	clouds []*Cloud
+	call   callOptions
+}
+
+// With returns a copy of the handle whose bulk calls use opts.
+func (s *Instances) With(opts ...CallOption) *Instances {
+	cp := *s
+	for _, o := range opts {
+		if o != nil {
+			o(&cp.call)
+		}
+	}
+	return &cp
+}
+
+// In returns a copy of the handle narrowed to the clouds matching t.
+func (s *Instances) In(t Target) *Instances {
+	cp := *s
+	cp.clouds = narrow(s.clouds, t)
+	return &cp
+}
+
+// List returns the instances of every cloud of the handle, read
+// concurrently, sorted by name then id. Instance state always comes from
+// the cloud, never from a cache.
+func (s *Instances) List(ctx context.Context, opts ListOptions) ([]Instance, error) {
+	if ctx == nil {
+		return nil, invalidArg(OpList, "ctx", "is nil")
+	}
+	parts := make([][]Instance, len(s.clouds))
+	errs := make([]error, len(s.clouds))
+	var wg sync.WaitGroup
+	for i, c := range s.clouds {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			parts[i], errs[i] = c.listInstances(ctx, opts)
+		}()
+	}
+	wg.Wait()
+	var all []Instance
+	for i := range s.clouds {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		all = append(all, parts[i]...)
+	}
+	slices.SortFunc(all, func(a, b Instance) int {
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+	})
+	return all, nil
+}
+
+func (c *Cloud) listInstances(ctx context.Context, opts ListOptions) ([]Instance, error) {
+	insts, err := c.drv.ListInstances(ctx, opts)
+	if err != nil {
+		return nil, classify(err, OpList, KindInstance, "")
+	}
+	kept := insts[:0]
+	for i := range insts {
+		c.adoptInstance(&insts[i])
+		if opts.Match(insts[i]) {
+			kept = append(kept, insts[i])
+		}
+	}
+	c.enrich(ctx, kept)
+	return kept, nil
+}
+
+// Get returns one instance by global or real id.
+func (s *Instances) Get(ctx context.Context, id string) (Instance, error) {
+	if ctx == nil {
+		return Instance{}, invalidArg(OpGet, "ctx", "is nil")
+	}
+	if id == "" {
+		return Instance{}, invalidArg(OpGet, "id", "is empty")
+	}
+	rs, err := route(ctx, s.clouds, KindInstance, []string{id})
+	if err != nil {
+		return Instance{}, err
+	}
+	if rs[0].cloud == nil {
+		return Instance{}, &Error{Code: CodeNotFound, Op: OpGet, Kind: KindInstance, ID: id, Msg: "no such instance"}
+	}
+	inst, err := rs[0].cloud.getInstance(ctx, rs[0].realID)
+	if err != nil {
+		return Instance{}, classify(err, OpGet, KindInstance, id)
+	}
+	insts := []Instance{inst}
+	rs[0].cloud.enrich(ctx, insts)
+	return insts[0], nil
+}
+
+func (c *Cloud) getInstance(ctx context.Context, realID string) (Instance, error) {
+	inst, err := c.drv.GetInstance(ctx, realID)
+	if err != nil {
+		return Instance{}, err
+	}
+	c.adoptInstance(&inst)
+	return inst, nil
+}
+
+// item is one id of a bulk call on its way through act.
+type item struct {
+	cloud  *Cloud
+	realID string
+	inst   Instance
+}
+
+// action is the per-item work of an operation on an admitted instance.
+type action func(ctx context.Context, c *Cloud, it item, res *Result) error
+
+// act runs op over ids: it validates, routes each id to its cloud, refuses
+// what the cloud cannot do or the state machine does not admit (without
+// calling the cloud), and runs fn for the rest, concurrently per cloud.
+func (s *Instances) act(ctx context.Context, op Operation, ids []string, need func(it item) Operation, fn action) (*Report, error) {
+	rep := &Report{Op: op}
+	if ctx == nil {
+		return rep, invalidArg(op, "ctx", "is nil")
+	}
+	if len(ids) == 0 {
+		return rep, invalidArg(op, "ids", "no instance ids given")
+	}
+	rep.Results = make([]Result, len(ids))
+	for i, id := range ids {
+		rep.Results[i].ID = id
+	}
+	uniq := dedupe(ids)
+	routes, err := route(ctx, s.clouds, KindInstance, uniq)
+	if err != nil {
+		for i := range rep.Results {
+			rep.Results[i].Err = classify(err, op, KindInstance, ids[i])
+		}
+		return rep, rep.Err()
+	}
+	outcome := make(map[string]*Result, len(uniq))
+	byCloud := map[*Cloud][]int{}
+	for i, id := range uniq {
+		outcome[id] = &Result{ID: id}
+		r := routes[i]
+		if r.cloud == nil {
+			outcome[id].Err = &Error{Code: CodeNotFound, Op: op, Kind: KindInstance, ID: id, Msg: "no such instance"}
+			continue
+		}
+		byCloud[r.cloud] = append(byCloud[r.cloud], i)
+	}
+	total := len(uniq)
+	var progressMu sync.Mutex
+	done := 0
+	tick := func() {
+		if s.call.progress == nil {
+			return
+		}
+		progressMu.Lock()
+		done++
+		s.call.progress(done, total)
+		progressMu.Unlock()
+	}
+	for _, r := range outcome {
+		if r.Err != nil {
+			tick()
+		}
+	}
+	var wg sync.WaitGroup
+	for c, idx := range byCloud {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			items := make([]item, len(idx))
+			for k, i := range idx {
+				items[k] = item{cloud: c, realID: routes[i].realID}
+			}
+			results := make([]*Result, len(idx))
+			for k, i := range idx {
+				results[k] = outcome[uniq[i]]
+			}
+			c.actOn(ctx, op, items, results, need, fn, s.call, tick)
+		}()
+	}
+	wg.Wait()
+	for i, id := range ids {
+		if id == "" {
+			rep.Results[i].Err = invalidArg(op, "ids", "item %d is empty", i)
+			continue
+		}
+		rep.Results[i] = *outcome[id]
+	}
+	return rep, rep.Err()
+}
+
+// actOn runs one operation on items that all live in c.
+func (c *Cloud) actOn(ctx context.Context, op Operation, items []item, results []*Result,
+	need func(it item) Operation, fn action, call callOptions, tick func()) {
+	fail := func(k int, err error) {
+		results[k].Err = classify(err, op, KindInstance, results[k].ID)
+		tick()
+	}
+	// Read the instances' current states: one listing for many, a get for one.
+	current, err := c.current(ctx, items)
+	if err != nil {
+		for k := range items {
+			fail(k, err)
+		}
+		return
+	}
+	var admitted []int
+	for k := range items {
+		inst, ok := current[items[k].realID]
+		if !ok {
+			fail(k, &Error{Code: CodeNotFound, Msg: "no such instance"})
+			continue
+		}
+		items[k].inst = inst
+		capOp := op
+		if need != nil {
+			capOp = need(items[k])
+		}
+		if !c.Supports(capOp) {
+			fail(k, &Error{Code: CodeUnsupported, Msg: "the " + c.info.Type + " cloud " + c.info.CloudID + " does not support " + string(capOp)})
+			continue
+		}
+		if err := Check(inst, op); err != nil {
+			fail(k, err)
+			continue
+		}
+		admitted = append(admitted, k)
+	}
+	limit := c.opts.concurrency
+	if call.concurrency > 0 {
+		limit = call.concurrency
+	}
+	each(ctx, len(admitted), limit, func(ctx context.Context, j int) {
+		k := admitted[j]
+		start := time.Now()
+		results[k].Attempts++
+		err := fn(ctx, c, items[k], results[k])
+		results[k].Duration = time.Since(start)
+		if err != nil {
+			fail(k, err)
+			return
+		}
+		tick()
+	}, func(j int, err error) {
+		fail(admitted[j], err)
+	})
+}
+
+// current returns the instances behind items, keyed by real id.
+func (c *Cloud) current(ctx context.Context, items []item) (map[string]Instance, error) {
+	out := make(map[string]Instance, len(items))
+	if len(items) == 1 {
+		inst, err := c.getInstance(ctx, items[0].realID)
+		if Code(err) == CodeNotFound {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[inst.RealID] = inst
+		return out, nil
+	}
+	insts, err := c.drv.ListInstances(ctx, ListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	for i := range insts {
+		c.adoptInstance(&insts[i])
+		out[insts[i].RealID] = insts[i]
+	}
+	return out, nil
+}

@@ -1,0 +1,100 @@
+package perspective
+
+import (
+	"context"
+	"regexp"
+	"time"
+)
+
+// Keypairs is the handle for the keypairs of one Cloud or a Set.
+type Keypairs struct{ clouds []*Cloud }
+
+// In returns a copy of the handle narrowed to the clouds matching t.
+func (s *Keypairs) In(t Target) *Keypairs { return &Keypairs{clouds: narrow(s.clouds, t)} }
+
+// List returns the keypairs of every cloud (public parts only).
+func (s *Keypairs) List(ctx context.Context) ([]Keypair, error) {
+	if ctx == nil {
+		return nil, invalidArg(OpList, "ctx", "is nil")
+	}
+	return gather(s.clouds, func(c *Cloud) ([]Keypair, error) { return c.keypairs(ctx) })
+}
+
+// Get returns the keypair with this name.
+func (s *Keypairs) Get(ctx context.Context, name string) (Keypair, error) {
+	return firstFound(ctx, s.clouds, OpGet, KindKeypair, name, func(c *Cloud) (Keypair, error) {
+		ks, err := c.keypairs(ctx)
+		if err != nil {
+			return Keypair{}, err
+		}
+		for _, k := range ks {
+			if k.Name == name {
+				return k, nil
+			}
+		}
+		return Keypair{}, &Error{Code: CodeNotFound}
+	})
+}
+
+var keypairName = regexp.MustCompile(`^[A-Za-z0-9_@. -]{1,255}$`)
+
+// Create adds a keypair: it imports spec.PublicKey, or, when that is empty,
+// has the cloud generate one and returns its private key this once. On a
+// multi-cloud Set, narrow the handle with In first.
+func (s *Keypairs) Create(ctx context.Context, spec KeypairSpec) (Keypair, error) {
+	if ctx == nil {
+		return Keypair{}, invalidArg(OpAddKeypair, "ctx", "is nil")
+	}
+	if !keypairName.MatchString(spec.Name) {
+		return Keypair{}, invalidArg(OpAddKeypair, "name", "%q: 1 to 255 letters, digits, spaces or _@.-", spec.Name)
+	}
+	c, err := single(OpAddKeypair, s.clouds)
+	if err != nil {
+		return Keypair{}, err
+	}
+	m, ok := c.drv.(KeypairManager)
+	if !ok {
+		return Keypair{}, c.unsupported(OpAddKeypair)
+	}
+	k, err := m.CreateKeypair(ctx, spec)
+	if err != nil {
+		return Keypair{}, classify(err, OpAddKeypair, KindKeypair, spec.Name)
+	}
+	c.adoptKeypair(&k)
+	return k, nil
+}
+
+// Delete deletes keypairs by name; one result per name. On a multi-cloud
+// Set, narrow the handle with In first.
+func (s *Keypairs) Delete(ctx context.Context, names ...string) (*Report, error) {
+	rep := &Report{Op: OpDeleteKeypair}
+	if ctx == nil {
+		return rep, invalidArg(OpDeleteKeypair, "ctx", "is nil")
+	}
+	if len(names) == 0 {
+		return rep, invalidArg(OpDeleteKeypair, "names", "no keypair names given")
+	}
+	c, err := single(OpDeleteKeypair, s.clouds)
+	if err != nil {
+		return rep, err
+	}
+	m, ok := c.drv.(KeypairManager)
+	if !ok {
+		return rep, c.unsupported(OpDeleteKeypair)
+	}
+	rep.Results = make([]Result, len(names))
+	each(ctx, len(names), 8, func(ctx context.Context, i int) {
+		start := time.Now()
+		r := Result{ID: names[i], Attempts: 1}
+		if names[i] == "" {
+			r.Err, r.Attempts = invalidArg(OpDeleteKeypair, "names", "item %d is empty", i), 0
+		} else if err := m.DeleteKeypair(ctx, names[i]); err != nil {
+			r.Err = classify(err, OpDeleteKeypair, KindKeypair, names[i])
+		}
+		r.Duration = time.Since(start)
+		rep.Results[i] = r
+	}, func(i int, err error) {
+		rep.Results[i] = Result{ID: names[i], Err: classify(err, OpDeleteKeypair, KindKeypair, names[i])}
+	})
+	return rep, rep.Err()
+}

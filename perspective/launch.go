@@ -1,0 +1,198 @@
+package perspective
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+)
+
+// MaxLaunchCount bounds how many instances one Launch may ask for.
+const MaxLaunchCount = 1000
+
+// Launch starts spec.Count instances (one when zero) in the handle's cloud.
+// It checks the flavor, image, networks and keypair before asking the
+// cloud. The report has one result per requested instance, each carrying
+// its instance; when the cloud refuses the whole request (a quota, say),
+// every result carries that error. On a multi-cloud Set, narrow the handle
+// with In first.
+func (s *Instances) Launch(ctx context.Context, spec LaunchSpec) (*Report, error) {
+	rep := &Report{Op: OpLaunch}
+	if ctx == nil {
+		return rep, invalidArg(OpLaunch, "ctx", "is nil")
+	}
+	if err := validName(OpLaunch, spec.Name); err != nil {
+		return rep, err
+	}
+	if spec.Count < 0 || spec.Count > MaxLaunchCount {
+		return rep, invalidArg(OpLaunch, "count", "must be 0 to %d, not %d", MaxLaunchCount, spec.Count)
+	}
+	if spec.Count == 0 {
+		spec.Count = 1
+	}
+	if spec.FlavorID == "" {
+		return rep, invalidArg(OpLaunch, "flavor", "is required")
+	}
+	if spec.ImageID == "" {
+		return rep, invalidArg(OpLaunch, "image", "is required")
+	}
+	if len(spec.Tags) > 0 {
+		if err := validTags(OpLaunch, spec.Tags); err != nil {
+			return rep, err
+		}
+	}
+	c, err := single(OpLaunch, s.clouds)
+	if err != nil {
+		return rep, err
+	}
+	if spec.Locked && !c.Supports(OpLock) {
+		return rep, &Error{Code: CodeUnsupported, Op: OpLaunch, Msg: "isLocked: the cloud cannot lock instances"}
+	}
+	resolved, err := c.resolveSpec(ctx, spec)
+	if err != nil {
+		return rep, err
+	}
+	start := time.Now()
+	insts, lerr := c.drv.LaunchInstances(ctx, resolved)
+	took := time.Since(start)
+	if lerr != nil {
+		rep.Results = make([]Result, spec.Count)
+		for i := range rep.Results {
+			rep.Results[i] = Result{Err: classify(lerr, OpLaunch, KindInstance, launchName(spec, i)), Attempts: 1, Duration: took}
+		}
+		return rep, rep.Err()
+	}
+	for i := range insts {
+		c.adoptInstance(&insts[i])
+	}
+	c.enrich(ctx, insts)
+	for i := range insts {
+		res := Result{ID: insts[i].ID, Attempts: 1, Duration: took}
+		if spec.Locked {
+			if err := c.drv.(Locker).Lock(ctx, insts[i].RealID); err != nil {
+				res.Err = classify(err, OpLock, KindInstance, insts[i].ID)
+			} else {
+				insts[i].Locked = true
+			}
+		}
+		inst := insts[i]
+		res.Instance = &inst
+		rep.Results = append(rep.Results, res)
+	}
+	for i := len(insts); i < spec.Count; i++ {
+		rep.Results = append(rep.Results, Result{Attempts: 1, Duration: took,
+			Err: &Error{Code: CodeUnknown, Op: OpLaunch, Kind: KindInstance, ID: launchName(spec, i),
+				Msg: fmt.Sprintf("the cloud launched %d of %d instances", len(insts), spec.Count)}})
+	}
+	return rep, rep.Err()
+}
+
+// launchName is the name the i-th instance of a launch gets.
+func launchName(spec LaunchSpec, i int) string {
+	if spec.Count <= 1 {
+		return spec.Name
+	}
+	return fmt.Sprintf("%s-%d", spec.Name, i+1)
+}
+
+// resolveSpec turns the flavor, image and networks of spec into real ids of
+// this cloud and checks the keypair, so that the driver sees only valid input.
+func (c *Cloud) resolveSpec(ctx context.Context, spec LaunchSpec) (LaunchSpec, error) {
+	f, err := c.findFlavor(ctx, spec.FlavorID)
+	if err != nil {
+		return spec, badRef(err)
+	}
+	img, err := c.findImage(ctx, spec.ImageID)
+	if err != nil {
+		return spec, badRef(err)
+	}
+	if img.State != ImageSaved && img.State != ImageUnknown {
+		return spec, &Error{Code: CodeInvalidArgument, Op: OpLaunch,
+			Msg: fmt.Sprintf("image: %q is %s, not saved", img.Name, img.State)}
+	}
+	out := spec
+	out.FlavorID = f.ID
+	out.ImageID = img.RealID
+	out.Networks = nil
+	for _, n := range spec.Networks {
+		net, err := c.findNetwork(ctx, n)
+		if err != nil {
+			return spec, badRef(err)
+		}
+		out.Networks = append(out.Networks, net.ID)
+	}
+	if spec.KeyName != "" {
+		ks, err := c.keypairs(ctx)
+		if err != nil {
+			return spec, classify(err, OpLaunch, "", "")
+		}
+		if !slices.ContainsFunc(ks, func(k Keypair) bool { return k.Name == spec.KeyName }) {
+			return spec, &Error{Code: CodeInvalidArgument, Op: OpLaunch, Msg: fmt.Sprintf("keyName: no keypair %q", spec.KeyName)}
+		}
+	}
+	out.Metadata = maps.Clone(spec.Metadata)
+	out.Tags = slices.Clone(spec.Tags)
+	return out, nil
+}
+
+// findFlavor returns the flavor with this id, or else this name.
+func (c *Cloud) findFlavor(ctx context.Context, idOrName string) (Flavor, error) {
+	fs, err := c.flavors(ctx)
+	if err != nil {
+		return Flavor{}, err
+	}
+	if i := slices.IndexFunc(fs, func(f Flavor) bool { return f.ID == idOrName }); i >= 0 {
+		return fs[i], nil
+	}
+	if i := slices.IndexFunc(fs, func(f Flavor) bool { return f.Name == idOrName }); i >= 0 {
+		return fs[i], nil
+	}
+	return Flavor{}, &Error{Code: CodeNotFound, Msg: fmt.Sprintf("flavor: no flavor %q in cloud %s", idOrName, c.info.CloudID)}
+}
+
+// findImage returns the image with this global id, real id, or else name.
+func (c *Cloud) findImage(ctx context.Context, ref string) (Image, error) {
+	imgs, err := c.images(ctx)
+	if err != nil {
+		return Image{}, err
+	}
+	for _, match := range []func(Image) bool{
+		func(i Image) bool { return i.ID == ref },
+		func(i Image) bool { return i.RealID == ref },
+		func(i Image) bool { return i.Name == ref },
+	} {
+		if i := slices.IndexFunc(imgs, match); i >= 0 {
+			return imgs[i], nil
+		}
+	}
+	return Image{}, &Error{Code: CodeNotFound, Msg: fmt.Sprintf("image: no image %q in cloud %s", ref, c.info.CloudID)}
+}
+
+// findNetwork returns the network with this id, or else this name.
+func (c *Cloud) findNetwork(ctx context.Context, idOrName string) (Network, error) {
+	ns, err := c.networks(ctx)
+	if err != nil {
+		return Network{}, err
+	}
+	if i := slices.IndexFunc(ns, func(n Network) bool { return n.ID == idOrName }); i >= 0 {
+		return ns[i], nil
+	}
+	if i := slices.IndexFunc(ns, func(n Network) bool { return n.Name == idOrName }); i >= 0 {
+		return ns[i], nil
+	}
+	return Network{}, &Error{Code: CodeNotFound, Msg: fmt.Sprintf("network: no network %q in cloud %s", idOrName, c.info.CloudID)}
+}
+
+// badRef turns "no such flavor/image/network" in a launch request into an
+// invalid argument: the request is wrong, not the URL.
+func badRef(err error) error {
+	if Code(err) == CodeNotFound {
+		var e *Error
+		if errors.As(err, &e) {
+			return &Error{Code: CodeInvalidArgument, Op: OpLaunch, Msg: e.Msg}
+		}
+	}
+	return classify(err, OpLaunch, "", "")
+}

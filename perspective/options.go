@@ -1,0 +1,57 @@
+package perspective
+
+import "time"
+
+// Option tunes a Cloud when it is made (NewCloud, Open).
+type Option func(*options)
+
+type options struct {
+	concurrency int
+	pollMin     time.Duration
+	pollMax     time.Duration
+}
+
+func defaultOptions() options {
+	return options{concurrency: 16, pollMin: 100 * time.Millisecond, pollMax: 5 * time.Second}
+}
+
+// WithConcurrency sets how many calls a Cloud makes to its cloud at once in
+// one bulk operation (default 16). Values below one mean one.
+func WithConcurrency(n int) Option {
+	return func(o *options) { o.concurrency = max(n, 1) }
+}
+
+// WithPolling sets the first and the longest interval between two looks at
+// an instance while waiting for it (defaults 100 ms and 5 s); the interval
+// doubles in between.
+func WithPolling(first, longest time.Duration) Option {
+	return func(o *options) {
+		if first > 0 {
+			o.pollMin = first
+		}
+		if longest >= o.pollMin {
+			o.pollMax = longest
+		}
+	}
+}
+
+// CallOption tunes one bulk call; see Instances.With.
+type CallOption func(*callOptions)
+
+type callOptions struct {
+	concurrency int
+	progress    func(done, total int)
+}
+
+// Concurrency sets how many items of one call run at once on each cloud,
+// overriding the Cloud's WithConcurrency for that call.
+func Concurrency(n int) CallOption {
+	return func(o *callOptions) { o.concurrency = max(n, 1) }
+}
+
+// Progress asks for fn to be called after each item of a call finishes,
+// with the number of items done so far and the total. Calls to fn are
+// serialized.
+func Progress(fn func(done, total int)) CallOption {
+	return func(o *callOptions) { o.progress = fn }
+}

@@ -1,0 +1,157 @@
+package perspective
+
+import (
+	"context"
+	"slices"
+)
+
+// Projects is the handle for the projects, regions and service endpoints
+// of one Cloud or a Set.
+type Projects struct{ clouds []*Cloud }
+
+// In returns a copy of the handle narrowed to the clouds matching t.
+func (s *Projects) In(t Target) *Projects { return &Projects{clouds: narrow(s.clouds, t)} }
+
+// List returns the projects the clouds' credentials can see, each with the
+// regions it is opened in. A driver that cannot list projects contributes
+// the one project it was opened for.
+func (s *Projects) List(ctx context.Context) ([]Project, error) {
+	if ctx == nil {
+		return nil, invalidArg(OpList, "ctx", "is nil")
+	}
+	all, err := gather(s.clouds, func(c *Cloud) ([]Project, error) { return c.projects(ctx) })
+	if err != nil {
+		return nil, err
+	}
+	// One project opened in several regions is one project with several regions.
+	var out []Project
+	for _, p := range all {
+		i := slices.IndexFunc(out, func(q Project) bool { return q.CloudID == p.CloudID && q.ID == p.ID })
+		if i < 0 {
+			out = append(out, p)
+			continue
+		}
+		for _, r := range p.Regions {
+			if !slices.ContainsFunc(out[i].Regions, func(x Region) bool { return x.ID == r.ID }) {
+				out[i].Regions = append(out[i].Regions, r)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (c *Cloud) projects(ctx context.Context) ([]Project, error) {
+	own := Project{ID: c.info.ProjectID, Name: c.info.ProjectName, CloudID: c.info.CloudID, CloudType: c.info.Type}
+	if c.info.Region != "" {
+		own.Regions = []Region{{ID: c.info.Region}}
+	}
+	l, ok := c.drv.(ProjectLister)
+	if !ok {
+		return []Project{own}, nil
+	}
+	ps, err := l.ListProjects(ctx)
+	if err != nil {
+		return nil, classify(err, OpList, KindProject, "")
+	}
+	for i := range ps {
+		ps[i].CloudID, ps[i].CloudType = c.info.CloudID, c.info.Type
+	}
+	if own.ID != "" && !slices.ContainsFunc(ps, func(p Project) bool { return p.ID == own.ID }) {
+		ps = append(ps, own)
+	}
+	return ps, nil
+}
+
+// Get returns one project.
+func (s *Projects) Get(ctx context.Context, id string) (Project, error) {
+	ps, err := s.List(ctx)
+	if err != nil {
+		return Project{}, err
+	}
+	if id == "" {
+		return Project{}, invalidArg(OpGet, "id", "is empty")
+	}
+	for _, p := range ps {
+		if p.ID == id {
+			return p, nil
+		}
+	}
+	return Project{}, &Error{Code: CodeNotFound, Op: OpGet, Kind: KindProject, ID: id, Msg: "no such project"}
+}
+
+// forProject returns the clouds that can speak for a project.
+func (s *Projects) forProject(ctx context.Context, op Operation, id string) ([]*Cloud, error) {
+	if ctx == nil {
+		return nil, invalidArg(op, "ctx", "is nil")
+	}
+	if id == "" {
+		return nil, invalidArg(op, "project", "is empty")
+	}
+	var out []*Cloud
+	for _, c := range s.clouds {
+		ps, err := c.projects(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if slices.ContainsFunc(ps, func(p Project) bool { return p.ID == id }) {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return nil, &Error{Code: CodeNotFound, Op: op, Kind: KindProject, ID: id, Msg: "no such project"}
+	}
+	return out, nil
+}
+
+// Endpoints returns the service endpoints of a project (seed 000's
+// /projects/$id/access).
+func (s *Projects) Endpoints(ctx context.Context, projectID string) ([]Endpoint, error) {
+	const op Operation = "endpoints"
+	clouds, err := s.forProject(ctx, op, projectID)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range clouds {
+		if l, ok := c.drv.(EndpointLister); ok {
+			eps, err := l.Endpoints(ctx, projectID)
+			return eps, classify(err, op, KindProject, projectID)
+		}
+	}
+	return nil, clouds[0].unsupported(op)
+}
+
+// RCFile returns an OpenStack RC file for a project and region: a shell
+// script that sets the OS_* variables, without a password.
+func (s *Projects) RCFile(ctx context.Context, projectID, region string) ([]byte, error) {
+	const op Operation = "rcfile"
+	clouds, err := s.forProject(ctx, op, projectID)
+	if err != nil {
+		return nil, err
+	}
+	if region == "" {
+		return nil, invalidArg(op, "region", "is empty")
+	}
+	for _, c := range clouds {
+		if m, ok := c.drv.(RCFileMaker); ok {
+			b, err := m.RCFile(ctx, projectID, region)
+			return b, classify(err, op, KindProject, projectID)
+		}
+	}
+	return nil, clouds[0].unsupported(op)
+}
+
+// Quota returns a project's quota use and limits.
+func (s *Projects) Quota(ctx context.Context, projectID string) (Quota, error) {
+	const op Operation = "quota"
+	clouds, err := s.forProject(ctx, op, projectID)
+	if err != nil {
+		return Quota{}, err
+	}
+	for _, c := range clouds {
+		if q, ok := c.drv.(QuotaReporter); ok {
+			v, err := q.Quota(ctx, projectID)
+			return v, classify(err, op, KindProject, projectID)
+		}
+	}
+	return Quota{}, clouds[0].unsupported(op)
+}

@@ -1,0 +1,130 @@
+package perspective
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+)
+
+// Set is several opened clouds used as one: listings read every cloud
+// concurrently and merge, and operations route each global id to its
+// cloud, running per-cloud groups concurrently. Typically a program opens
+// one Cloud per project and region, or per cloud type, and puts them in a Set.
+type Set struct {
+	clouds []*Cloud
+}
+
+// NewSet makes a Set of clouds. Two clouds with the same cloud id, project
+// and region are an invalid argument.
+func NewSet(clouds ...*Cloud) (*Set, error) {
+	seen := map[Target]bool{}
+	for i, c := range clouds {
+		if c == nil {
+			return nil, invalidArg("open", "clouds", "item %d is nil", i)
+		}
+		k := Target{CloudID: c.info.CloudID, ProjectID: c.info.ProjectID, Region: c.info.Region}
+		if seen[k] {
+			return nil, invalidArg("open", "clouds", "two clouds are %s", k)
+		}
+		seen[k] = true
+	}
+	return &Set{clouds: slices.Clone(clouds)}, nil
+}
+
+// OpenSet opens every URL and makes a Set of the clouds. If one fails, the
+// clouds already opened are closed again.
+func OpenSet(ctx context.Context, urls []string, opts ...Option) (*Set, error) {
+	if len(urls) == 0 {
+		return nil, invalidArg("open", "urls", "none given")
+	}
+	var clouds []*Cloud
+	for _, u := range urls {
+		c, err := Open(ctx, u, opts...)
+		if err != nil {
+			for _, o := range clouds {
+				_ = o.Close()
+			}
+			return nil, err
+		}
+		clouds = append(clouds, c)
+	}
+	s, err := NewSet(clouds...)
+	if err != nil {
+		for _, o := range clouds {
+			_ = o.Close()
+		}
+	}
+	return s, err
+}
+
+// Clouds returns the clouds of the set.
+func (s *Set) Clouds() []*Cloud { return slices.Clone(s.clouds) }
+
+// Cloud returns the first cloud matching t.
+func (s *Set) Cloud(t Target) (*Cloud, bool) {
+	cs := narrow(s.clouds, t)
+	if len(cs) == 0 {
+		return nil, false
+	}
+	return cs[0], true
+}
+
+// Close closes every cloud and returns their errors joined.
+func (s *Set) Close() error {
+	var errs []error
+	for _, c := range s.clouds {
+		errs = append(errs, c.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Operations returns, per cloud type, the operations every cloud of that
+// type in the set supports (what the REST API's /operations serves).
+func (s *Set) Operations() map[string][]Operation {
+	out := map[string][]Operation{}
+	for _, c := range s.clouds {
+		ops := c.Operations()
+		if prev, ok := out[c.info.Type]; ok {
+			ops = slices.DeleteFunc(ops, func(o Operation) bool { return !slices.Contains(prev, o) })
+		}
+		out[c.info.Type] = ops
+	}
+	return out
+}
+
+// Ping checks that every cloud answers, concurrently, by listing its
+// flavors. It returns nil when all do, and the errors joined otherwise.
+func (s *Set) Ping(ctx context.Context) error {
+	errs := make([]error, len(s.clouds))
+	var wg sync.WaitGroup
+	for i, c := range s.clouds {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.drv.ListFlavors(ctx); err != nil {
+				errs[i] = classify(err, "ping", "", c.info.CloudID)
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// Instances returns the instance operations over every cloud of the set.
+func (s *Set) Instances() *Instances { return &Instances{clouds: s.clouds} }
+
+// Images returns the images of every cloud of the set.
+func (s *Set) Images() *Images { return &Images{clouds: s.clouds} }
+
+// Keypairs returns the keypairs of every cloud of the set.
+func (s *Set) Keypairs() *Keypairs { return &Keypairs{clouds: s.clouds} }
+
+// Flavors returns the flavors of every cloud of the set.
+func (s *Set) Flavors() *Flavors { return &Flavors{clouds: s.clouds} }
+
+// Networks returns the networks of every cloud of the set.
+func (s *Set) Networks() *Networks { return &Networks{clouds: s.clouds} }
+
+// Projects returns the projects of every cloud of the set.
+func (s *Set) Projects() *Projects { return &Projects{clouds: s.clouds} }

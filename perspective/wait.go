@@ -1,0 +1,149 @@
+package perspective
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// WaitFor waits until every instance is in one of the target states and
+// reports per instance. It polls with a doubling interval (see
+// WithPolling), reading many instances of one cloud with one listing. An
+// instance that enters the error state fails at once (unless error is a
+// target), with the cloud's fault message; when StateDeleted is a target,
+// an instance that is gone counts as reached. Items still waiting when ctx
+// ends fail with a canceled error.
+func (s *Instances) WaitFor(ctx context.Context, ids []string, states ...State) (*Report, error) {
+	rep := &Report{Op: OpWait}
+	if ctx == nil {
+		return rep, invalidArg(OpWait, "ctx", "is nil")
+	}
+	if len(ids) == 0 {
+		return rep, invalidArg(OpWait, "ids", "no instance ids given")
+	}
+	if len(states) == 0 {
+		return rep, invalidArg(OpWait, "states", "no target state given")
+	}
+	for _, st := range states {
+		if _, err := ParseState(string(st)); err != nil {
+			return rep, invalidArg(OpWait, "states", "%q is not a state", st)
+		}
+	}
+	uniq := dedupe(ids)
+	routes, err := route(ctx, s.clouds, KindInstance, uniq)
+	if err != nil {
+		return rep, err
+	}
+	outcome := make(map[string]*Result, len(uniq))
+	byCloud := map[*Cloud][]waiting{}
+	for i, id := range uniq {
+		outcome[id] = &Result{ID: id}
+		if routes[i].cloud == nil {
+			if slices.Contains(states, StateDeleted) {
+				continue // never seen, so gone
+			}
+			outcome[id].Err = &Error{Code: CodeNotFound, Op: OpWait, Kind: KindInstance, ID: id, Msg: "no such instance"}
+			continue
+		}
+		byCloud[routes[i].cloud] = append(byCloud[routes[i].cloud], waiting{id: id, realID: routes[i].realID, res: outcome[id]})
+	}
+	var wg sync.WaitGroup
+	for c, ws := range byCloud {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.waitFor(ctx, ws, states)
+		}()
+	}
+	wg.Wait()
+	rep.Results = make([]Result, len(ids))
+	for i, id := range ids {
+		if id == "" {
+			rep.Results[i] = Result{Err: invalidArg(OpWait, "ids", "item %d is empty", i)}
+			continue
+		}
+		rep.Results[i] = *outcome[id]
+	}
+	return rep, rep.Err()
+}
+
+type waiting struct {
+	id, realID string
+	res        *Result
+}
+
+func (c *Cloud) waitFor(ctx context.Context, ws []waiting, states []State) {
+	start := time.Now()
+	interval := c.opts.pollMin
+	pending := ws
+	for {
+		items := make([]item, len(pending))
+		for i, w := range pending {
+			items[i] = item{realID: w.realID}
+		}
+		current, err := c.current(ctx, items)
+		next := pending[:0:0]
+		for _, w := range pending {
+			w.res.Attempts++
+			w.res.Duration = time.Since(start)
+			if err != nil {
+				if Retryable(err) && ctx.Err() == nil {
+					next = append(next, w)
+					continue
+				}
+				w.res.Err = classify(err, OpWait, KindInstance, w.id)
+				continue
+			}
+			inst, ok := current[w.realID]
+			switch {
+			case !ok || inst.State == StateDeleted:
+				if !slices.Contains(states, StateDeleted) {
+					w.res.Err = &Error{Code: CodeNotFound, Op: OpWait, Kind: KindInstance, ID: w.id, Msg: "the instance is gone"}
+				}
+			case slices.Contains(states, inst.State):
+				cp := inst
+				w.res.Instance = &cp
+			case inst.State == StateError:
+				msg := "the instance went into the error state"
+				if inst.Fault != "" {
+					msg += ": " + inst.Fault
+				}
+				w.res.Err = &Error{Code: CodeInvalidState, Op: OpWait, Kind: KindInstance, ID: w.id, State: inst.State, Msg: msg}
+			default:
+				cp := inst
+				w.res.Instance = &cp
+				next = append(next, w)
+			}
+		}
+		pending = next
+		if len(pending) == 0 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			for _, w := range pending {
+				last := ""
+				if w.res.Instance != nil {
+					last = fmt.Sprintf(" (still %s)", w.res.Instance.State)
+				}
+				w.res.Err = &Error{Code: CodeCanceled, Op: OpWait, Kind: KindInstance, ID: w.id,
+					Msg: "stopped waiting for " + joinStates(states) + last, Err: ctx.Err()}
+				w.res.Instance = nil
+			}
+			return
+		case <-time.After(interval):
+		}
+		interval = min(interval*2, c.opts.pollMax)
+	}
+}
+
+func joinStates(states []State) string {
+	s := make([]string, len(states))
+	for i, st := range states {
+		s[i] = string(st)
+	}
+	return strings.Join(s, " or ")
+}
