@@ -263,7 +263,7 @@ func (d *Driver) Snapshot(ctx context.Context, id, name string) (perspective.Ima
 		img = perspective.Image{RealID: newID(), ProjectID: d.cfg.projectID, Name: name,
 			State: perspective.ImageSaving, Status: "saving", Visibility: "private",
 			Metadata: map[string]string{"instance_uuid": id, "image_type": "snapshot"},
-			Created: now, Updated: now}
+			Created:  now, Updated: now}
 		if s.inst.Flavor != nil {
 			img.MinDisk, img.Size = s.inst.Flavor.RootDisk, int64(s.inst.Flavor.RootDisk)<<30/64
 		}
