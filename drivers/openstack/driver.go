@@ -1,0 +1,175 @@
+package openstack
+
+import (
+	"context"
+	"net/url"
+	"sync"
+
+	"github.com/gophercloud/gophercloud/v2"
+	"github.com/gophercloud/gophercloud/v2/openstack"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/tokens"
+
+	"github.com/perspective-cloud/sdk/perspective"
+)
+
+// Scheme is the URL scheme this package registers with perspective.Register.
+const Scheme = "openstack"
+
+func init() {
+	perspective.Register(Scheme, func(ctx context.Context, u *url.URL) (perspective.Driver, error) {
+		c, err := ConfigFromURL(u, nil)
+		if err != nil {
+			return nil, err
+		}
+		return Open(ctx, c)
+	})
+}
+
+// Driver is the OpenStack driver: Nova, Glance, Neutron and Keystone v3
+// through gophercloud v2. It implements perspective.Driver and every
+// optional capability interface. It is safe for concurrent use.
+type Driver struct {
+	cfg      Config
+	provider *gophercloud.ProviderClient
+	compute  *gophercloud.ServiceClient
+	image    *gophercloud.ServiceClient
+	network  *gophercloud.ServiceClient // nil when the cloud has no Neutron
+	identity *gophercloud.ServiceClient
+	mv       microversion
+	info     perspective.DriverInfo
+	userID   string
+
+	flavorMu     sync.Mutex
+	flavorByName map[string]string // flavor name → id (servers at ≥ 2.47 name, not id, their flavor)
+}
+
+// The capability interfaces the driver implements.
+var (
+	_ perspective.Driver            = (*Driver)(nil)
+	_ perspective.Rebooter          = (*Driver)(nil)
+	_ perspective.PowerManager      = (*Driver)(nil)
+	_ perspective.Pauser            = (*Driver)(nil)
+	_ perspective.Suspender         = (*Driver)(nil)
+	_ perspective.Resizer           = (*Driver)(nil)
+	_ perspective.Rebuilder         = (*Driver)(nil)
+	_ perspective.Renamer           = (*Driver)(nil)
+	_ perspective.Snapshotter       = (*Driver)(nil)
+	_ perspective.Locker            = (*Driver)(nil)
+	_ perspective.Tagger            = (*Driver)(nil)
+	_ perspective.MetadataManager   = (*Driver)(nil)
+	_ perspective.FloatingIPManager = (*Driver)(nil)
+	_ perspective.ConsoleGetter     = (*Driver)(nil)
+	_ perspective.LogGetter         = (*Driver)(nil)
+	_ perspective.UsageReporter     = (*Driver)(nil)
+	_ perspective.ImageWriter       = (*Driver)(nil)
+	_ perspective.KeypairManager    = (*Driver)(nil)
+	_ perspective.ProjectLister     = (*Driver)(nil)
+	_ perspective.EndpointLister    = (*Driver)(nil)
+	_ perspective.RCFileMaker       = (*Driver)(nil)
+	_ perspective.QuotaReporter     = (*Driver)(nil)
+	_ perspective.ZoneLister        = (*Driver)(nil)
+)
+
+// Open authenticates with c, finds the compute, image, network and identity
+// endpoints in the catalog and negotiates the compute microversion.
+func Open(ctx context.Context, c Config) (*Driver, error) {
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	pc, err := authenticate(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	eo := gophercloud.EndpointOpts{Region: c.Region, Availability: availability(c.Interface)}
+	d := &Driver{cfg: c, provider: pc, flavorByName: map[string]string{}}
+	if d.compute, err = openstack.NewComputeV2(pc, eo); err != nil {
+		return nil, classify(err, "open", "", "compute endpoint")
+	}
+	if d.image, err = openstack.NewImageV2(pc, eo); err != nil {
+		return nil, classify(err, "open", "", "image endpoint")
+	}
+	if d.identity, err = openstack.NewIdentityV3(pc, eo); err != nil {
+		return nil, classify(err, "open", "", "identity endpoint")
+	}
+	if net, err := openstack.NewNetworkV2(pc, eo); err == nil {
+		d.network = net
+	}
+	if d.mv, err = negotiateMicroversion(ctx, d.compute, c.MaxMicroversion); err != nil {
+		return nil, err
+	}
+	d.compute.Microversion = d.mv.String()
+	logDebug(c.Logger, "openstack: compute microversion negotiated", "microversion", d.compute.Microversion)
+
+	d.info = perspective.DriverInfo{Type: Scheme, CloudID: c.cloudID(), Region: c.Region}
+	if ar, ok := pc.GetAuthResult().(tokens.CreateResult); ok {
+		if p, err := ar.ExtractProject(); err == nil && p != nil {
+			d.info.ProjectID, d.info.ProjectName = p.ID, p.Name
+		}
+		if u, err := ar.ExtractUser(); err == nil && u != nil {
+			d.userID = u.ID
+		}
+	}
+	if d.info.ProjectID == "" {
+		d.info.ProjectID, d.info.ProjectName = c.ProjectID, c.ProjectName
+	}
+	if d.info.Region == "" {
+		d.info.Region = regionOf(d.compute.Endpoint, pc)
+	}
+	return d, nil
+}
+
+// availability maps OS_INTERFACE to gophercloud's endpoint availability.
+func availability(s string) gophercloud.Availability {
+	switch s {
+	case "internal", "internalURL":
+		return gophercloud.AvailabilityInternal
+	case "admin", "adminURL":
+		return gophercloud.AvailabilityAdmin
+	}
+	return gophercloud.AvailabilityPublic
+}
+
+// regionOf finds the region of the catalog endpoint that url came from,
+// for clouds whose configuration names none.
+func regionOf(endpoint string, pc *gophercloud.ProviderClient) string {
+	ar, ok := pc.GetAuthResult().(tokens.CreateResult)
+	if !ok {
+		return ""
+	}
+	cat, err := ar.ExtractServiceCatalog()
+	if err != nil || cat == nil {
+		return ""
+	}
+	for _, e := range cat.Entries {
+		for _, ep := range e.Endpoints {
+			if gophercloud.NormalizeURL(ep.URL) == endpoint {
+				return firstNonEmpty(ep.RegionID, ep.Region)
+			}
+		}
+	}
+	return ""
+}
+
+// Info names the cloud, project and region the driver acts in.
+func (d *Driver) Info() perspective.DriverInfo { return d.info }
+
+// Microversion returns the negotiated compute API microversion, e.g. "2.93".
+func (d *Driver) Microversion() string { return d.mv.String() }
+
+// ProviderClient returns gophercloud's authenticated provider client, for
+// calls this driver does not make.
+func (d *Driver) ProviderClient() *gophercloud.ProviderClient { return d.provider }
+
+// Close releases idle connections. The token is left to expire.
+func (d *Driver) Close() error {
+	d.provider.HTTPClient.CloseIdleConnections()
+	return nil
+}
+
+// requireNetwork returns an unsupported error when the cloud has no Neutron.
+func (d *Driver) requireNetwork(op perspective.Operation) error {
+	if d.network == nil {
+		return perspective.Errorf(perspective.CodeUnsupported, "openstack: %s needs the network service (Neutron), which this cloud's catalog lacks", op)
+	}
+	return nil
+}
