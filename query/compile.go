@@ -1,0 +1,433 @@
+package query
+
+import (
+	"math"
+	"strings"
+)
+
+// Compiled is a statement checked against a schema and planned: compile it
+// once, then Run it any number of times, concurrently if need be, with
+// different parameters. Evaluating its WHERE clause allocates nothing per
+// row.
+type Compiled struct {
+	text     string
+	explain  bool
+	columns  []string
+	types    []Type
+	params   []paramSlot
+	matchers []matcherSpec
+	scope    []scopeTable
+	steps    []joinStep
+	nullable []bool
+	grouped  bool
+	groupBy  []valueFn
+	aggs     []aggSpec
+	having   condFn
+	items    []valueFn
+	keys     []orderKey
+	distinct bool
+	limit    limitSpec
+	offset   limitSpec
+	plan     []string
+}
+
+type paramSlot struct {
+	name  string // "" for ?
+	index int    // 1-based position of a ?
+	typ   Type
+	pos   Pos
+	limit bool // used by LIMIT or OFFSET
+}
+
+func (p paramSlot) String() string {
+	if p.name == "" {
+		return "?" + itoa(p.index)
+	}
+	return ":" + p.name + ":"
+}
+
+type matcherSpec struct {
+	param  int
+	regexp bool
+	pos    Pos
+}
+
+type orderKey struct {
+	fn   valueFn
+	desc bool
+	text string
+}
+
+type limitSpec struct {
+	set   bool
+	n     int64
+	param int // -1 when n is a constant
+}
+
+// ParamInfo describes a parameter of a compiled statement.
+type ParamInfo struct {
+	Name  string // the name of :name or :name:; "" for ?
+	Index int    // for ?, its 1-based position
+	Type  Type   // the type inferred from its use, TypeAny if none
+	Pos   Pos
+}
+
+// compiler holds the state of compiling one statement.
+type compiler struct {
+	schema   *Schema
+	stmt     *Statement
+	scope    []scopeTable
+	nullable []bool
+	params   []paramSlot
+	matchers []matcherSpec
+	aggs     []aggSpec
+	nilSafe  bool // column reads must tolerate a missing row (group output)
+	inAgg    bool
+}
+
+// Compile parses and compiles one statement against schema.
+func Compile(schema *Schema, sql string) (*Compiled, error) {
+	st, err := Parse(sql)
+	if err != nil {
+		return nil, err
+	}
+	return CompileStatement(schema, st)
+}
+
+// CompileStatement compiles a parsed statement against schema: it resolves
+// tables and columns, checks types, infers the types of parameters and
+// plans the joins.
+func CompileStatement(schema *Schema, st *Statement) (*Compiled, error) {
+	c := &compiler{schema: schema, stmt: st}
+	q := &Compiled{text: st.Text, explain: st.Explain, distinct: st.Distinct}
+	for _, item := range st.From {
+		if err := c.addTable(item); err != nil {
+			return nil, err
+		}
+	}
+	c.markNullable()
+	if err := c.mergeUsing(); err != nil {
+		return nil, err
+	}
+	outs, err := c.expandItems()
+	if err != nil {
+		return nil, err
+	}
+	q.grouped = len(st.GroupBy) > 0 || c.hasAggregate(outs)
+	if q.steps, err = c.planJoins(); err != nil {
+		return nil, err
+	}
+	mode := modeRow
+	if q.grouped {
+		mode = modeGroup
+		for _, g := range st.GroupBy {
+			ce, err := c.expr(c.resolveOutputRef(g, outs, true), modeRow)
+			if err != nil {
+				return nil, err
+			}
+			q.groupBy = append(q.groupBy, ce.value())
+		}
+		c.nilSafe = true
+	}
+	for _, o := range outs {
+		ce, err := c.expr(o.expr, mode)
+		if err != nil {
+			return nil, err
+		}
+		q.columns = append(q.columns, o.name)
+		q.types = append(q.types, ce.typ)
+		q.items = append(q.items, ce.value())
+	}
+	if st.Having != nil {
+		ce, err := c.expr(c.substituteAliases(st.Having, outs), mode)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.want(ce, TypeBool, "HAVING"); err != nil {
+			return nil, err
+		}
+		q.having = ce.condition()
+	}
+	for _, ob := range st.OrderBy {
+		ce, err := c.expr(c.resolveOutputRef(ob.Expr, outs, false), mode)
+		if err != nil {
+			return nil, err
+		}
+		q.keys = append(q.keys, orderKey{fn: ce.value(), desc: ob.Desc, text: ob.Expr.String()})
+	}
+	if q.limit, err = c.limitSpec(st.Limit, "LIMIT"); err != nil {
+		return nil, err
+	}
+	if q.offset, err = c.limitSpec(st.Offset, "OFFSET"); err != nil {
+		return nil, err
+	}
+	q.params, q.matchers, q.aggs, q.scope, q.nullable = c.params, c.matchers, c.aggs, c.scope, c.nullable
+	q.plan = q.describe(st)
+	return q, nil
+}
+
+// markNullable finds the table slots whose row may be missing: the right
+// side of a LEFT join and every table before a RIGHT join.
+func (c *compiler) markNullable() {
+	c.nullable = make([]bool, len(c.scope))
+	for k, st := range c.scope {
+		switch st.item.Join {
+		case JoinLeft:
+			c.nullable[k] = true
+		case JoinRight:
+			for j := 0; j < k; j++ {
+				c.nullable[j] = true
+			}
+		}
+	}
+}
+
+// mergeUsing turns USING and NATURAL into equality conditions and marks
+// the merged columns.
+func (c *compiler) mergeUsing() error {
+	for k := 1; k < len(c.scope); k++ {
+		st := &c.scope[k]
+		cols := st.item.Using
+		if st.item.Natural {
+			cols = nil
+			for _, col := range st.table.Columns {
+				for j := 0; j < k; j++ {
+					if c.scope[j].table.ColumnIndex(col.Name) >= 0 && !c.scope[j].merged[col.Name] {
+						cols = append(cols, col.Name)
+						break
+					}
+				}
+			}
+		}
+		var cond Expr
+		for _, col := range cols {
+			if st.table.ColumnIndex(col) < 0 {
+				return errorf(ErrUnknownColumn, st.item.Pos, "unknown column %q in USING", st.name()+"."+col)
+			}
+			left := -1
+			for j := 0; j < k; j++ {
+				if c.scope[j].table.ColumnIndex(col) >= 0 && !c.scope[j].merged[col] {
+					left = j
+					break
+				}
+			}
+			if left < 0 {
+				return errorf(ErrUnknownColumn, st.item.Pos, "unknown column %q in USING: no table before %s has it", col, st.name())
+			}
+			eq := &Binary{Op: "=", Pos: st.item.Pos,
+				L: &ColumnRef{Table: c.scope[left].name(), Name: col, Pos: st.item.Pos},
+				R: &ColumnRef{Table: st.name(), Name: col, Pos: st.item.Pos}}
+			if cond == nil {
+				cond = eq
+			} else {
+				cond = &Binary{Op: "AND", L: cond, R: eq, Pos: st.item.Pos}
+			}
+			st.merged[col] = true
+		}
+		if cond != nil {
+			st.item.On = cond
+			if st.item.Natural && st.item.Join == JoinCross {
+				st.item.Join = JoinInner
+			}
+		}
+	}
+	return nil
+}
+
+// outItem is one result column after `*` expansion.
+type outItem struct {
+	name string
+	expr Expr
+	item *SelectItem
+}
+
+func (c *compiler) expandItems() ([]outItem, error) {
+	var outs []outItem
+	for i := range c.stmt.Items {
+		it := &c.stmt.Items[i]
+		if !it.Star {
+			name := it.Text
+			if it.Alias != "" {
+				name = it.Alias
+			}
+			outs = append(outs, outItem{name: name, expr: it.Expr, item: it})
+			continue
+		}
+		if len(c.scope) == 0 {
+			return nil, errorf(ErrSyntax, it.Pos, "syntax error: * needs a FROM clause")
+		}
+		for s, st := range c.scope {
+			if it.StarTable != "" && st.name() != it.StarTable {
+				continue
+			}
+			for _, col := range st.table.Columns {
+				if it.StarTable == "" && st.merged[col.Name] {
+					continue
+				}
+				outs = append(outs, outItem{name: col.Name, expr: &ColumnRef{Table: c.scope[s].name(), Name: col.Name, Pos: it.Pos}})
+			}
+		}
+		if it.StarTable != "" && c.tableSlot(it.StarTable) < 0 {
+			return nil, c.unknownTable(&ColumnRef{Table: it.StarTable, Pos: it.Pos})
+		}
+	}
+	return outs, nil
+}
+
+func isAggregate(e Expr) bool {
+	found := false
+	walk(e, func(x Expr) bool {
+		if call, ok := x.(*Call); ok && aggregateFuncs[call.Name] {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+func (c *compiler) hasAggregate(outs []outItem) bool {
+	for _, o := range outs {
+		if isAggregate(o.expr) {
+			return true
+		}
+	}
+	if c.stmt.Having != nil && isAggregate(c.stmt.Having) {
+		return true
+	}
+	for _, ob := range c.stmt.OrderBy {
+		if isAggregate(ob.Expr) {
+			return true
+		}
+	}
+	return false
+}
+
+// resolveOutputRef lets ORDER BY and GROUP BY name a result column by its
+// alias or by its 1-based position.
+func (c *compiler) resolveOutputRef(e Expr, outs []outItem, group bool) Expr {
+	switch x := e.(type) {
+	case *ColumnRef:
+		if x.Table == "" {
+			for _, o := range outs {
+				if o.item != nil && o.item.Alias == x.Name {
+					if group && isAggregate(o.expr) {
+						return e
+					}
+					return o.expr
+				}
+			}
+		}
+	case *Literal:
+		if x.Value.kind == KindNumber && x.Value.n == math.Trunc(x.Value.n) && x.Value.n >= 1 && x.Value.n <= float64(len(outs)) {
+			return outs[int(x.Value.n)-1].expr
+		}
+	}
+	return c.substituteAliases(e, outs)
+}
+
+// substituteAliases replaces bare names that are select-list aliases (and
+// not columns of the tables in scope) with the aliased expressions.
+func (c *compiler) substituteAliases(e Expr, outs []outItem) Expr {
+	return rewrite(e, func(x Expr) Expr {
+		ref, ok := x.(*ColumnRef)
+		if !ok || ref.Table != "" {
+			return x
+		}
+		for _, st := range c.scope {
+			if st.table.ColumnIndex(ref.Name) >= 0 {
+				return x
+			}
+		}
+		for _, o := range outs {
+			if o.item != nil && o.item.Alias == ref.Name {
+				return o.expr
+			}
+		}
+		return x
+	})
+}
+
+// rewrite returns e with every node replaced by f(node), bottom-up.
+func rewrite(e Expr, f func(Expr) Expr) Expr {
+	switch x := e.(type) {
+	case *Unary:
+		return f(&Unary{Op: x.Op, X: rewrite(x.X, f), Pos: x.Pos})
+	case *Binary:
+		return f(&Binary{Op: x.Op, L: rewrite(x.L, f), R: rewrite(x.R, f), Pos: x.Pos})
+	case *Match:
+		return f(&Match{Regexp: x.Regexp, Not: x.Not, X: rewrite(x.X, f), Pattern: rewrite(x.Pattern, f), Pos: x.Pos})
+	case *In:
+		list := make([]Expr, len(x.List))
+		for i, y := range x.List {
+			list[i] = rewrite(y, f)
+		}
+		return f(&In{Not: x.Not, X: rewrite(x.X, f), List: list, Pos: x.Pos})
+	case *Between:
+		return f(&Between{Not: x.Not, X: rewrite(x.X, f), Lo: rewrite(x.Lo, f), Hi: rewrite(x.Hi, f), Pos: x.Pos})
+	case *IsNull:
+		return f(&IsNull{Not: x.Not, X: rewrite(x.X, f), Pos: x.Pos})
+	case *Call:
+		args := make([]Expr, len(x.Args))
+		for i, y := range x.Args {
+			args[i] = rewrite(y, f)
+		}
+		return f(&Call{Name: x.Name, Args: args, Star: x.Star, Distinct: x.Distinct, Pos: x.Pos})
+	}
+	return f(e)
+}
+
+func (c *compiler) paramSlot(x *Param) int {
+	for i, p := range c.params {
+		if p.name == x.Name && (x.Name != "" || p.index == x.Index) {
+			return i
+		}
+	}
+	c.params = append(c.params, paramSlot{name: x.Name, index: x.Index, pos: x.Pos})
+	return len(c.params) - 1
+}
+
+func (c *compiler) limitSpec(e Expr, what string) (limitSpec, error) {
+	switch x := e.(type) {
+	case nil:
+		return limitSpec{param: -1}, nil
+	case *Literal:
+		n := x.Value.n
+		if x.Value.kind != KindNumber || n < 0 || n != math.Trunc(n) || n > math.MaxInt32 {
+			return limitSpec{}, errorf(ErrSyntax, x.Pos, "syntax error: %s needs a non-negative integer, got %s", what, x.Value.sqlLiteral())
+		}
+		return limitSpec{set: true, n: int64(n), param: -1}, nil
+	case *Param:
+		slot := c.paramSlot(x)
+		c.params[slot].typ = TypeNumber
+		c.params[slot].limit = true
+		return limitSpec{set: true, param: slot}, nil
+	}
+	return limitSpec{}, errorf(ErrSyntax, e.Position(), "syntax error: %s needs a number or a parameter", what)
+}
+
+// Columns returns the names of the result columns.
+func (q *Compiled) Columns() []string {
+	if q.explain {
+		return []string{"plan"}
+	}
+	return append([]string(nil), q.columns...)
+}
+
+// Types returns the static types of the result columns.
+func (q *Compiled) Types() []Type { return append([]Type(nil), q.types...) }
+
+// Params describes the parameters the statement needs.
+func (q *Compiled) Params() []ParamInfo {
+	out := make([]ParamInfo, len(q.params))
+	for i, p := range q.params {
+		out[i] = ParamInfo{Name: p.name, Index: p.index, Type: p.typ, Pos: p.pos}
+	}
+	return out
+}
+
+// Explain returns the plan: what will be scanned, joined (and how),
+// filtered, grouped, sorted and returned, one step a line.
+func (q *Compiled) Explain() string { return strings.Join(q.plan, "\n") }
+
+// String returns the statement's text.
+func (q *Compiled) String() string { return q.text }

@@ -1,0 +1,393 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// errStop ends a scan early once a LIMIT without ORDER BY is satisfied.
+var errStop = errors.New("query: enough rows")
+
+// Run executes the statement over db. args bind its parameters: NamedArg
+// (see Named) or Parameter values bind :name placeholders, other values
+// bind the ? placeholders in order. A statement starting with EXPLAIN
+// returns its plan, one line a row, in a column named "plan".
+func (q *Compiled) Run(ctx context.Context, db Database, args ...any) (*Result, error) {
+	params, err := q.bind(args)
+	if err != nil {
+		return nil, err
+	}
+	if q.explain {
+		res := newResult([]string{"plan"})
+		for _, line := range q.plan {
+			res.Data.Row = append(res.Data.Row, Row{Value: []Value{String(line)}})
+		}
+		res.Count = len(res.Data.Row)
+		return res, nil
+	}
+	matches, err := q.compileMatchers(params)
+	if err != nil {
+		return nil, err
+	}
+	limit, offset, err := q.limits(params)
+	if err != nil {
+		return nil, err
+	}
+	r := &runner{q: q, ctx: ctx}
+	r.e = env{row: make([][]Value, len(q.scope)), params: params, matches: matches,
+		now: String(time.Now().UTC().Format(time.RFC3339))}
+	if err := r.load(db); err != nil {
+		return nil, err
+	}
+	r.out = newCollector(q, limit, offset)
+	if q.grouped {
+		r.groups = newGrouper(q)
+	}
+	if err := r.scan(); err != nil && !errors.Is(err, errStop) {
+		return nil, err
+	}
+	if q.grouped {
+		if err := r.groups.finish(&r.e, len(q.scope), r.output); err != nil && !errors.Is(err, errStop) {
+			return nil, err
+		}
+	}
+	return r.out.result(q.columns), nil
+}
+
+func (q *Compiled) limits(params []Value) (limit, offset int64, err error) {
+	limit = -1
+	get := func(s limitSpec) int64 {
+		if s.param >= 0 {
+			return int64(params[s.param].n)
+		}
+		return s.n
+	}
+	if q.limit.set {
+		limit = get(q.limit)
+	}
+	if q.offset.set {
+		offset = get(q.offset)
+	}
+	return limit, offset, nil
+}
+
+// runner is the state of one run.
+type runner struct {
+	q       *Compiled
+	ctx     context.Context
+	e       env
+	rows    [][][]Value // per slot; for slots > 0 already pre-filtered
+	index   []*hashIndex
+	matched [][]bool // per slot of a RIGHT join: which rows found a partner
+	out     *collector
+	groups  *grouper
+	ticks   int
+}
+
+// load fetches the rows of every table once, builds the hash indexes of the
+// joined tables, and pre-filters them.
+func (r *runner) load(db Database) error {
+	q := r.q
+	n := len(q.scope)
+	r.rows = make([][][]Value, n)
+	r.index = make([]*hashIndex, n)
+	r.matched = make([][]bool, n)
+	cache := map[string][][]Value{}
+	for k, st := range q.scope {
+		step := &q.steps[k]
+		var rows [][]Value
+		var err error
+		fdb, canFilter := db.(FilteringDatabase)
+		if canFilter && len(step.push) > 0 {
+			preds := make([]Predicate, len(step.push))
+			for i, p := range step.push {
+				v := p.konst
+				if p.param >= 0 {
+					v = r.e.params[p.param]
+				}
+				preds[i] = Predicate{Column: p.column, Op: p.op, Value: v}
+			}
+			rows, err = fdb.FilteredRows(r.ctx, st.item.Table, preds)
+		} else if cached, ok := cache[st.item.Table]; ok {
+			rows = cached
+		} else {
+			rows, err = db.Rows(r.ctx, st.item.Table)
+			cache[st.item.Table] = rows
+		}
+		if err != nil {
+			return &Error{Kind: ErrEvaluation, Msg: fmt.Sprintf("read table %s: %v", st.item.Table, err), Err: err}
+		}
+		if err := checkWidth(st.table, rows); err != nil {
+			return err
+		}
+		if k > 0 {
+			rows = r.prefilter(step, rows)
+			if step.key != keyNone {
+				r.index[k] = buildIndex(&r.e, step, rows)
+			}
+			if step.kind == JoinRight {
+				r.matched[k] = make([]bool, len(rows))
+			}
+		}
+		r.rows[k] = rows
+	}
+	return r.ctx.Err()
+}
+
+func checkWidth(t *Table, rows [][]Value) error {
+	for i, row := range rows {
+		if len(row) != len(t.Columns) {
+			return &Error{Kind: ErrEvaluation,
+				Msg: fmt.Sprintf("table %s: row %d has %d values, want %d", t.Name, i, len(row), len(t.Columns))}
+		}
+	}
+	return nil
+}
+
+func (r *runner) prefilter(step *joinStep, rows [][]Value) [][]Value {
+	if step.prefilter == nil {
+		return rows
+	}
+	var out [][]Value
+	for _, row := range rows {
+		r.e.row[step.slot] = row
+		if step.prefilter(&r.e) == triTrue {
+			out = append(out, row)
+		}
+	}
+	r.e.row[step.slot] = nil
+	return out
+}
+
+// scan drives the pipeline from the rows of the first table, then lets
+// every RIGHT join add its unmatched rows.
+func (r *runner) scan() error {
+	q := r.q
+	if len(q.scope) == 0 {
+		if len(q.steps) == 1 && q.steps[0].filter(&r.e) != triTrue {
+			return nil
+		}
+		return r.sink()
+	}
+	first := &q.steps[0]
+	pre := first.prefilter
+	for i, row := range r.rows[0] {
+		if i&1023 == 0 {
+			if err := r.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		r.e.row[0] = row
+		if pre != nil && pre(&r.e) != triTrue {
+			continue
+		}
+		if err := r.step(1); err != nil {
+			return err
+		}
+	}
+	for k := 1; k < len(q.steps); k++ {
+		if q.steps[k].kind != JoinRight {
+			continue
+		}
+		step := &q.steps[k]
+		for j := 0; j < k; j++ {
+			r.e.row[j] = nil
+		}
+		for i, row := range r.rows[k] {
+			if r.matched[k][i] {
+				continue
+			}
+			r.e.row[k] = row
+			if step.filter != nil && step.filter(&r.e) != triTrue {
+				continue
+			}
+			if err := r.step(k + 1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// step joins table slot k to the current row of the tables before it.
+func (r *runner) step(k int) error {
+	if k == len(r.q.steps) {
+		return r.sink()
+	}
+	s := &r.q.steps[k]
+	rows := r.rows[k]
+	e := &r.e
+	matched := false
+	if idx := r.index[k]; idx != nil {
+		for j := idx.lookup(e, s.probe); j >= 0; j = idx.next[j] {
+			e.row[k] = rows[j]
+			if s.on != nil && s.on(e) != triTrue {
+				continue
+			}
+			matched = true
+			if r.matched[k] != nil {
+				r.matched[k][j] = true
+			}
+			if s.filter != nil && s.filter(e) != triTrue {
+				continue
+			}
+			if err := r.step(k + 1); err != nil {
+				return err
+			}
+		}
+	} else {
+		for j, row := range rows {
+			r.ticks++
+			if r.ticks&0xffff == 0 {
+				if err := r.ctx.Err(); err != nil {
+					return err
+				}
+			}
+			e.row[k] = row
+			if s.on != nil && s.on(e) != triTrue {
+				continue
+			}
+			matched = true
+			if r.matched[k] != nil {
+				r.matched[k][j] = true
+			}
+			if s.filter != nil && s.filter(e) != triTrue {
+				continue
+			}
+			if err := r.step(k + 1); err != nil {
+				return err
+			}
+		}
+	}
+	if !matched && s.kind == JoinLeft {
+		e.row[k] = nil
+		if s.filter == nil || s.filter(e) == triTrue {
+			return r.step(k + 1)
+		}
+	}
+	return nil
+}
+
+// sink receives each joined row: into the groups of a grouped query, or to
+// the output.
+func (r *runner) sink() error {
+	if r.groups != nil {
+		r.groups.add(&r.e)
+		return nil
+	}
+	return r.output()
+}
+
+func (r *runner) output() error {
+	if r.q.having != nil && r.q.having(&r.e) != triTrue {
+		return nil
+	}
+	return r.out.add(&r.e)
+}
+
+// hashIndex maps the join key of each row of a joined table to its rows;
+// rows with the same key are chained through next, in table order.
+type hashIndex struct {
+	kind keyKind
+	s1   map[string]int32
+	s2   map[[2]string]int32
+	gen  map[[maxHashKeys]Value]int32
+	next []int32
+}
+
+func buildIndex(e *env, s *joinStep, rows [][]Value) *hashIndex {
+	idx := &hashIndex{kind: s.key, next: make([]int32, len(rows))}
+	switch s.key {
+	case keyString1:
+		idx.s1 = make(map[string]int32, len(rows))
+	case keyString2:
+		idx.s2 = make(map[[2]string]int32, len(rows))
+	default:
+		idx.gen = make(map[[maxHashKeys]Value]int32, len(rows))
+	}
+	for j := len(rows) - 1; j >= 0; j-- {
+		e.row[s.slot] = rows[j]
+		idx.next[j] = -1
+		switch s.key {
+		case keyString1:
+			k := s.build[0](e)
+			if k.kind != KindString {
+				continue
+			}
+			if head, ok := idx.s1[k.s]; ok {
+				idx.next[j] = head
+			}
+			idx.s1[k.s] = int32(j)
+		case keyString2:
+			a, b := s.build[0](e), s.build[1](e)
+			if a.kind != KindString || b.kind != KindString {
+				continue
+			}
+			key := [2]string{a.s, b.s}
+			if head, ok := idx.s2[key]; ok {
+				idx.next[j] = head
+			}
+			idx.s2[key] = int32(j)
+		default:
+			var key [maxHashKeys]Value
+			ok := true
+			for i, f := range s.build {
+				key[i] = normKey(f(e))
+				ok = ok && key[i].kind != KindNull
+			}
+			if !ok {
+				continue
+			}
+			if head, found := idx.gen[key]; found {
+				idx.next[j] = head
+			}
+			idx.gen[key] = int32(j)
+		}
+	}
+	e.row[s.slot] = nil
+	return idx
+}
+
+// normKey folds -0 into 0 so that equal numbers hash alike.
+func normKey(v Value) Value {
+	if v.kind == KindNumber && v.n == 0 {
+		v.n = 0
+	}
+	return v
+}
+
+// lookup returns the first row whose key equals the probe, or -1.
+func (idx *hashIndex) lookup(e *env, probe []valueFn) int32 {
+	switch idx.kind {
+	case keyString1:
+		k := probe[0](e)
+		if k.kind != KindString {
+			return -1
+		}
+		if j, ok := idx.s1[k.s]; ok {
+			return j
+		}
+	case keyString2:
+		a, b := probe[0](e), probe[1](e)
+		if a.kind != KindString || b.kind != KindString {
+			return -1
+		}
+		if j, ok := idx.s2[[2]string{a.s, b.s}]; ok {
+			return j
+		}
+	default:
+		var key [maxHashKeys]Value
+		for i, f := range probe {
+			key[i] = normKey(f(e))
+			if key[i].kind == KindNull {
+				return -1
+			}
+		}
+		if j, ok := idx.gen[key]; ok {
+			return j
+		}
+	}
+	return -1
+}
