@@ -4,7 +4,7 @@ import (
 	"context"
 	"sync"
 
-	"golang.org/x/sync/errgroup"
+	"github.com/perspective-cloud/sdk/bulk"
 )
 
 // Cloud is one opened cloud: a Driver for one project in one region, wrapped
@@ -18,6 +18,8 @@ type Cloud struct {
 	drv  Driver
 	info DriverInfo
 	opts options
+	exec *bulk.Executor // runs every bulk operation on this cloud
+	meta metaCache      // flavors, networks, images, keypairs
 
 	mu   sync.RWMutex
 	refs map[string]Ref // global id → what it stands for
@@ -41,7 +43,10 @@ func NewCloud(d Driver, opts ...Option) (*Cloud, error) {
 			opt(&o)
 		}
 	}
-	return &Cloud{drv: d, info: info, opts: o, refs: map[string]Ref{}}, nil
+	c := &Cloud{drv: d, info: info, opts: o, refs: map[string]Ref{}}
+	c.initBulk()
+	c.initCache()
+	return c, nil
 }
 
 // Info names the cloud, project and region.
@@ -51,8 +56,12 @@ func (c *Cloud) Info() DriverInfo { return c.info }
 // cover. Calls made on it bypass validation and the state machine.
 func (c *Cloud) Driver() Driver { return c.drv }
 
-// Close releases the driver.
-func (c *Cloud) Close() error { return c.drv.Close() }
+// Close waits for the metadata caches' background refreshes, then releases
+// the driver.
+func (c *Cloud) Close() error {
+	c.closeCache()
+	return c.drv.Close()
+}
 
 // Supports reports whether the cloud can perform op.
 func (c *Cloud) Supports(op Operation) bool { return Supports(c.drv, op) }
@@ -196,52 +205,6 @@ func (c *Cloud) adoptKeypair(k *Keypair) {
 	}
 }
 
-// flavors, images, networks and keypairs read the cloud's metadata. They are
-// the one place metadata is fetched, so that caching can be added here.
-func (c *Cloud) flavors(ctx context.Context) ([]Flavor, error) {
-	fs, err := c.drv.ListFlavors(ctx)
-	if err != nil {
-		return nil, classify(err, OpList, KindFlavor, "")
-	}
-	for i := range fs {
-		c.adoptFlavor(&fs[i])
-	}
-	return fs, nil
-}
-
-func (c *Cloud) images(ctx context.Context) ([]Image, error) {
-	imgs, err := c.drv.ListImages(ctx)
-	if err != nil {
-		return nil, classify(err, OpList, KindImage, "")
-	}
-	for i := range imgs {
-		c.adoptImage(&imgs[i])
-	}
-	return imgs, nil
-}
-
-func (c *Cloud) networks(ctx context.Context) ([]Network, error) {
-	ns, err := c.drv.ListNetworks(ctx)
-	if err != nil {
-		return nil, classify(err, OpList, KindNetwork, "")
-	}
-	for i := range ns {
-		c.adoptNetwork(&ns[i])
-	}
-	return ns, nil
-}
-
-func (c *Cloud) keypairs(ctx context.Context) ([]Keypair, error) {
-	ks, err := c.drv.ListKeypairs(ctx)
-	if err != nil {
-		return nil, classify(err, OpList, KindKeypair, "")
-	}
-	for i := range ks {
-		c.adoptKeypair(&ks[i])
-	}
-	return ks, nil
-}
-
 // enrich fills an instance's flavor and image from the cloud's metadata,
 // best effort: a failure to read metadata leaves the instance as it is.
 func (c *Cloud) enrich(ctx context.Context, insts []Instance) {
@@ -273,23 +236,4 @@ func (c *Cloud) enrich(ctx context.Context, insts []Instance) {
 			}
 		}
 	}
-}
-
-// each runs fn for every index in [0, n) with at most limit at once. Items
-// not started when ctx ends are passed to skipped instead. It returns when
-// every started item has finished.
-func each(ctx context.Context, n, limit int, fn func(ctx context.Context, i int), skipped func(i int, err error)) {
-	var g errgroup.Group
-	g.SetLimit(max(limit, 1))
-	for i := range n {
-		if err := ctx.Err(); err != nil {
-			skipped(i, err)
-			continue
-		}
-		g.Go(func() error {
-			fn(ctx, i)
-			return nil
-		})
-	}
-	_ = g.Wait()
 }

@@ -3,7 +3,6 @@ package perspective
 import (
 	"context"
 	"fmt"
-	"time"
 )
 
 // Images is the handle for the images of one Cloud or a Set.
@@ -61,6 +60,7 @@ func (s *Images) Create(ctx context.Context, spec ImageSpec) (Image, error) {
 		return Image{}, c.unsupported(OpAddImage)
 	}
 	img, err := w.CreateImage(ctx, spec)
+	c.invalidate(KindImage)
 	if err != nil {
 		return Image{}, classify(err, OpAddImage, KindImage, spec.Name)
 	}
@@ -88,6 +88,7 @@ func (s *Images) Update(ctx context.Context, id string, u ImageUpdate) (Image, e
 		return Image{}, c.unsupported(OpUpdateImage)
 	}
 	out, err := w.UpdateImage(ctx, img.RealID, u)
+	c.invalidate(KindImage)
 	if err != nil {
 		return Image{}, classify(err, OpUpdateImage, KindImage, id)
 	}
@@ -104,16 +105,13 @@ func (s *Images) Delete(ctx context.Context, ids ...string) (*Report, error) {
 	if len(ids) == 0 {
 		return rep, invalidArg(OpDeleteImage, "ids", "no image ids given")
 	}
-	rep.Results = make([]Result, len(ids))
-	each(ctx, len(ids), 8, func(ctx context.Context, i int) {
-		start := time.Now()
-		rep.Results[i].ID = ids[i]
-		rep.Results[i].Err = s.deleteOne(ctx, ids[i])
-		rep.Results[i].Attempts = 1
-		rep.Results[i].Duration = time.Since(start)
-	}, func(i int, err error) {
-		rep.Results[i] = Result{ID: ids[i], Err: classify(err, OpDeleteImage, KindImage, ids[i])}
+	rs := runBulk(ctx, executorOf(s.clouds), ids, callOptions{}, nil, func(ctx context.Context, id string) error {
+		if id == "" {
+			return invalidArg(OpDeleteImage, "ids", "an id is empty")
+		}
+		return s.deleteOne(ctx, id)
 	})
+	rep = report(OpDeleteImage, KindImage, rs)
 	return rep, rep.Err()
 }
 
@@ -127,7 +125,9 @@ func (s *Images) deleteOne(ctx context.Context, id string) error {
 	if !ok {
 		return c.unsupported(OpDeleteImage)
 	}
-	if err := w.DeleteImage(ctx, img.RealID); err != nil {
+	err = w.DeleteImage(ctx, img.RealID)
+	c.invalidate(KindImage) // even a failed delete may have changed the image
+	if err != nil {
 		return classify(err, OpDeleteImage, KindImage, id)
 	}
 	c.forget(img.ID)

@@ -166,6 +166,7 @@ func (s *Instances) Snapshot(ctx context.Context, name string, ids ...string) (*
 			n = name + "-" + it.inst.Name
 		}
 		img, err := c.drv.(Snapshotter).Snapshot(ctx, it.realID, n)
+		c.invalidate(KindImage)
 		if err != nil {
 			return err
 		}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"slices"
 	"sync"
-	"time"
 )
 
 // Instances is the handle for instance operations over one Cloud or a Set.
@@ -214,7 +213,11 @@ func (c *Cloud) actOn(ctx context.Context, op Operation, items []item, results [
 		tick()
 	}
 	// Read the instances' current states: one listing for many, a get for one.
-	current, err := c.current(ctx, items)
+	var current map[string]Instance
+	err := c.retry(ctx, func(ctx context.Context) (err error) {
+		current, err = c.current(ctx, items)
+		return err
+	})
 	if err != nil {
 		for k := range items {
 			fail(k, err)
@@ -243,24 +246,33 @@ func (c *Cloud) actOn(ctx context.Context, op Operation, items []item, results [
 		}
 		admitted = append(admitted, k)
 	}
-	limit := c.opts.concurrency
-	if call.concurrency > 0 {
-		limit = call.concurrency
-	}
-	each(ctx, len(admitted), limit, func(ctx context.Context, j int) {
-		k := admitted[j]
-		start := time.Now()
-		results[k].Attempts++
-		err := fn(ctx, c, items[k], results[k])
-		results[k].Duration = time.Since(start)
-		if err != nil {
-			fail(k, err)
-			return
+	// Items are distinct global ids; two of them (a global and a real id of
+	// one instance) may still share a real id: bulk acts on it once and
+	// both get the outcome.
+	keys := make([]string, len(admitted))
+	first := make(map[string]int, len(admitted))
+	for j, k := range admitted {
+		keys[j] = items[k].realID
+		if _, seen := first[keys[j]]; !seen {
+			first[keys[j]] = k
 		}
-		tick()
-	}, func(j int, err error) {
-		fail(admitted[j], err)
+	}
+	rs := runBulk(ctx, c.exec, keys, call, tick, func(ctx context.Context, realID string) error {
+		k := first[realID]
+		return fn(ctx, c, items[k], results[k])
 	})
+	for j, k := range admitted {
+		if src := first[keys[j]]; src != k {
+			id := results[k].ID
+			*results[k] = *results[src]
+			results[k].ID = id
+			tick() // bulk counted the shared key once
+		}
+		results[k].Attempts, results[k].Duration = rs[j].Attempts, rs[j].Duration
+		if rs[j].Err != nil {
+			results[k].Err = classify(rs[j].Err, op, KindInstance, results[k].ID)
+		}
+	}
 }
 
 // current returns the instances behind items, keyed by real id.

@@ -3,7 +3,6 @@ package perspective
 import (
 	"context"
 	"regexp"
-	"time"
 )
 
 // Keypairs is the handle for the keypairs of one Cloud or a Set.
@@ -23,16 +22,7 @@ func (s *Keypairs) List(ctx context.Context) ([]Keypair, error) {
 // Get returns the keypair with this name.
 func (s *Keypairs) Get(ctx context.Context, name string) (Keypair, error) {
 	return firstFound(ctx, s.clouds, OpGet, KindKeypair, name, func(c *Cloud) (Keypair, error) {
-		ks, err := c.keypairs(ctx)
-		if err != nil {
-			return Keypair{}, err
-		}
-		for _, k := range ks {
-			if k.Name == name {
-				return k, nil
-			}
-		}
-		return Keypair{}, &Error{Code: CodeNotFound}
+		return c.findKeypair(ctx, name)
 	})
 }
 
@@ -57,6 +47,7 @@ func (s *Keypairs) Create(ctx context.Context, spec KeypairSpec) (Keypair, error
 		return Keypair{}, c.unsupported(OpAddKeypair)
 	}
 	k, err := m.CreateKeypair(ctx, spec)
+	c.invalidate(KindKeypair)
 	if err != nil {
 		return Keypair{}, classify(err, OpAddKeypair, KindKeypair, spec.Name)
 	}
@@ -82,19 +73,14 @@ func (s *Keypairs) Delete(ctx context.Context, names ...string) (*Report, error)
 	if !ok {
 		return rep, c.unsupported(OpDeleteKeypair)
 	}
-	rep.Results = make([]Result, len(names))
-	each(ctx, len(names), 8, func(ctx context.Context, i int) {
-		start := time.Now()
-		r := Result{ID: names[i], Attempts: 1}
-		if names[i] == "" {
-			r.Err, r.Attempts = invalidArg(OpDeleteKeypair, "names", "item %d is empty", i), 0
-		} else if err := m.DeleteKeypair(ctx, names[i]); err != nil {
-			r.Err = classify(err, OpDeleteKeypair, KindKeypair, names[i])
+	rs := runBulk(ctx, c.exec, names, callOptions{}, nil, func(ctx context.Context, name string) error {
+		if name == "" {
+			return invalidArg(OpDeleteKeypair, "names", "a name is empty")
 		}
-		r.Duration = time.Since(start)
-		rep.Results[i] = r
-	}, func(i int, err error) {
-		rep.Results[i] = Result{ID: names[i], Err: classify(err, OpDeleteKeypair, KindKeypair, names[i])}
+		err := m.DeleteKeypair(ctx, name)
+		c.invalidate(KindKeypair)
+		return err
 	})
+	rep = report(OpDeleteKeypair, KindKeypair, rs)
 	return rep, rep.Err()
 }

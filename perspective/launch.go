@@ -124,12 +124,12 @@ func (c *Cloud) resolveSpec(ctx context.Context, spec LaunchSpec) (LaunchSpec, e
 		out.Networks = append(out.Networks, net.ID)
 	}
 	if spec.KeyName != "" {
-		ks, err := c.keypairs(ctx)
+		_, err := c.findKeypair(ctx, spec.KeyName)
+		if Code(err) == CodeNotFound {
+			return spec, &Error{Code: CodeInvalidArgument, Op: OpLaunch, Msg: fmt.Sprintf("keyName: no keypair %q", spec.KeyName)}
+		}
 		if err != nil {
 			return spec, classify(err, OpLaunch, "", "")
-		}
-		if !slices.ContainsFunc(ks, func(k Keypair) bool { return k.Name == spec.KeyName }) {
-			return spec, &Error{Code: CodeInvalidArgument, Op: OpLaunch, Msg: fmt.Sprintf("keyName: no keypair %q", spec.KeyName)}
 		}
 	}
 	out.Metadata = maps.Clone(spec.Metadata)
@@ -139,50 +139,70 @@ func (c *Cloud) resolveSpec(ctx context.Context, spec LaunchSpec) (LaunchSpec, e
 
 // findFlavor returns the flavor with this id, or else this name.
 func (c *Cloud) findFlavor(ctx context.Context, idOrName string) (Flavor, error) {
-	fs, err := c.flavors(ctx)
-	if err != nil {
-		return Flavor{}, err
+	f, ok, err := findIn(ctx, c, KindFlavor, c.flavors, func(fs []Flavor) (Flavor, bool) {
+		if i := slices.IndexFunc(fs, func(f Flavor) bool { return f.ID == idOrName }); i >= 0 {
+			return fs[i], true
+		}
+		if i := slices.IndexFunc(fs, func(f Flavor) bool { return f.Name == idOrName }); i >= 0 {
+			return fs[i], true
+		}
+		return Flavor{}, false
+	})
+	if err == nil && !ok {
+		err = &Error{Code: CodeNotFound, Msg: fmt.Sprintf("flavor: no flavor %q in cloud %s", idOrName, c.info.CloudID)}
 	}
-	if i := slices.IndexFunc(fs, func(f Flavor) bool { return f.ID == idOrName }); i >= 0 {
-		return fs[i], nil
-	}
-	if i := slices.IndexFunc(fs, func(f Flavor) bool { return f.Name == idOrName }); i >= 0 {
-		return fs[i], nil
-	}
-	return Flavor{}, &Error{Code: CodeNotFound, Msg: fmt.Sprintf("flavor: no flavor %q in cloud %s", idOrName, c.info.CloudID)}
+	return f, err
 }
 
 // findImage returns the image with this global id, real id, or else name.
 func (c *Cloud) findImage(ctx context.Context, ref string) (Image, error) {
-	imgs, err := c.images(ctx)
-	if err != nil {
-		return Image{}, err
-	}
-	for _, match := range []func(Image) bool{
-		func(i Image) bool { return i.ID == ref },
-		func(i Image) bool { return i.RealID == ref },
-		func(i Image) bool { return i.Name == ref },
-	} {
-		if i := slices.IndexFunc(imgs, match); i >= 0 {
-			return imgs[i], nil
+	img, ok, err := findIn(ctx, c, KindImage, c.images, func(imgs []Image) (Image, bool) {
+		for _, match := range []func(Image) bool{
+			func(i Image) bool { return i.ID == ref },
+			func(i Image) bool { return i.RealID == ref },
+			func(i Image) bool { return i.Name == ref },
+		} {
+			if i := slices.IndexFunc(imgs, match); i >= 0 {
+				return imgs[i], true
+			}
 		}
+		return Image{}, false
+	})
+	if err == nil && !ok {
+		err = &Error{Code: CodeNotFound, Msg: fmt.Sprintf("image: no image %q in cloud %s", ref, c.info.CloudID)}
 	}
-	return Image{}, &Error{Code: CodeNotFound, Msg: fmt.Sprintf("image: no image %q in cloud %s", ref, c.info.CloudID)}
+	return img, err
 }
 
 // findNetwork returns the network with this id, or else this name.
 func (c *Cloud) findNetwork(ctx context.Context, idOrName string) (Network, error) {
-	ns, err := c.networks(ctx)
-	if err != nil {
-		return Network{}, err
+	n, ok, err := findIn(ctx, c, KindNetwork, c.networks, func(ns []Network) (Network, bool) {
+		if i := slices.IndexFunc(ns, func(n Network) bool { return n.ID == idOrName }); i >= 0 {
+			return ns[i], true
+		}
+		if i := slices.IndexFunc(ns, func(n Network) bool { return n.Name == idOrName }); i >= 0 {
+			return ns[i], true
+		}
+		return Network{}, false
+	})
+	if err == nil && !ok {
+		err = &Error{Code: CodeNotFound, Msg: fmt.Sprintf("network: no network %q in cloud %s", idOrName, c.info.CloudID)}
 	}
-	if i := slices.IndexFunc(ns, func(n Network) bool { return n.ID == idOrName }); i >= 0 {
-		return ns[i], nil
+	return n, err
+}
+
+// findKeypair returns the keypair with this name.
+func (c *Cloud) findKeypair(ctx context.Context, name string) (Keypair, error) {
+	k, ok, err := findIn(ctx, c, KindKeypair, c.keypairs, func(ks []Keypair) (Keypair, bool) {
+		if i := slices.IndexFunc(ks, func(k Keypair) bool { return k.Name == name }); i >= 0 {
+			return ks[i], true
+		}
+		return Keypair{}, false
+	})
+	if err == nil && !ok {
+		err = &Error{Code: CodeNotFound, Msg: fmt.Sprintf("keypair: no keypair %q in cloud %s", name, c.info.CloudID)}
 	}
-	if i := slices.IndexFunc(ns, func(n Network) bool { return n.Name == idOrName }); i >= 0 {
-		return ns[i], nil
-	}
-	return Network{}, &Error{Code: CodeNotFound, Msg: fmt.Sprintf("network: no network %q in cloud %s", idOrName, c.info.CloudID)}
+	return k, err
 }
 
 // badRef turns "no such flavor/image/network" in a launch request into an

@@ -6,13 +6,18 @@ import "time"
 type Option func(*options)
 
 type options struct {
-	concurrency int
-	pollMin     time.Duration
-	pollMax     time.Duration
+	concurrency  int
+	pollMin      time.Duration
+	pollMax      time.Duration
+	retries      int                    // see WithRetry
+	retryBackoff time.Duration          // see WithRetry
+	rate         float64                // see WithRateLimit
+	cacheTTL     map[Kind]time.Duration // see WithCacheTTL; absent kinds use the defaults
 }
 
 func defaultOptions() options {
-	return options{concurrency: 16, pollMin: 100 * time.Millisecond, pollMax: 5 * time.Second}
+	return options{concurrency: 16, pollMin: 100 * time.Millisecond, pollMax: 5 * time.Second,
+		retries: DefaultRetries, retryBackoff: DefaultRetryBackoff}
 }
 
 // WithConcurrency sets how many calls a Cloud makes to its cloud at once in
