@@ -165,3 +165,19 @@ func (d *Driver) read(ctx context.Context, method string, op perspective.Operati
 	}
 	return nil
 }
+
+// Fail puts an instance into the error state with a fault message, as a
+// hypervisor failure would. Tests use it to see how callers cope.
+func (d *Driver) Fail(id, fault string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	s, err := d.find(id)
+	if err != nil {
+		return err
+	}
+	s.pending = false
+	s.inst.State, s.inst.Status, s.inst.Fault = perspective.StateError, "ERROR", fault
+	s.inst.Updated = time.Now()
+	d.logf(s, "fault: %s", fault)
+	return nil
+}
