@@ -23,6 +23,7 @@ func (t Target) matches(c *Cloud) bool {
 		(t.Region == "" || t.Region == i.Region)
 }
 
+// String names the target, e.g. "cloud=a project=p1", or "any cloud".
 func (t Target) String() string {
 	var parts []string
 	for _, kv := range [][2]string{{"cloud", t.CloudID}, {"project", t.ProjectID}, {"region", t.Region}} {
