@@ -1,0 +1,87 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+	"time"
+)
+
+// config is what the command line and the environment say.
+type config struct {
+	addr     string
+	clouds   []string
+	maxTasks int
+	grace    time.Duration
+	quiet    bool
+}
+
+// urlList is a repeatable -cloud flag.
+type urlList []string
+
+func (l *urlList) String() string { return strings.Join(*l, " ") }
+
+func (l *urlList) Set(s string) error {
+	if s == "" {
+		return fmt.Errorf("empty cloud URL")
+	}
+	*l = append(*l, s)
+	return nil
+}
+
+// parseConfig reads the flags, and the environment for the clouds when no
+// -cloud is given: OS_CLOUD (a cloud of clouds.yaml) or OS_AUTH_URL (a
+// sourced openrc) open OpenStack; otherwise the mock cloud is served.
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	var c config
+	var clouds urlList
+	fs := flag.NewFlagSet(progName(args), flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT`")
+	fs.Var(&clouds, "cloud", "serve the cloud at `URL` (repeatable), e.g. mock://?delay=2s, openstack://?cloud=devstack, openstack:// (OS_* variables)")
+	fs.IntVar(&c.maxTasks, "tasks", 1024, "keep at most `N` bulk tasks in memory")
+	fs.DurationVar(&c.grace, "grace", 10*time.Second, "on SIGINT/SIGTERM, wait this long for requests in flight")
+	fs.BoolVar(&c.quiet, "quiet", false, "do not log requests")
+	if len(args) > 0 {
+		args = args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments %q (the flags are -addr, -cloud, -tasks, -grace, -quiet)", fs.Args())
+	}
+	c.clouds = clouds
+	if len(c.clouds) == 0 {
+		c.clouds = []string{defaultCloud(getenv)}
+	}
+	return c, nil
+}
+
+func progName(args []string) string {
+	if len(args) > 0 {
+		return args[0]
+	}
+	return "server"
+}
+
+// defaultCloud picks the cloud to serve from the environment.
+func defaultCloud(getenv func(string) string) string {
+	switch {
+	case getenv("OS_CLOUD") != "":
+		return "openstack://?cloud=" + getenv("OS_CLOUD")
+	case getenv("OS_AUTH_URL") != "":
+		return "openstack://"
+	}
+	return "mock://"
+}
+
+// buildVersion is the module version the binary was built from.
+func buildVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "unknown"
+}

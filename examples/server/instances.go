@@ -1,0 +1,249 @@
+package main
+
+import (
+	"context"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/perspective-cloud/sdk/perspective"
+)
+
+// idsOp is a library operation that takes only instance ids.
+type idsOp func(s *perspective.Instances, ctx context.Context, ids ...string) (*perspective.Report, error)
+
+// idsOps are the instance operations whose body is a plain list of ids.
+var idsOps = map[perspective.Operation]idsOp{
+	perspective.OpDelete:        (*perspective.Instances).Delete,
+	perspective.OpReboot:        (*perspective.Instances).Reboot,
+	perspective.OpHardReboot:    (*perspective.Instances).HardReboot,
+	perspective.OpStart:         (*perspective.Instances).Start,
+	perspective.OpShutdown:      (*perspective.Instances).Shutdown,
+	perspective.OpPause:         (*perspective.Instances).Pause,
+	perspective.OpResume:        (*perspective.Instances).Resume,
+	perspective.OpSuspend:       (*perspective.Instances).Suspend,
+	perspective.OpConfirmResize: (*perspective.Instances).ConfirmResize,
+	perspective.OpRevertResize:  (*perspective.Instances).RevertResize,
+	perspective.OpLock:          (*perspective.Instances).Lock,
+	perspective.OpUnlock:        (*perspective.Instances).Unlock,
+}
+
+// handleIDsOp serves an operation whose body is a JSON list of instance ids.
+func handleIDsOp(d *deps, op perspective.Operation) http.Handler {
+	call := idsOps[op]
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ids, err := decode[idList](w, r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		insts, err := d.instances(r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		d.runBulk(w, r, op, ids, func(ctx context.Context, t *task) (*perspective.Report, error) {
+			return call(insts.With(t.progress()), ctx, ids...)
+		})
+	})
+}
+
+// selectionOp runs an operation that needs an argument besides the ids;
+// it returns an invalid-argument error when the argument is missing.
+type selectionOp func(s *perspective.Instances, ctx context.Context, sel selection) (*perspective.Report, error)
+
+// handleSelectionOp serves an operation whose body is a selection; the
+// path value named pathArg, when present, fills arg (resize/{flavorId}).
+func handleSelectionOp(d *deps, op perspective.Operation, check func(*selection, *http.Request) error, call selectionOp) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sel, err := decode[selection](w, r)
+		if err == nil {
+			err = check(&sel, r)
+		}
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		insts, err := d.instances(r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		d.runBulk(w, r, op, sel.IDs, func(ctx context.Context, t *task) (*perspective.Report, error) {
+			return call(insts.With(t.progress()), ctx, sel)
+		})
+	})
+}
+
+// Checks of the selection routes' arguments.
+
+func needFlavor(s *selection, r *http.Request) error {
+	if v := r.PathValue("flavorId"); v != "" {
+		s.FlavorID = v
+	}
+	if s.FlavorID == "" {
+		return invalidf("flavorId is required: PUT …/instances/resize/{flavorId} with a list of ids, or {\"ids\":[…],\"flavorId\":\"…\"}")
+	}
+	return nil
+}
+
+func needImage(s *selection, r *http.Request) error {
+	if v := r.PathValue("imageId"); v != "" {
+		s.ImageID = v
+	}
+	if s.ImageID == "" {
+		return invalidf("imageId is required: PUT …/instances/rebuild/{imageId} with a list of ids, or {\"ids\":[…],\"imageId\":\"…\"}")
+	}
+	return nil
+}
+
+func needTags(s *selection, _ *http.Request) error {
+	if len(s.Tags) == 0 {
+		return invalidf("tags are required: {\"ids\":[…],\"tags\":[\"…\"]}")
+	}
+	return nil
+}
+
+func anyArgs(*selection, *http.Request) error { return nil }
+
+// Calls of the selection routes.
+
+func resize(s *perspective.Instances, ctx context.Context, sel selection) (*perspective.Report, error) {
+	return s.Resize(ctx, sel.FlavorID, sel.IDs...)
+}
+
+func rebuild(s *perspective.Instances, ctx context.Context, sel selection) (*perspective.Report, error) {
+	return s.Rebuild(ctx, sel.ImageID, sel.IDs...)
+}
+
+func snapshot(s *perspective.Instances, ctx context.Context, sel selection) (*perspective.Report, error) {
+	return s.Snapshot(ctx, sel.Name, sel.IDs...)
+}
+
+func addTags(s *perspective.Instances, ctx context.Context, sel selection) (*perspective.Report, error) {
+	return s.AddTags(ctx, sel.Tags, sel.IDs...)
+}
+
+func removeTags(s *perspective.Instances, ctx context.Context, sel selection) (*perspective.Report, error) {
+	return s.RemoveTags(ctx, sel.Tags, sel.IDs...)
+}
+
+func addIP(s *perspective.Instances, ctx context.Context, sel selection) (*perspective.Report, error) {
+	return s.AddFloatingIP(ctx, perspective.FloatingIPRequest{Network: sel.Network, Address: sel.Address}, sel.IDs...)
+}
+
+func removeIP(s *perspective.Instances, ctx context.Context, sel selection) (*perspective.Report, error) {
+	return s.RemoveFloatingIP(ctx, sel.Address, sel.IDs...)
+}
+
+// handleRename serves PUT /instances/rename: {"<id>": "<new name>", …}.
+func handleRename(d *deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		names, err := decode[renameMap](w, r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		insts, err := d.instances(r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		// The library reports renames in id order.
+		ids := slices.Sorted(maps.Keys(names))
+		d.runBulk(w, r, perspective.OpRename, ids, func(ctx context.Context, t *task) (*perspective.Report, error) {
+			return insts.With(t.progress()).Rename(ctx, names)
+		})
+	})
+}
+
+// handleGetInstance serves GET /instances/{id} in seed 001's shape.
+func handleGetInstance(d *deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		insts, err := d.instances(r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		inst, err := insts.Get(r.Context(), r.PathValue("id"))
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		encode(w, http.StatusOK, instanceOf(&inst))
+	})
+}
+
+// handleListInstances serves GET …/instances/all, optionally filtered by
+// ?name= (a substring), ?state= and ?tag= (both repeatable).
+func handleListInstances(d *deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		insts, err := d.instances(r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		q := r.URL.Query()
+		opts := perspective.ListOptions{Name: q.Get("name"), Tags: q["tag"]}
+		for _, s := range q["state"] {
+			st, err := perspective.ParseState(s)
+			if err != nil {
+				writeError(w, err)
+				return
+			}
+			opts.States = append(opts.States, st)
+		}
+		list, err := insts.List(r.Context(), opts)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		encode(w, http.StatusOK, instancesOf(list))
+	})
+}
+
+// handleConsole serves GET /instances/{id}/console: a redirect to the
+// instance's remote console.
+func handleConsole(d *deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		insts, err := d.instances(r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		con, err := insts.Console(r.Context(), r.PathValue("id"))
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		http.Redirect(w, r, con.URL, http.StatusFound)
+	})
+}
+
+// handleLog serves GET /instances/{id}/log as plain text; ?lines=N keeps
+// the last N lines.
+func handleLog(d *deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lines := 0
+		if s := r.URL.Query().Get("lines"); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 0 {
+				writeError(w, invalidf("lines: %q is not a non-negative number", s))
+				return
+			}
+			lines = n
+		}
+		insts, err := d.instances(r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		text, err := insts.Log(r.Context(), r.PathValue("id"), lines)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		writeText(w, http.StatusOK, "text/plain; charset=utf-8", text)
+	})
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"net/http"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/perspective-cloud/sdk/perspective"
+)
+
+// launchConcurrency bounds how many items of one launch request are
+// launched at once.
+const launchConcurrency = 8
+
+// handleLaunch serves POST /instances: a list of instances as the
+// original's client sends them. With exactly one cloud and project, an
+// item may leave cloudId and projectId out; a scoped route
+// (/projects/{project}/regions/{region}/instances) supplies them.
+func handleLaunch(d *deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		req, err := decode[launchRequest](w, r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		scope, err := d.scope(r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		names := make([]string, len(req))
+		for i, it := range req {
+			names[i] = it.Name
+		}
+		insts := d.set.Instances()
+		d.runBulk(w, r, perspective.OpLaunch, names, func(ctx context.Context, t *task) (*perspective.Report, error) {
+			rep := &perspective.Report{Op: perspective.OpLaunch, Results: make([]perspective.Result, len(req))}
+			var g errgroup.Group
+			g.SetLimit(launchConcurrency)
+			for i, it := range req {
+				g.Go(func() error {
+					res := d.launchOne(ctx, insts, scope, it)
+					rep.Results[i] = res
+					t.record(i, res)
+					return nil
+				})
+			}
+			_ = g.Wait()
+			return rep, rep.Err()
+		})
+	})
+}
+
+// launchOne launches one item and returns its result.
+func (d *deps) launchOne(ctx context.Context, insts *perspective.Instances, scope perspective.Target, it launchItem) perspective.Result {
+	fail := func(err error) perspective.Result { return perspective.Result{ID: it.Name, Err: err} }
+	target, err := mergeTarget(scope, perspective.Target{CloudID: it.CloudID, ProjectID: it.ProjectID, Region: it.Region})
+	if err != nil {
+		return fail(err)
+	}
+	if it.CloudType != "" && !d.hasCloudType(target, it.CloudType) {
+		return fail(invalidf("instance %s: no %s cloud matches %s", it.Name, it.CloudType, target))
+	}
+	spec := perspective.LaunchSpec{Name: it.Name, FlavorID: string(it.Flavor.ID), ImageID: string(it.Image.ID),
+		Locked: it.IsLocked, Metadata: it.Metadata.toMap()}
+	for _, n := range it.Networks {
+		spec.Networks = append(spec.Networks, string(n.ID))
+	}
+	if len(it.Keypairs) == 1 {
+		spec.KeyName = it.Keypairs[0].Name
+	}
+	rep, err := insts.In(target).Launch(ctx, spec)
+	if rep == nil || len(rep.Results) == 0 {
+		if err == nil {
+			err = perspective.Errorf(perspective.CodeUnknown, "instance %s: the cloud returned no result", it.Name)
+		}
+		return fail(err)
+	}
+	res := rep.Results[0]
+	if res.ID == "" {
+		// A launch that failed has no instance id yet: name the item.
+		res.ID = it.Name
+	}
+	return res
+}
+
+// mergeTarget combines a route's scope with what a body item names; they
+// must not disagree.
+func mergeTarget(scope, item perspective.Target) (perspective.Target, error) {
+	out := scope
+	for _, f := range []struct {
+		what        string
+		dst         *string
+		scoped, got string
+	}{
+		{"cloudId", &out.CloudID, scope.CloudID, item.CloudID},
+		{"projectId", &out.ProjectID, scope.ProjectID, item.ProjectID},
+		{"region", &out.Region, scope.Region, item.Region},
+	} {
+		switch {
+		case f.got == "":
+		case f.scoped == "":
+			*f.dst = f.got
+		case f.scoped != f.got:
+			return out, invalidf("%s %q differs from the route's %q", f.what, f.got, f.scoped)
+		}
+	}
+	return out, nil
+}

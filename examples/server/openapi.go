@@ -1,0 +1,265 @@
+package main
+
+import (
+	"encoding/json"
+	"maps"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// answer is the kind of success answer of a route; it decides the
+// responses the OpenAPI document lists for it.
+type answer int
+
+const (
+	answerBulk     answer = iota // 200/207 Task, 202 when async
+	answerJSON                   // 200 with schema
+	answerCreated                // 201 with schema
+	answerNoBody                 // 204 (or 200 with an empty body for /ping)
+	answerText                   // 200 text/plain
+	answerRedirect               // 302 to the console
+	answerHTML                   // 200 text/html
+)
+
+// opDoc documents one route.
+type opDoc struct {
+	summary string
+	tag     string
+	body    string  // request body schema, "" for none
+	ok      answer  // success answer
+	schema  string  // success schema (answerJSON, answerCreated)
+	errs    []int   // error statuses besides 500
+	query   []param // query parameters
+}
+
+// param is a query parameter.
+type param struct{ name, desc string }
+
+var asyncParam = param{"async", "true: answer 202 at once with the task, and let it run (same as Prefer: respond-async)"}
+
+// Error statuses of the kinds of route.
+var (
+	bulkErrs  = []int{400, 403, 404, 409, 413, 429, 501, 503}
+	readErrs  = []int{404, 501, 503}
+	writeErrs = []int{400, 403, 404, 409, 413, 501, 503}
+)
+
+func bulkDoc(summary, body string) opDoc {
+	return opDoc{summary: summary, tag: "instances", body: body, ok: answerBulk, errs: bulkErrs, query: []param{asyncParam}}
+}
+
+// instanceDocs documents the instance routes relative to each of
+// instancePrefixes; imageDocs likewise for imagePrefixes.
+var instanceDocs = map[string]opDoc{
+	"GET /instances/all": {summary: "List instances (filters: name substring, state, tag)", tag: "instances", ok: answerJSON,
+		schema: "InstanceList", errs: []int{400, 404, 503},
+		query: []param{{"name", "keep names containing this"}, {"state", "keep this state (repeatable)"}, {"tag", "keep instances with this tag (repeatable)"}}},
+	"POST /instances":                  bulkDoc("Launch instances (a list, as the original's client sends them)", "LaunchRequest"),
+	"GET /instances/{id}":              {summary: "Show an instance (seed 001's shape)", tag: "instances", ok: answerJSON, schema: "Instance", errs: []int{404, 503}},
+	"GET /instances/{id}/console":      {summary: "Redirect to the instance's remote console", tag: "instances", ok: answerRedirect, errs: []int{404, 409, 501, 503}},
+	"GET /instances/{id}/log":          {summary: "The instance's console log as text", tag: "instances", ok: answerText, errs: []int{400, 404, 409, 501, 503}, query: []param{{"lines", "keep the last N lines"}}},
+	"POST /instances/delete":           bulkDoc("Delete instances", "IDList"),
+	"DELETE /instances":                bulkDoc("Delete instances (seed 000's form)", "IDList"),
+	"PUT /instances/reboot":            bulkDoc("Reboot instances", "IDList"),
+	"PUT /instances/hard-reboot":       bulkDoc("Hard reboot (reset) instances", "IDList"),
+	"PUT /instances/start":             bulkDoc("Start shut-off instances", "IDList"),
+	"PUT /instances/shutdown":          bulkDoc("Shut instances down", "IDList"),
+	"PUT /instances/pause":             bulkDoc("Pause instances", "IDList"),
+	"PUT /instances/resume":            bulkDoc("Resume paused or suspended instances", "IDList"),
+	"PUT /instances/suspend":           bulkDoc("Suspend instances", "IDList"),
+	"PUT /instances/confirm-resize":    bulkDoc("Keep the new flavor of resized instances", "IDList"),
+	"PUT /instances/revert-resize":     bulkDoc("Go back to the old flavor of resized instances", "IDList"),
+	"PUT /instances/lock":              bulkDoc("Lock instances", "IDList"),
+	"PUT /instances/unlock":            bulkDoc("Unlock instances", "IDList"),
+	"PUT /instances/resize/{flavorId}": bulkDoc("Resize instances to a flavor", "Selection"),
+	"PUT /instances/resize":            bulkDoc("Resize instances to the body's flavorId", "Selection"),
+	"PUT /instances/rebuild/{imageId}": bulkDoc("Rebuild instances from an image", "Selection"),
+	"PUT /instances/rebuild":           bulkDoc("Rebuild instances from the body's imageId", "Selection"),
+	"PUT /instances/snapshot":          bulkDoc("Snapshot instances (optional name)", "Selection"),
+	"POST /instances/tag":              bulkDoc("Add the body's tags to instances", "Selection"),
+	"DELETE /instances/tag":            bulkDoc("Remove the body's tags from instances", "Selection"),
+	"PUT /instances/ip":                bulkDoc("Add a floating IP to instances (optional address or network)", "Selection"),
+	"DELETE /instances/ip":             bulkDoc("Remove a floating IP (the body's address, or all) from instances", "Selection"),
+	"PUT /instances/rename":            bulkDoc("Rename instances", "RenameMap"),
+}
+
+var imageDocs = map[string]opDoc{
+	"GET /images":         {summary: "List images", tag: "images", ok: answerJSON, schema: "ImageList", errs: []int{404, 503}},
+	"GET /images/{id}":    {summary: "Show an image (global id, real id or name)", tag: "images", ok: answerJSON, schema: "Image", errs: []int{404, 503}},
+	"POST /images":        {summary: "Add images: snapshots of instances (instanceId) or new images", tag: "images", body: "ImageRequest", ok: answerBulk, errs: bulkErrs, query: []param{asyncParam}},
+	"PUT /images":         {summary: "Modify images", tag: "images", body: "ImageChanges", ok: answerBulk, errs: bulkErrs, query: []param{asyncParam}},
+	"POST /images/delete": {summary: "Delete images", tag: "images", body: "IDList", ok: answerBulk, errs: bulkErrs, query: []param{asyncParam}},
+	"DELETE /images":      {summary: "Delete images (seed 000's form)", tag: "images", body: "IDList", ok: answerBulk, errs: bulkErrs, query: []param{asyncParam}},
+}
+
+var keypairQuery = []param{{"cloud", "limit to this cloud id"}, {"project", "limit to this project"}, {"region", "limit to this region"}}
+
+// globalDocs documents the routes that exist once.
+var globalDocs = map[string]opDoc{
+	"POST /query": {summary: "Run SQL queries over the inventory (seed 001)", tag: "query", body: "QueryRequest", ok: answerJSON,
+		schema: "QueryResponse", errs: []int{400, 413, 503}},
+	"GET /keypairs":           {summary: "List keypairs", tag: "keypairs", ok: answerJSON, schema: "KeypairList", errs: readErrs, query: keypairQuery},
+	"POST /keypairs":          {summary: "Add a keypair (generated when publicKey is empty)", tag: "keypairs", body: "KeypairRequest", ok: answerCreated, schema: "Keypair", errs: writeErrs, query: keypairQuery},
+	"DELETE /keypairs/{name}": {summary: "Delete a keypair", tag: "keypairs", ok: answerNoBody, errs: []int{400, 404, 501, 503}, query: keypairQuery},
+	"GET /projects/list":      {summary: "List projects with their regions", tag: "projects", ok: answerJSON, schema: "ProjectList", errs: []int{503}},
+	"GET /projects/{project}/access": {summary: "The project's service endpoints", tag: "projects", ok: answerJSON,
+		schema: "EndpointList", errs: readErrs},
+	"GET /projects/{project}/regions/{region}/rcfile": {summary: "An OpenStack RC file for the project and region", tag: "projects",
+		ok: answerText, errs: readErrs},
+	"GET /tasks":        {summary: "The bulk calls kept in memory, newest first", tag: "tasks", ok: answerJSON, schema: "TaskSummaryList"},
+	"GET /tasks/{id}":   {summary: "A bulk call's per-item progress and results", tag: "tasks", ok: answerJSON, schema: "Task", errs: []int{404}},
+	"GET /ping":         {summary: "200 while a cloud answers, 503 when none does", tag: "service", ok: answerNoBody, errs: []int{503}},
+	"GET /version":      {summary: "The API version, as plain text", tag: "service", ok: answerText},
+	"GET /operations":   {summary: "Cloud type → the operations its clouds support", tag: "service", ok: answerJSON, schema: "Operations"},
+	"GET /openapi.json": {summary: "This document", tag: "service", ok: answerJSON, schema: "OpenAPI"},
+	"GET /docs":         {summary: "This document as a web page", tag: "service", ok: answerHTML},
+	"GET /{$}":          {summary: "Redirect to /docs", tag: "service", ok: answerRedirect},
+}
+
+// routeDocs returns the documentation of every route, by ServeMux pattern.
+func routeDocs() map[string]opDoc {
+	out := maps.Clone(globalDocs)
+	expand := func(docs map[string]opDoc, prefixes []string, scopeNote string) {
+		for key, doc := range docs {
+			method, path, _ := strings.Cut(key, " ")
+			for _, p := range prefixes {
+				d := doc
+				if p != "" {
+					d.summary += scopeNote
+				}
+				out[method+" "+p+path] = d
+			}
+		}
+	}
+	expand(instanceDocs, instancePrefixes, ", limited to the project and region")
+	expand(imageDocs, imagePrefixes, ", limited to the project")
+	return out
+}
+
+var pathParam = regexp.MustCompile(`\{([A-Za-z]+)\}`)
+
+// openAPIPath turns a ServeMux pattern into an OpenAPI method and path.
+func openAPIPath(pattern string) (method, path string) {
+	method, path, _ = strings.Cut(pattern, " ")
+	path = strings.ReplaceAll(path, "{$}", "")
+	return strings.ToLower(method), path
+}
+
+// openAPI builds the OpenAPI 3 document of the routes.
+func openAPI() map[string]any {
+	paths := map[string]any{}
+	for pattern, doc := range routeDocs() {
+		method, path := openAPIPath(pattern)
+		item, _ := paths[path].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			paths[path] = item
+		}
+		item[method] = operationDoc(pattern, path, doc)
+	}
+	return map[string]any{
+		"openapi": "3.0.3",
+		"info": map[string]any{
+			"title":   "Perspective REST API",
+			"version": "1",
+			"description": "One API for virtual machines across clouds, compatible with the original Perspective's clients. " +
+				"Bulk calls answer 200 when every item succeeded, 207 Multi-Status when some failed (each item carries its " +
+				"own status, code and message), and, when every item failed for one reason, that reason's status. Every bulk " +
+				"call is a task (Location: /tasks/{id}). Errors are {\"code\",\"message\"}: invalid_argument 400, " +
+				"unauthenticated 401, forbidden and quota_exceeded 403, not_found 404, invalid_state and conflict 409, " +
+				"too_large 413, rate_limited 429, unsupported 501, transient 503.",
+		},
+		"servers":    []any{map[string]any{"url": "/"}},
+		"paths":      paths,
+		"components": map[string]any{"schemas": schemas()},
+	}
+}
+
+func operationDoc(pattern, path string, doc opDoc) map[string]any {
+	op := map[string]any{
+		"summary":     doc.summary,
+		"operationId": operationID(pattern),
+		"tags":        []string{doc.tag},
+		"responses":   responses(doc),
+	}
+	var params []any
+	for _, m := range pathParam.FindAllStringSubmatch(path, -1) {
+		params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": str("")})
+	}
+	for _, q := range doc.query {
+		params = append(params, map[string]any{"name": q.name, "in": "query", "description": q.desc, "schema": str("")})
+	}
+	if params != nil {
+		op["parameters"] = params
+	}
+	if doc.body != "" {
+		op["requestBody"] = map[string]any{"required": true,
+			"content": map[string]any{"application/json": map[string]any{"schema": ref(doc.body)}}}
+	}
+	return op
+}
+
+// operationID makes a unique id from a pattern: "PUT /instances/{id}" → "put_instances_id".
+func operationID(pattern string) string {
+	var b strings.Builder
+	for _, c := range strings.ToLower(pattern) {
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			b.WriteRune(c)
+		case c == '$':
+			b.WriteString("index")
+		default:
+			if s := b.String(); s != "" && !strings.HasSuffix(s, "_") {
+				b.WriteByte('_')
+			}
+		}
+	}
+	return strings.TrimSuffix(b.String(), "_")
+}
+
+func jsonContent(schema string) map[string]any {
+	return map[string]any{"application/json": map[string]any{"schema": ref(schema)}}
+}
+
+func responses(doc opDoc) map[string]any {
+	out := map[string]any{}
+	switch doc.ok {
+	case answerBulk:
+		out["200"] = map[string]any{"description": "every item succeeded", "content": jsonContent("Task")}
+		out["202"] = map[string]any{"description": "accepted (async): poll Location", "content": jsonContent("Task")}
+		out["207"] = map[string]any{"description": "some items failed: see each result's status, code and message", "content": jsonContent("Task")}
+	case answerJSON:
+		out["200"] = map[string]any{"description": "OK", "content": jsonContent(doc.schema)}
+	case answerCreated:
+		out["201"] = map[string]any{"description": "created", "content": jsonContent(doc.schema)}
+	case answerNoBody:
+		out["200"] = map[string]any{"description": "OK"}
+		out["204"] = map[string]any{"description": "done"}
+	case answerText:
+		out["200"] = map[string]any{"description": "OK", "content": map[string]any{"text/plain": map[string]any{"schema": str("")}}}
+	case answerRedirect:
+		out["302"] = map[string]any{"description": "redirect (Location)"}
+	case answerHTML:
+		out["200"] = map[string]any{"description": "OK", "content": map[string]any{"text/html": map[string]any{"schema": str("")}}}
+	}
+	for _, s := range append(slices.Clone(doc.errs), 500) {
+		out[strconv.Itoa(s)] = map[string]any{"description": http.StatusText(s), "content": jsonContent("Error")}
+	}
+	return out
+}
+
+// handleOpenAPI serves GET /openapi.json.
+func handleOpenAPI() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		b, err := json.MarshalIndent(openAPI(), "", "  ")
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(b)
+	})
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"net/http"
+
+	"github.com/perspective-cloud/sdk/perspective"
+)
+
+// handleListProjects serves GET /projects/list: projects with their regions.
+func handleListProjects(d *deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ps, err := d.set.Projects().List(r.Context())
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		if ps == nil {
+			ps = []perspective.Project{}
+		}
+		encode(w, http.StatusOK, ps)
+	})
+}
+
+// handleAccess serves GET /projects/{project}/access: the project's
+// service endpoints.
+func handleAccess(d *deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		eps, err := d.set.Projects().Endpoints(r.Context(), r.PathValue("project"))
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		encode(w, http.StatusOK, eps)
+	})
+}
+
+// handleRCFile serves GET /projects/{project}/regions/{region}/rcfile: an
+// OpenStack RC file to source in a shell.
+func handleRCFile(d *deps) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, region := r.PathValue("project"), r.PathValue("region")
+		b, err := d.set.Projects().RCFile(r.Context(), p, region)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		w.Header().Set("Content-Disposition", `attachment; filename="`+safeFileName(p+"-"+region)+`-openrc.sh"`)
+		writeText(w, http.StatusOK, "text/x-shellscript; charset=utf-8", string(b))
+	})
+}
+
+// safeFileName keeps letters, digits, '-', '_' and '.' of s.
+func safeFileName(s string) string {
+	out := make([]rune, 0, len(s))
+	for _, c := range s {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_', c == '.':
+			out = append(out, c)
+		default:
+			out = append(out, '_')
+		}
+	}
+	return string(out)
+}

@@ -1,0 +1,345 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/perspective-cloud/sdk/perspective"
+)
+
+// This file holds the request bodies the server accepts, each validated
+// by decode (see encode.go) before a handler sees it.
+
+// maxItems bounds the ids, instances or images of one request.
+const maxItems = 1000
+
+// invalid returns the invalid-argument error of a request body.
+func invalid(format string, args ...any) error {
+	return perspective.Errorf(perspective.CodeInvalidArgument, "request body: "+format, args...)
+}
+
+// flexString is an id that Java clients may send as a JSON string or a
+// number (the original's flavor ids are "uuidOrInteger").
+type flexString string
+
+// UnmarshalJSON accepts a string, a number or null.
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case bytes.Equal(b, []byte("null")):
+		*f = ""
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexString(s)
+	default:
+		var n json.Number
+		if err := json.Unmarshal(b, &n); err != nil {
+			return fmt.Errorf("want a string or a number, not %s", truncate(string(b)))
+		}
+		*f = flexString(n.String())
+	}
+	return nil
+}
+
+// flexStrings is a list that may also come as one string (an image's
+// projectId is a list in seed 001 and a string elsewhere).
+type flexStrings []string
+
+// UnmarshalJSON accepts a string, a list of strings or null.
+func (f *flexStrings) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexStrings{s}
+		return nil
+	}
+	var list []string
+	if err := json.Unmarshal(b, &list); err != nil {
+		return fmt.Errorf("want a string or a list of strings, not %s", truncate(string(b)))
+	}
+	*f = list
+	return nil
+}
+
+func truncate(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// checkIDs validates a list of ids.
+func checkIDs(what string, ids []string) error {
+	if len(ids) == 0 {
+		return invalid("no %s given; send a JSON list such as [\"id-one\", \"id-two\"]", what)
+	}
+	if len(ids) > maxItems {
+		return invalid("%d %s; at most %d per request", len(ids), what, maxItems)
+	}
+	for i, id := range ids {
+		if strings.TrimSpace(id) == "" {
+			return invalid("item %d of %s is empty", i, what)
+		}
+		if len(id) > 255 {
+			return invalid("item %d of %s is longer than 255 bytes", i, what)
+		}
+	}
+	return nil
+}
+
+// idList is a JSON list of ids: what the original's bulk routes take.
+type idList []string
+
+// Validate checks that the list has 1 to maxItems non-empty ids.
+func (l idList) Validate() error { return checkIDs("ids", l) }
+
+// selection is the body of a bulk route that needs an argument besides
+// the ids: either a plain JSON list of ids (the original's form) or an
+// object carrying the ids and the argument, e.g.
+// {"ids":["…"],"tags":["web"]} or {"ids":["…"],"flavorId":"2"}.
+type selection struct {
+	IDs      []string `json:"ids"`
+	Name     string   `json:"name,omitempty"`
+	FlavorID string   `json:"flavorId,omitempty"`
+	ImageID  string   `json:"imageId,omitempty"`
+	Tags     []string `json:"tags,omitempty"`
+	Address  string   `json:"address,omitempty"`
+	Network  string   `json:"network,omitempty"`
+}
+
+// UnmarshalJSON accepts a list of ids or an object with no unknown fields.
+func (s *selection) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '[' {
+		*s = selection{}
+		return json.Unmarshal(b, &s.IDs)
+	}
+	type plain selection
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var p plain
+	if err := dec.Decode(&p); err != nil {
+		return err
+	}
+	*s = selection(p)
+	return nil
+}
+
+// Validate checks the ids; each route checks the argument it needs.
+func (s selection) Validate() error { return checkIDs("ids", s.IDs) }
+
+// renameMap maps instance ids to new names (PUT /instances/rename).
+type renameMap map[string]string
+
+// Validate checks that there is something to rename and no empty name.
+func (m renameMap) Validate() error {
+	if len(m) == 0 {
+		return invalid("no instances to rename; send {\"<instance id>\": \"<new name>\"}")
+	}
+	if len(m) > maxItems {
+		return invalid("%d instances; at most %d per request", len(m), maxItems)
+	}
+	for id, name := range m {
+		if strings.TrimSpace(id) == "" {
+			return invalid("an instance id is empty")
+		}
+		if strings.TrimSpace(name) == "" {
+			return invalid("the new name of instance %s is empty", id)
+		}
+	}
+	return nil
+}
+
+// idRef and nameRef are references by id or by name, as the original's
+// client sends them ({"id": …}, {"name": …}).
+type idRef struct {
+	ID flexString `json:"id"`
+}
+
+type nameRef struct {
+	Name string `json:"name"`
+}
+
+// launchItem is one instance to launch, as the original's client sends
+// it. Fields the server assigns (id, state, created, timestamp) are
+// ignored if present. Region is an addition: it picks a region when the
+// project is opened in several.
+type launchItem struct {
+	CloudID   string       `json:"cloudId"`
+	CloudType string       `json:"cloudType"`
+	ProjectID string       `json:"projectId"`
+	Region    string       `json:"region"`
+	Name      string       `json:"name"`
+	Flavor    *idRef       `json:"flavor"`
+	Image     *idRef       `json:"image"`
+	Networks  []idRef      `json:"networks"`
+	Keypairs  []nameRef    `json:"keypairs"`
+	IsLocked  bool         `json:"isLocked"`
+	Metadata  metadataView `json:"metadata"`
+}
+
+// launchRequest is the body of POST /instances: always a list.
+type launchRequest []launchItem
+
+// Validate checks every item before anything is launched.
+func (l launchRequest) Validate() error {
+	if len(l) == 0 {
+		return invalid("no instances to launch; send a JSON list of instances")
+	}
+	if len(l) > maxItems {
+		return invalid("%d instances; at most %d per request", len(l), maxItems)
+	}
+	for i, it := range l {
+		switch {
+		case strings.TrimSpace(it.Name) == "":
+			return invalid("instance %d: name is required", i)
+		case it.Flavor == nil || it.Flavor.ID == "":
+			return invalid("instance %d (%s): flavor.id is required", i, it.Name)
+		case it.Image == nil || it.Image.ID == "":
+			return invalid("instance %d (%s): image.id is required", i, it.Name)
+		case len(it.Keypairs) > 1:
+			return invalid("instance %d (%s): at most one keypair, not %d", i, it.Name, len(it.Keypairs))
+		}
+		for _, n := range it.Networks {
+			if n.ID == "" {
+				return invalid("instance %d (%s): a network has no id", i, it.Name)
+			}
+		}
+		if err := checkEntries(it.Metadata); err != nil {
+			return invalid("instance %d (%s): %v", i, it.Name, err)
+		}
+	}
+	return nil
+}
+
+func checkEntries(m metadataView) error {
+	for _, e := range m.Entry {
+		if e.Key == "" {
+			return fmt.Errorf("a metadata entry has an empty key")
+		}
+	}
+	return nil
+}
+
+func (m metadataView) toMap() map[string]string {
+	if len(m.Entry) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m.Entry))
+	for _, e := range m.Entry {
+		out[e.Key] = e.Value
+	}
+	return out
+}
+
+// imageItem is one image to add (POST /images). With instanceId it is a
+// snapshot of that instance, as the original's client asks for one;
+// without, a new image record with these properties.
+type imageItem struct {
+	CloudID         string       `json:"cloudId"`
+	CloudType       string       `json:"cloudType"`
+	ProjectID       flexStrings  `json:"projectId"`
+	InstanceID      string       `json:"instanceId"`
+	Name            string       `json:"name"`
+	Metadata        metadataView `json:"metadata"`
+	Visibility      string       `json:"visibility"`
+	MinDisk         int          `json:"minDisk"`
+	MinRAM          int          `json:"minRam"`
+	DiskFormat      string       `json:"diskFormat"`
+	ContainerFormat string       `json:"containerFormat"`
+}
+
+// imageRequest is the body of POST /images: always a list.
+type imageRequest []imageItem
+
+// Validate checks every item before anything is added.
+func (l imageRequest) Validate() error {
+	if len(l) == 0 {
+		return invalid("no images to add; send a JSON list of images")
+	}
+	if len(l) > maxItems {
+		return invalid("%d images; at most %d per request", len(l), maxItems)
+	}
+	for i, it := range l {
+		if strings.TrimSpace(it.Name) == "" && it.InstanceID == "" {
+			return invalid("image %d: name is required (or instanceId, to snapshot an instance)", i)
+		}
+		if len(it.ProjectID) > 1 {
+			return invalid("image %d (%s): one projectId, not %d", i, it.Name, len(it.ProjectID))
+		}
+		if err := checkEntries(it.Metadata); err != nil {
+			return invalid("image %d (%s): %v", i, it.Name, err)
+		}
+	}
+	return nil
+}
+
+// imageChange is one image to modify (PUT /images): nil fields stay.
+type imageChange struct {
+	ID             string        `json:"id"`
+	Name           *string       `json:"name"`
+	Visibility     *string       `json:"visibility"`
+	MinDisk        *int          `json:"minDisk"`
+	MinRAM         *int          `json:"minRam"`
+	Metadata       *metadataView `json:"metadata"`
+	RemoveMetadata []string      `json:"removeMetadata"`
+}
+
+// imageChanges is the body of PUT /images: a list of changes.
+type imageChanges []imageChange
+
+// Validate checks that every change names its image and changes something.
+func (l imageChanges) Validate() error {
+	if len(l) == 0 {
+		return invalid("no images to modify; send a JSON list such as [{\"id\":\"…\",\"name\":\"new\"}]")
+	}
+	if len(l) > maxItems {
+		return invalid("%d images; at most %d per request", len(l), maxItems)
+	}
+	for i, c := range l {
+		if c.ID == "" {
+			return invalid("change %d: id is required", i)
+		}
+		if c.Name == nil && c.Visibility == nil && c.MinDisk == nil && c.MinRAM == nil &&
+			c.Metadata == nil && len(c.RemoveMetadata) == 0 {
+			return invalid("change %d (%s): nothing to change", i, c.ID)
+		}
+		if c.Metadata != nil {
+			if err := checkEntries(*c.Metadata); err != nil {
+				return invalid("change %d (%s): %v", i, c.ID, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (c imageChange) update() perspective.ImageUpdate {
+	u := perspective.ImageUpdate{Name: c.Name, Visibility: c.Visibility, MinDisk: c.MinDisk,
+		MinRAM: c.MinRAM, RemoveMetadata: c.RemoveMetadata}
+	if c.Metadata != nil {
+		u.Metadata = c.Metadata.toMap()
+	}
+	return u
+}
+
+// keypairRequest is the body of POST /keypairs.
+type keypairRequest struct {
+	Name      string `json:"name"`
+	PublicKey string `json:"publicKey"`
+}
+
+// Validate checks that the keypair has a name; the library checks the rest.
+func (k keypairRequest) Validate() error {
+	if strings.TrimSpace(k.Name) == "" {
+		return invalid("name is required")
+	}
+	return nil
+}

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/perspective-cloud/sdk/perspective"
+)
+
+// deps is what the handlers need.
+type deps struct {
+	set     *perspective.Set
+	tasks   *taskStore
+	version string
+	log     *slog.Logger
+}
+
+// router is a ServeMux that remembers the patterns registered on it, so
+// that the OpenAPI document can be checked against them.
+type router struct {
+	*http.ServeMux
+	patterns []string
+}
+
+// Handle registers h for pattern.
+func (m *router) Handle(pattern string, h http.Handler) {
+	m.ServeMux.Handle(pattern, h)
+	m.patterns = append(m.patterns, pattern)
+}
+
+// newServer returns the Perspective REST API over d.set.
+func newServer(d *deps) http.Handler {
+	m := &router{ServeMux: http.NewServeMux()}
+	addRoutes(m, d)
+	m.ServeMux.Handle("/", handleUnrouted(m.ServeMux))
+	return withRecovery(d.log, withLogging(d.log, m))
+}
+
+// handleUnrouted answers what no route matches: 405 with Allow when the
+// path exists under another method, 404 otherwise, both as JSON errors.
+func handleUnrouted(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var allow []string
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := mux.Handler(probe); pattern != "/" && pattern != "" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeError(w, &apiError{status: http.StatusMethodNotAllowed, code: "method_not_allowed",
+				msg: fmt.Sprintf("%s %s: method not allowed; allowed: %s", r.Method, r.URL.Path, strings.Join(allow, ", "))})
+			return
+		}
+		writeError(w, &apiError{status: http.StatusNotFound, code: "not_found",
+			msg: fmt.Sprintf("no route %s %s; see /docs", r.Method, r.URL.Path)})
+	})
+}
+
+// withRecovery turns a panic in a handler into a 500 JSON error, so that
+// one bad request never takes the server down.
+func withRecovery(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.Error("handler panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+				writeError(w, &apiError{status: http.StatusInternalServerError, code: "unknown",
+					msg: "internal error while serving " + r.Method + " " + r.URL.Path})
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+func withLogging(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", cmpOr(rec.status, http.StatusOK),
+			"ms", time.Since(start).Milliseconds())
+	})
+}
+
+func cmpOr(a, b int) int {
+	if a != 0 {
+		return a
+	}
+	return b
+}
+
+// targetOf returns the project and region a scoped route names
+// (/projects/{project}/regions/{region}/…), empty for the global routes.
+func targetOf(r *http.Request) perspective.Target {
+	return perspective.Target{ProjectID: r.PathValue("project"), Region: r.PathValue("region")}
+}
+
+// scope checks that some cloud serves the route's project and region.
+func (d *deps) scope(r *http.Request) (perspective.Target, error) {
+	t := targetOf(r)
+	if t == (perspective.Target{}) {
+		return t, nil
+	}
+	if _, ok := d.set.Cloud(t); !ok {
+		return t, notFoundf("no cloud serves %s", t)
+	}
+	return t, nil
+}
+
+// instances returns the instance handle of the route's scope.
+func (d *deps) instances(r *http.Request) (*perspective.Instances, error) {
+	t, err := d.scope(r)
+	if err != nil {
+		return nil, err
+	}
+	return d.set.Instances().In(t), nil
+}
+
+// images returns the image handle of the route's scope.
+func (d *deps) images(r *http.Request) (*perspective.Images, perspective.Target, error) {
+	t, err := d.scope(r)
+	if err != nil {
+		return nil, t, err
+	}
+	return d.set.Images().In(t), t, nil
+}
+
+// hasCloudType reports whether a cloud of type typ matches t.
+func (d *deps) hasCloudType(t perspective.Target, typ string) bool {
+	return slices.ContainsFunc(d.set.Clouds(), func(c *perspective.Cloud) bool {
+		i := c.Info()
+		return i.Type == typ && (t.CloudID == "" || t.CloudID == i.CloudID) &&
+			(t.ProjectID == "" || t.ProjectID == i.ProjectID) && (t.Region == "" || t.Region == i.Region)
+	})
+}

@@ -1,0 +1,284 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/perspective-cloud/sdk/perspective"
+)
+
+// Task states. A finished task is succeeded (every item), partial (some
+// items failed) or failed (every item failed, or the call as a whole).
+const (
+	taskRunning   = "running"
+	taskSucceeded = "succeeded"
+	taskPartial   = "partial"
+	taskFailed    = "failed"
+)
+
+// Item states.
+const (
+	itemPending   = "pending"
+	itemSucceeded = "succeeded"
+	itemFailed    = "failed"
+)
+
+// resultView is one item of a bulk answer or a task.
+type resultView struct {
+	ID string `json:"id"`
+	// State is pending while the item runs, then succeeded or failed.
+	State string `json:"state"`
+	// Status, Code and Message say why the item failed: the HTTP status
+	// the failure would have on its own, and the error.
+	Status     int           `json:"status,omitempty"`
+	Code       string        `json:"code,omitempty"`
+	Message    string        `json:"message,omitempty"`
+	Instance   *instanceView `json:"instance,omitempty"`
+	Image      *imageView    `json:"image,omitempty"`
+	Address    string        `json:"address,omitempty"`
+	Attempts   int           `json:"attempts"`
+	DurationMS float64       `json:"durationMs"`
+}
+
+func resultOf(r perspective.Result) resultView {
+	v := resultView{ID: r.ID, State: itemSucceeded, Instance: instanceOf(r.Instance), Image: imageOf(r.Image),
+		Address: r.Address, Attempts: r.Attempts, DurationMS: float64(r.Duration.Microseconds()) / 1000}
+	if r.Err != nil {
+		v.State = itemFailed
+		v.Status, v.Code = statusOf(r.Err)
+		v.Message = r.Err.Error()
+	}
+	return v
+}
+
+// taskView is a task as GET /tasks/{id} and every bulk answer show it.
+type taskView struct {
+	Task      string       `json:"task"`
+	Operation string       `json:"operation"`
+	State     string       `json:"state"`
+	Total     int          `json:"total"`
+	Done      int          `json:"done"`
+	Succeeded int          `json:"succeeded"`
+	Failed    int          `json:"failed"`
+	Created   time.Time    `json:"created"`
+	Finished  *time.Time   `json:"finished,omitempty"`
+	Code      string       `json:"code,omitempty"`
+	Message   string       `json:"message,omitempty"`
+	Results   []resultView `json:"results"`
+}
+
+// task is one bulk call: its items' progress while it runs, their results
+// once it is done.
+type task struct {
+	id      string
+	op      string
+	created time.Time
+
+	mu       sync.Mutex
+	state    string
+	done     int
+	items    []resultView
+	err      error // the call's own error, when no item could run
+	finished time.Time
+	end      chan struct{} // closed when the task finishes
+}
+
+// progress is a perspective call option that keeps the task's count of
+// finished items up to date while the library works.
+func (t *task) progress() perspective.CallOption {
+	return perspective.Progress(func(done, _ int) {
+		t.mu.Lock()
+		t.done = max(t.done, done)
+		t.mu.Unlock()
+	})
+}
+
+// record stores the result of item i as soon as it is known, for calls
+// the server runs item by item (launches, images).
+func (t *task) record(i int, r perspective.Result) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if i >= 0 && i < len(t.items) {
+		t.items[i] = resultOf(r)
+		t.done++
+	}
+}
+
+// finish stores the outcome of the call.
+func (t *task) finish(rep *perspective.Report, err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if rep != nil && len(rep.Results) > 0 {
+		t.items = make([]resultView, len(rep.Results))
+		for i, r := range rep.Results {
+			t.items[i] = resultOf(r)
+		}
+	} else if err != nil {
+		t.err = err
+		for i := range t.items {
+			if t.items[i].State == itemPending {
+				t.items[i].State = itemFailed
+				t.items[i].Status, t.items[i].Code = statusOf(err)
+				t.items[i].Message = err.Error()
+			}
+		}
+	}
+	t.done = len(t.items)
+	t.finished = time.Now()
+	ok, failed := t.counts()
+	switch {
+	case t.err != nil || (failed > 0 && ok == 0):
+		t.state = taskFailed
+	case failed > 0:
+		t.state = taskPartial
+	default:
+		t.state = taskSucceeded
+	}
+	close(t.end)
+}
+
+// counts returns how many items succeeded and failed. t.mu must be held.
+func (t *task) counts() (ok, failed int) {
+	for _, it := range t.items {
+		switch it.State {
+		case itemSucceeded:
+			ok++
+		case itemFailed:
+			failed++
+		}
+	}
+	return ok, failed
+}
+
+// view returns the task and the HTTP status of its outcome: 200 when every
+// item succeeded (or while it runs), 207 when some failed, and when all
+// failed for one reason, that reason's status.
+func (t *task) view() (taskView, int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	ok, failed := t.counts()
+	v := taskView{Task: t.id, Operation: t.op, State: t.state, Total: len(t.items), Done: t.done,
+		Succeeded: ok, Failed: failed, Created: t.created, Results: slices.Clone(t.items)}
+	if v.Results == nil {
+		v.Results = []resultView{}
+	}
+	if !t.finished.IsZero() {
+		f := t.finished
+		v.Finished = &f
+	}
+	status := http.StatusOK
+	switch {
+	case t.err != nil:
+		status, v.Code = statusOf(t.err)
+		v.Message = t.err.Error()
+	case failed > 0 && ok == 0 && sameFailure(t.items):
+		status, v.Code, v.Message = t.items[0].Status, t.items[0].Code, t.items[0].Message
+		if failed > 1 {
+			v.Message = "every item failed: " + v.Message
+		}
+	case failed > 0:
+		status = http.StatusMultiStatus
+	}
+	return v, status
+}
+
+func sameFailure(items []resultView) bool {
+	for _, it := range items {
+		if it.Code != items[0].Code {
+			return false
+		}
+	}
+	return len(items) > 0
+}
+
+// taskStore keeps the most recent tasks in memory, at most capacity of
+// them: when full, the oldest finished task is forgotten; when every task
+// is still running, new bulk calls are refused (429) until one finishes.
+// It owns the goroutines of asynchronous calls and waits for them on Close.
+type taskStore struct {
+	capacity int
+	ctx      context.Context // parent of asynchronous calls
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+
+	mu    sync.Mutex
+	tasks map[string]*task
+	order []string // ids, oldest first
+}
+
+func newTaskStore(capacity int) *taskStore {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &taskStore{capacity: max(capacity, 1), ctx: ctx, cancel: cancel, tasks: map[string]*task{}}
+}
+
+// start registers a running task over items (their ids, when known).
+func (s *taskStore) start(op string, ids []string) (*task, error) {
+	t := &task{id: uuid.NewString(), op: op, created: time.Now(), state: taskRunning,
+		items: make([]resultView, len(ids)), end: make(chan struct{})}
+	for i, id := range ids {
+		t.items[i] = resultView{ID: id, State: itemPending}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.order) >= s.capacity && !s.evictLocked() {
+		return nil, perspective.RateLimited(time.Second,
+			perspective.Errorf(perspective.CodeRateLimited, "%d bulk calls are running; try again when one has finished", len(s.order)))
+	}
+	s.tasks[t.id] = t
+	s.order = append(s.order, t.id)
+	return t, nil
+}
+
+// evictLocked forgets the oldest finished task. s.mu must be held.
+func (s *taskStore) evictLocked() bool {
+	for i, id := range s.order {
+		t := s.tasks[id]
+		select {
+		case <-t.end:
+			delete(s.tasks, id)
+			s.order = slices.Delete(s.order, i, i+1)
+			return true
+		default:
+		}
+	}
+	return false
+}
+
+// get returns a task by id.
+func (s *taskStore) get(id string) (*task, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.tasks[id]
+	return t, ok
+}
+
+// list returns the tasks, newest first.
+func (s *taskStore) list() []*task {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*task, 0, len(s.order))
+	for i := len(s.order) - 1; i >= 0; i-- {
+		out = append(out, s.tasks[s.order[i]])
+	}
+	return out
+}
+
+// goAsync runs fn in a goroutine the store owns, with a context that ends
+// when the store is closed.
+func (s *taskStore) goAsync(fn func(ctx context.Context)) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		fn(s.ctx)
+	}()
+}
+
+// Close cancels the asynchronous calls still running and waits for them.
+func (s *taskStore) Close() {
+	s.cancel()
+	s.wg.Wait()
+}
