@@ -34,10 +34,15 @@ func (m *router) Handle(pattern string, h http.Handler) {
 
 // newServer returns the Perspective REST API over d.set.
 func newServer(d *deps) http.Handler {
+	return withRecovery(d.log, withLogging(d.log, newRouter(d)))
+}
+
+// newRouter returns the routes of the API, and JSON errors for the rest.
+func newRouter(d *deps) *router {
 	m := &router{ServeMux: http.NewServeMux()}
 	addRoutes(m, d)
 	m.ServeMux.Handle("/", handleUnrouted(m.ServeMux))
-	return withRecovery(d.log, withLogging(d.log, m))
+	return m
 }
 
 // handleUnrouted answers what no route matches: 405 with Allow when the
