@@ -68,8 +68,9 @@ func codeOf(err error) (perspective.ErrorCode, string, error) {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return perspective.CodeCanceled, "", err
 	}
-	var reauth gophercloud.ErrUnableToReauthenticate
-	if errors.As(err, &reauth) {
+	// gophercloud returns this one as a pointer
+	var reauth *gophercloud.ErrUnableToReauthenticate
+	if errors.As(err, &reauth) && reauth != nil {
 		// the re-authentication itself failed: credentials revoked, expired
 		// application credential, or keystone refusing
 		code, msg, _ := codeOf(reauth.ErrReauth)
