@@ -18,7 +18,7 @@ import (
 
 // env is a server on mock clouds for one test.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	set    *perspective.Set
 	tasks  *taskStore
 	router *router
@@ -26,13 +26,13 @@ type env struct {
 }
 
 // newEnv serves one mock cloud made with opts (transitions settle at once).
-func newEnv(t *testing.T, opts ...mock.Option) *env {
+func newEnv(t testing.TB, opts ...mock.Option) *env {
 	t.Helper()
 	return newEnvOf(t, mock.New(append([]mock.Option{mock.WithDelay(0)}, opts...)...))
 }
 
 // newEnvOf serves the given drivers as one Set.
-func newEnvOf(t *testing.T, drivers ...perspective.Driver) *env {
+func newEnvOf(t testing.TB, drivers ...perspective.Driver) *env {
 	t.Helper()
 	var clouds []*perspective.Cloud
 	for _, d := range drivers {
@@ -90,7 +90,7 @@ func (e *env) launch(names ...string) []string {
 }
 
 // decodeJSON decodes an answer body.
-func decodeJSON[T any](t *testing.T, b []byte) T {
+func decodeJSON[T any](t testing.TB, b []byte) T {
 	t.Helper()
 	var v T
 	require.NoError(t, json.Unmarshal(b, &v), "body: %s", b)

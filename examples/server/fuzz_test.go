@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/perspective-cloud/sdk/perspective"
+)
+
+// fuzzDecoder checks a request decoder on arbitrary input: it never
+// panics; a failure is a 400 (or 413) with a message; and a body it
+// accepts encodes back to one it accepts and decodes the same way.
+func fuzzDecoder[T any](t *testing.T, data []byte) {
+	v, err := decodeFrom[T](bytes.NewReader(data))
+	if err != nil {
+		status, code := statusOf(err)
+		assert.Contains(t, []int{http.StatusBadRequest, http.StatusRequestEntityTooLarge}, status, "error %v", err)
+		assert.NotEmpty(t, code)
+		assert.NotEmpty(t, err.Error())
+		return
+	}
+	again, err := json.Marshal(v)
+	require.NoError(t, err)
+	w, err := decodeFrom[T](bytes.NewReader(again))
+	require.NoError(t, err, "re-encoded body %s", again)
+	assert.Equal(t, v, w)
+}
+
+func FuzzDecodeIDList(f *testing.F) {
+	f.Add([]byte(`[ "id-one", "id-two" ]`))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzDecoder[idList](t, data) })
+}
+
+func FuzzDecodeSelection(f *testing.F) {
+	f.Add([]byte(`{"ids":["a"],"flavorId":"2","tags":["web"]}`))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzDecoder[selection](t, data) })
+}
+
+func FuzzDecodeRename(f *testing.F) {
+	f.Add([]byte(`{ "id-one": "one-new-name", "id-two": "two-new-name" }`))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzDecoder[renameMap](t, data) })
+}
+
+func FuzzDecodeLaunch(f *testing.F) {
+	f.Add([]byte(`[{"cloudId":"mock","cloudType":"mock","projectId":"demo","name":"web","flavor":{"id":2},"image":{"id":"x"},"networks":[{"id":"n"}],"keypairs":[{"name":"k"}],"isLocked":false,"metadata":{"entry":[{"key":"a","value":"b"}]}}]`))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzDecoder[launchRequest](t, data) })
+}
+
+func FuzzDecodeImages(f *testing.F) {
+	f.Add([]byte(`[{"name":"snap","instanceId":"i","projectId":["p"],"metadata":{"entry":[]}}]`))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzDecoder[imageRequest](t, data) })
+}
+
+func FuzzDecodeImageChanges(f *testing.F) {
+	f.Add([]byte(`[{"id":"i","name":"n","minDisk":1,"removeMetadata":["k"]}]`))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzDecoder[imageChanges](t, data) })
+}
+
+func FuzzDecodeKeypair(f *testing.F) {
+	f.Add([]byte(`{"name":"alice","publicKey":"ssh-ed25519 AAAA"}`))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzDecoder[keypairRequest](t, data) })
+}
+
+// FuzzBulkRoutes sends arbitrary bodies to the routes that decode one, on
+// a mock cloud: the server answers JSON and never a 5xx.
+func FuzzBulkRoutes(f *testing.F) {
+	f.Add(0, []byte(`["x"]`))
+	f.Add(3, []byte(`{"ids":["x"],"tags":["t"]}`))
+	routes := []struct{ method, path string }{
+		{"PUT", "/instances/reboot"}, {"POST", "/instances"}, {"PUT", "/instances/rename"},
+		{"POST", "/instances/tag"}, {"PUT", "/instances/resize/2"}, {"POST", "/images"},
+		{"PUT", "/images"}, {"POST", "/keypairs"}, {"PUT", "/projects/demo/regions/RegionOne/instances/ip"},
+	}
+	e := newEnv(f)
+	h := e.router
+	f.Fuzz(func(t *testing.T, route int, body []byte) {
+		if route < 0 {
+			route = -route
+		}
+		r := routes[route%len(routes)]
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(r.method, r.path, bytes.NewReader(body)))
+		assert.Less(t, rec.Code, 500, "%s %s %q: %s", r.method, r.path, body, rec.Body)
+		assert.True(t, json.Valid(rec.Body.Bytes()), "not JSON: %s", rec.Body)
+	})
+}
+
+// TestDecodeErrorsAreClassified pins a few decoder answers the fuzz
+// tests only check in general.
+func TestDecodeErrorsAreClassified(t *testing.T) {
+	tests := []struct {
+		body string
+		want string
+	}{
+		{`[1]`, "expected string, got a JSON number"},
+		{`{"ids":"a"}`, "ids: expected []string"},
+		{`[{"name":"x","flavor":{"id":[1]},"image":{"id":"i"}}]`, "want a string or a number"},
+	}
+	for _, tc := range tests {
+		var err error
+		switch tc.want {
+		case "want a string or a number":
+			_, err = decodeFrom[launchRequest](bytes.NewReader([]byte(tc.body)))
+		case "ids: expected []string":
+			_, err = decodeFrom[selection](bytes.NewReader([]byte(tc.body)))
+		default:
+			_, err = decodeFrom[idList](bytes.NewReader([]byte(tc.body)))
+		}
+		require.Error(t, err, tc.body)
+		assert.Equal(t, perspective.CodeInvalidArgument, perspective.Code(err))
+		assert.Contains(t, err.Error(), tc.want)
+	}
+}

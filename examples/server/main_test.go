@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"regexp"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func noEnv(string) string { return "" }
+
+var listening = regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
+
+// TestRun starts the server on a free port, calls it, and stops it through
+// its context.
+func TestRun(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"server", "-addr", "127.0.0.1:0", "-cloud", "mock://?delay=0s"}, noEnv, out)
+	}()
+
+	var base string
+	require.Eventually(t, func() bool {
+		m := listening.FindStringSubmatch(out.String())
+		if m != nil {
+			base = m[1]
+		}
+		return m != nil
+	}, 10*time.Second, 10*time.Millisecond, "output: %s", out)
+	assert.Contains(t, out.String(), `serving mock cloud "mock": project "demo", region "RegionOne"`)
+
+	for path, want := range map[string]int{"/ping": 200, "/version": 200, "/instances/all": 200, "/nowhere": 404} {
+		resp, err := http.Get(base + path)
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		assert.Equal(t, want, resp.StatusCode, path)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return after its context ended")
+	}
+	assert.Contains(t, out.String(), "stopped")
+	_, err := http.Get(base + "/ping")
+	assert.Error(t, err, "the server still answers after shutdown")
+}
+
+func TestRunBadInput(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"unknown flag", []string{"server", "-nope"}, nil, "flag provided but not defined"},
+		{"extra argument", []string{"server", "extra"}, nil, "unexpected arguments"},
+		{"unknown scheme", []string{"server", "-cloud", "vmware://x"}, nil, "unknown scheme"},
+		{"bad mock parameter", []string{"server", "-cloud", "mock://?color=red"}, nil, "color"},
+		{"bad address", []string{"server", "-addr", "256.0.0.1:http"}, nil, "256.0.0.1"},
+		{"openstack from OS_AUTH_URL without credentials", []string{"server", "-addr", "127.0.0.1:0"},
+			map[string]string{"OS_AUTH_URL": "http://127.0.0.1:1/v3"}, "openstack"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			getenv := func(k string) string { return tc.env[k] }
+			err := run(ctx, tc.args, getenv, io.Discard)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestDefaultCloud(t *testing.T) {
+	tests := []struct {
+		env  map[string]string
+		want string
+	}{
+		{nil, "mock://"},
+		{map[string]string{"OS_CLOUD": "devstack"}, "openstack://?cloud=devstack"},
+		{map[string]string{"OS_AUTH_URL": "http://127.0.0.1:5000/v3"}, "openstack://"},
+		{map[string]string{"OS_CLOUD": "a", "OS_AUTH_URL": "http://127.0.0.1:5000/v3"}, "openstack://?cloud=a"},
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.want, defaultCloud(func(k string) string { return tc.env[k] }))
+	}
+	cfg, err := parseConfig([]string{"server", "-cloud", "mock://a", "-cloud", "mock://b"}, noEnv, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"mock://a", "mock://b"}, cfg.clouds)
+	assert.Equal(t, "127.0.0.1:8080", cfg.addr)
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/perspective-cloud/sdk/drivers/mock"
+	"github.com/perspective-cloud/sdk/perspective"
+)
+
+// TestAsyncTask: an async bulk call answers 202 at once, and its task can
+// be polled while it runs until every item is done.
+func TestAsyncTask(t *testing.T) {
+	e := newEnv(t, mock.WithLatency(20*time.Millisecond))
+	ids := e.launch("a", "b", "c", "d")
+	body := `["` + strings.Join(ids, `","`) + `"]`
+
+	resp, b := e.do("PUT", "/instances/reboot", body, "Prefer", "respond-async")
+	require.Equal(t, http.StatusAccepted, resp.StatusCode, "body: %s", b)
+	v := decodeJSON[taskView](t, b)
+	assert.Equal(t, "/tasks/"+v.Task, resp.Header.Get("Location"))
+	assert.Equal(t, "rebootInstance", v.Operation)
+	assert.Equal(t, 4, v.Total)
+
+	var seen []taskView
+	require.Eventually(t, func() bool {
+		v := decodeJSON[taskView](t, e.mustGet("/tasks/"+v.Task))
+		seen = append(seen, v)
+		return v.State != taskRunning
+	}, 5*time.Second, 5*time.Millisecond)
+	last := seen[len(seen)-1]
+	assert.Equal(t, taskSucceeded, last.State)
+	assert.Equal(t, 4, last.Done)
+	assert.Equal(t, 4, last.Succeeded)
+	assert.NotNil(t, last.Finished)
+	for i, r := range last.Results {
+		assert.Equal(t, ids[i], r.ID)
+		assert.Equal(t, itemSucceeded, r.State)
+	}
+	// While it ran, the items were pending and the count never went back.
+	assert.Equal(t, itemPending, seen[0].Results[0].State)
+	for i := 1; i < len(seen); i++ {
+		assert.GreaterOrEqual(t, seen[i].Done, seen[i-1].Done)
+	}
+}
+
+// TestAsyncLaunchRecordsItems: a launch records each item as it finishes.
+func TestAsyncLaunchRecordsItems(t *testing.T) {
+	e := newEnv(t)
+	resp, b := e.do("POST", "/instances?async=true",
+		`[{"name":"a","flavor":{"id":"1"},"image":{"id":"cirros-0.6.2"}},{"name":"b","flavor":{"id":"nope"},"image":{"id":"cirros-0.6.2"}}]`)
+	require.Equal(t, http.StatusAccepted, resp.StatusCode, "body: %s", b)
+	id := decodeJSON[taskView](t, b).Task
+	var v taskView
+	require.Eventually(t, func() bool {
+		v = decodeJSON[taskView](t, e.mustGet("/tasks/"+id))
+		return v.State != taskRunning
+	}, 5*time.Second, 5*time.Millisecond)
+	assert.Equal(t, taskPartial, v.State)
+	require.Len(t, v.Results, 2)
+	assert.Equal(t, itemSucceeded, v.Results[0].State)
+	assert.NotNil(t, v.Results[0].Instance)
+	assert.Equal(t, "b", v.Results[1].ID)
+	assert.Equal(t, http.StatusBadRequest, v.Results[1].Status)
+}
+
+func TestTaskStoreBound(t *testing.T) {
+	s := newTaskStore(2)
+	defer s.Close()
+	a, err := s.start("rebootInstance", []string{"x"})
+	require.NoError(t, err)
+	b, err := s.start("rebootInstance", []string{"y"})
+	require.NoError(t, err)
+
+	// Full of running tasks: refused, with a retry-after.
+	_, err = s.start("rebootInstance", []string{"z"})
+	require.Error(t, err)
+	assert.Equal(t, perspective.CodeRateLimited, perspective.Code(err))
+	status, code := statusOf(err)
+	assert.Equal(t, http.StatusTooManyRequests, status)
+	assert.Equal(t, "rate_limited", code)
+
+	// Once one finishes, the oldest finished task makes room.
+	b.finish(&perspective.Report{Results: []perspective.Result{{ID: "y"}}}, nil)
+	c, err := s.start("rebootInstance", []string{"z"})
+	require.NoError(t, err)
+	_, ok := s.get(b.id)
+	assert.False(t, ok, "the finished task was forgotten")
+	_, ok = s.get(a.id)
+	assert.True(t, ok, "the running task is kept")
+	assert.Equal(t, []*task{c, a}, s.list())
+}
+
+func TestTaskViewStatus(t *testing.T) {
+	notFound := perspective.Errorf(perspective.CodeNotFound, "no such instance")
+	locked := perspective.Errorf(perspective.CodeInvalidState, "locked")
+	tests := []struct {
+		name    string
+		results []perspective.Result
+		callErr error
+		status  int
+		state   string
+	}{
+		{"all succeeded", []perspective.Result{{ID: "a"}, {ID: "b"}}, nil, 200, taskSucceeded},
+		{"some failed", []perspective.Result{{ID: "a"}, {ID: "b", Err: locked}}, nil, 207, taskPartial},
+		{"all failed alike", []perspective.Result{{ID: "a", Err: locked}, {ID: "b", Err: locked}}, nil, 409, taskFailed},
+		{"all failed differently", []perspective.Result{{ID: "a", Err: locked}, {ID: "b", Err: notFound}}, nil, 207, taskFailed},
+		{"call failed", nil, perspective.Errorf(perspective.CodeUnsupported, "no"), 501, taskFailed},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newTaskStore(4)
+			defer s.Close()
+			tk, err := s.start("x", []string{"a", "b"})
+			require.NoError(t, err)
+			_, status := tk.view()
+			assert.Equal(t, http.StatusOK, status, "running")
+			var rep *perspective.Report
+			if tc.results != nil {
+				rep = &perspective.Report{Results: tc.results}
+			}
+			tk.finish(rep, tc.callErr)
+			v, status := tk.view()
+			assert.Equal(t, tc.status, status)
+			assert.Equal(t, tc.state, v.State)
+			assert.Equal(t, 2, v.Done)
+		})
+	}
+}
