@@ -73,7 +73,7 @@ func TestErrorStatuses(t *testing.T) {
 		{name: "launch wrong cloud type", method: "POST", path: "/instances", body: `[{"name":"x","cloudType":"openstack","flavor":{"id":"1"},"image":{"id":"cirros-0.6.2"}}]`,
 			status: 400, code: "invalid_argument", message: "no openstack cloud"},
 		{name: "launch wrong project", method: "POST", path: "/projects/demo/regions/RegionOne/instances",
-			body: `[{"name":"x","projectId":"other","flavor":{"id":"1"},"image":{"id":"cirros-0.6.2"}}]`,
+			body:   `[{"name":"x","projectId":"other","flavor":{"id":"1"},"image":{"id":"cirros-0.6.2"}}]`,
 			status: 400, code: "invalid_argument", message: "differs from the route"},
 		{name: "over quota", opts: []mock.Option{mock.WithQuota(1)}, method: "POST", path: "/instances",
 			body: `[{"name":"x","flavor":{"id":"1"},"image":{"id":"cirros-0.6.2"}}]`, status: 403, code: "quota_exceeded", message: "Quota exceeded"},
