@@ -1,0 +1,244 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/perspective-cloud/sdk/perspective"
+)
+
+// selection names the instances a command acts on: ids or names given as
+// arguments, and/or a WHERE condition over the instances table.
+type selection struct {
+	args  []string
+	where string
+}
+
+// bulkCommand builds the command of one bulk operation.
+func (a *app) bulkCommand(op bulkOp) *cobra.Command {
+	var (
+		b              bulkArgs
+		sel            selection
+		dryRun, doWait bool
+	)
+	states := waitStates(op.op)
+	long := op.short + ".\n\nInstances are named by global id, the cloud's own id or name" + a.whereHelp() + `.
+With --dry-run nothing changes: pcli prints which instances the state machine
+admits for the operation and why it refuses the others (exit status 1 if any
+is refused).`
+	if len(states) > 0 {
+		long += "\nWith --wait pcli waits until the instances are " + joinStates(states) + "."
+	}
+	c := &cobra.Command{
+		Use:               bulkUse(op.op),
+		Short:             op.short,
+		Long:              long,
+		Example:           op.example + "\n" + fmt.Sprintf("  pcli %s web-1 --dry-run -o json", op.op),
+		ValidArgsFunction: a.completeInstances,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if op.check != nil {
+				if err := op.check(&b); err != nil {
+					return err
+				}
+			}
+			if doWait && dryRun {
+				return usagef("--wait and --dry-run exclude each other")
+			}
+			sel.args = args
+			return a.runBulk(cmd.Context(), op, &b, sel, dryRun, doWait)
+		},
+	}
+	c.Flags().BoolVar(&dryRun, "dry-run", false, "print what the state machine admits; change nothing")
+	if len(states) > 0 {
+		c.Flags().BoolVar(&doWait, "wait", false, "wait until the instances are "+joinStates(states))
+	}
+	a.addWhereFlag(c, &sel.where)
+	if op.flags != nil {
+		op.flags(c, &b)
+	}
+	return c
+}
+
+// runBulk resolves the selection, runs the operation (or its dry run) with
+// progress, waits if asked, and prints the summary.
+func (a *app) runBulk(ctx context.Context, op bulkOp, b *bulkArgs, sel selection, dryRun, doWait bool) error {
+	set, err := a.open(ctx)
+	if err != nil {
+		return err
+	}
+	ids, names, err := a.resolve(ctx, set, sel)
+	if err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		fmt.Fprintf(a.stderr, "%s: no instance matches\n", op.op)
+		return nil
+	}
+	start := time.Now()
+	label := string(op.op)
+	if dryRun {
+		label += " (dry run)"
+	}
+	p := a.newProgress(label, len(ids))
+	in := a.instances(set, perspective.Progress(p.update))
+	var rep *perspective.Report
+	if dryRun {
+		rep, err = in.DryRun(ctx, op.op, ids...)
+	} else {
+		rep, err = op.call(ctx, in, b, ids)
+	}
+	p.finish(ctx.Err() != nil)
+	if len(rep.Results) == 0 && err != nil {
+		return err // refused as a whole: nothing was attempted
+	}
+	s := summarize(rep, names, dryRun)
+	if doWait && ctx.Err() == nil {
+		a.wait(ctx, set, op.op, s)
+	}
+	return a.printSummary(s, time.Since(start))
+}
+
+// instances is the instance handle with the command's call options.
+func (a *app) instances(set *perspective.Set, opts ...perspective.CallOption) *perspective.Instances {
+	if a.concurrency > 0 {
+		opts = append(opts, perspective.Concurrency(a.concurrency))
+	}
+	return set.Instances().With(opts...)
+}
+
+// wait waits for the succeeded items of s to reach the operation's target
+// state and folds the outcome into s.
+func (a *app) wait(ctx context.Context, set *perspective.Set, op perspective.Operation, s *summary) {
+	states := waitStates(op)
+	var ids []string
+	for _, o := range s.Results {
+		if o.Status == statusOK && !slices.Contains(ids, o.ID) {
+			ids = append(ids, o.ID)
+		}
+	}
+	if len(ids) == 0 || len(states) == 0 {
+		return
+	}
+	fmt.Fprintf(a.stderr, "waiting for %d instances to be %s…\n", len(ids), joinStates(states))
+	rep, _ := set.Instances().WaitFor(ctx, ids, states...)
+	s.merge(rep)
+}
+
+// resolve turns a selection into instance ids, with the names of the
+// instances it knows. An argument may be a global id, the cloud's own id
+// or a name; a name that several instances carry is a usage error, and an
+// argument matching nothing is passed on, for the library to report as not
+// found.
+func (a *app) resolve(ctx context.Context, set *perspective.Set, sel selection) ([]string, map[string]string, error) {
+	if len(sel.args) == 0 && sel.where == "" {
+		return nil, nil, usagef("name the instances by id or name%s", a.whereHint())
+	}
+	insts, err := set.Instances().List(ctx, perspective.ListOptions{})
+	if err != nil {
+		return nil, nil, err
+	}
+	names := make(map[string]string, len(insts))
+	byName := map[string][]string{}
+	for _, in := range insts {
+		names[in.ID] = in.Name
+		byName[in.Name] = append(byName[in.Name], in.ID)
+	}
+	var ids []string
+	add := func(id string) {
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	for _, arg := range sel.args {
+		if i := slices.IndexFunc(insts, func(in perspective.Instance) bool { return in.ID == arg || in.RealID == arg }); i >= 0 {
+			add(insts[i].ID)
+			continue
+		}
+		switch m := byName[arg]; len(m) {
+		case 0:
+			add(arg)
+		case 1:
+			add(m[0])
+		default:
+			return nil, nil, usagef("%d instances are named %q (%s); name them by id", len(m), arg, strings.Join(m, ", "))
+		}
+	}
+	if sel.where != "" {
+		matched, err := a.selectWhere(ctx, set, sel.where)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, id := range matched {
+			add(id)
+		}
+	}
+	return ids, names, nil
+}
+
+// completeInstances completes instance names for shell completion.
+func (a *app) completeInstances(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	set, err := a.open(cmd.Context())
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	insts, err := set.Instances().List(cmd.Context(), perspective.ListOptions{})
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var out []string
+	for _, in := range insts {
+		if strings.HasPrefix(in.Name, toComplete) {
+			out = append(out, in.Name+"\t"+string(in.State))
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
+}
+
+// renameCommand renames instances: ID_OR_NAME=NEW_NAME pairs.
+func (a *app) renameCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:     "rename ID_OR_NAME=NEW_NAME...",
+		Short:   "Give instances new names",
+		Example: "  pcli rename web-1=frontend-1 web-2=frontend-2",
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			set, err := a.open(ctx)
+			if err != nil {
+				return err
+			}
+			pairs := map[string]string{}
+			var olds []string
+			for _, arg := range args {
+				old, name, ok := strings.Cut(arg, "=")
+				if !ok || old == "" || name == "" {
+					return usagef("%q: want ID_OR_NAME=NEW_NAME", arg)
+				}
+				olds = append(olds, old)
+				pairs[old] = name
+			}
+			ids, names, err := a.resolve(ctx, set, selection{args: olds})
+			if err != nil {
+				return err
+			}
+			if len(ids) != len(olds) {
+				return usagef("an instance is named twice")
+			}
+			byID := map[string]string{}
+			for i, id := range ids {
+				byID[id] = pairs[olds[i]]
+			}
+			start := time.Now()
+			rep, err := a.instances(set).Rename(ctx, byID)
+			if len(rep.Results) == 0 && err != nil {
+				return err
+			}
+			return a.printSummary(summarize(rep, names, false), time.Since(start))
+		},
+	}
+}

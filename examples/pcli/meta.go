@@ -1,0 +1,182 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/perspective-cloud/sdk/perspective"
+)
+
+func (a *app) flavorsCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:     "flavors",
+		Short:   "List flavors (instance sizes)",
+		Example: "  pcli flavors\n  pcli flavors -o csv",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			set, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			fs, err := set.Flavors().List(cmd.Context())
+			if err != nil {
+				return err
+			}
+			t := table{header: []string{"id", "name", "vcpus", "ram", "root disk", "ephemeral disk", "swap", "public"}}
+			for _, f := range fs {
+				t.add(f.ID, f.Name, strconv.Itoa(f.VCPUs), strconv.Itoa(f.RAM), strconv.Itoa(f.RootDisk),
+					strconv.Itoa(f.EphemeralDisk), strconv.Itoa(f.Swap), yesNo(f.IsPublic))
+			}
+			return a.emit(nonNil(fs), t)
+		},
+	}
+}
+
+func (a *app) networksCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:     "networks",
+		Short:   "List networks with their subnets",
+		Example: "  pcli networks\n  pcli networks -o json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			set, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			ns, err := set.Networks().List(cmd.Context())
+			if err != nil {
+				return err
+			}
+			t := table{header: []string{"id", "name", "state", "shared", "external", "subnets"}}
+			for _, n := range ns {
+				var subs []string
+				for _, s := range n.Subnets {
+					subs = append(subs, s.CIDR)
+				}
+				t.add(n.ID, n.Name, n.State, yesNo(n.IsShared), yesNo(n.IsExternal), strings.Join(subs, " "))
+			}
+			return a.emit(nonNil(ns), t)
+		},
+	}
+}
+
+func (a *app) projectsCommand() *cobra.Command {
+	var (
+		rcFile, project, region string
+		endpoints               bool
+	)
+	c := &cobra.Command{
+		Use:   "projects",
+		Short: "List projects and regions; write an RC file; list service endpoints",
+		Long: `List the projects the credentials can see, with their regions.
+With --rc FILE, write an OpenStack RC file (a shell script that sets the OS_*
+variables, without a password) for --project and --region (default: the
+cloud's own project and its first region); "-" writes it to stdout.
+With --endpoints, list the project's service endpoints instead.`,
+		Example: `  pcli projects
+  pcli projects --rc demo-openrc.sh
+  pcli projects --project demo --region RegionOne --rc -
+  pcli projects --endpoints -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			set, err := a.open(ctx)
+			if err != nil {
+				return err
+			}
+			if rcFile != "" || endpoints {
+				if project == "" || (region == "" && rcFile != "") {
+					p, r := defaultProject(set)
+					project, region = cmpOr(project, p), cmpOr(region, r)
+				}
+			}
+			switch {
+			case rcFile != "":
+				b, err := set.Projects().RCFile(ctx, project, region)
+				if err != nil {
+					return err
+				}
+				if rcFile == "-" {
+					_, err = a.stdout.Write(b)
+					return err
+				}
+				if err := os.WriteFile(rcFile, b, 0o600); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stderr, "wrote %s: RC file of project %s, region %s; source it, it asks for the password\n", rcFile, project, region)
+				return nil
+			case endpoints:
+				eps, err := set.Projects().Endpoints(ctx, project)
+				if err != nil {
+					return err
+				}
+				t := table{header: []string{"service", "name", "interface", "region", "url"}}
+				for _, e := range eps {
+					t.add(e.Service, e.Name, e.Interface, e.Region, e.URL)
+				}
+				return a.emit(nonNil(eps), t)
+			}
+			ps, err := set.Projects().List(ctx)
+			if err != nil {
+				return err
+			}
+			t := table{header: []string{"id", "name", "cloud", "type", "regions"}}
+			for _, p := range ps {
+				var rs []string
+				for _, r := range p.Regions {
+					rs = append(rs, r.ID)
+				}
+				t.add(p.ID, p.Name, p.CloudID, p.CloudType, strings.Join(rs, " "))
+			}
+			return a.emit(nonNil(ps), t)
+		},
+	}
+	c.Flags().StringVar(&rcFile, "rc", "", `write an RC file here ("-": stdout)`)
+	c.Flags().StringVar(&project, "project", "", "project id for --rc and --endpoints (default: the cloud's own)")
+	c.Flags().StringVar(&region, "region", "", "region for --rc (default: the cloud's own)")
+	c.Flags().BoolVar(&endpoints, "endpoints", false, "list the project's service endpoints")
+	return c
+}
+
+// defaultProject is the project and region of the first cloud.
+func defaultProject(set *perspective.Set) (string, string) {
+	cs := set.Clouds()
+	if len(cs) == 0 {
+		return "", ""
+	}
+	info := cs[0].Info()
+	return info.ProjectID, info.Region
+}
+
+func (a *app) operationsCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:     "operations",
+		Short:   "List the operations each type of cloud supports",
+		Example: "  pcli operations\n  pcli operations -o json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			set, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			ops := set.Operations()
+			t := table{header: []string{"cloud type", "operation"}}
+			types := make([]string, 0, len(ops))
+			for typ := range ops {
+				types = append(types, typ)
+			}
+			slices.Sort(types)
+			for _, typ := range types {
+				for _, op := range ops[typ] {
+					t.add(typ, string(op))
+				}
+			}
+			return a.emit(ops, t)
+		},
+	}
+}
