@@ -53,8 +53,9 @@ func handleIDsOp(d *deps, op perspective.Operation) http.Handler {
 // it returns an invalid-argument error when the argument is missing.
 type selectionOp func(s *perspective.Instances, ctx context.Context, sel selection) (*perspective.Report, error)
 
-// handleSelectionOp serves an operation whose body is a selection; the
-// path value named pathArg, when present, fills arg (resize/{flavorId}).
+// handleSelectionOp serves an operation whose body is a selection; check
+// completes it from the path (resize/{flavorId}) and refuses it when the
+// operation's argument is missing.
 func handleSelectionOp(d *deps, op perspective.Operation, check func(*selection, *http.Request) error, call selectionOp) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sel, err := decode[selection](w, r)
