@@ -129,7 +129,9 @@ func (l *lexer) skipSpaceAndComments() error {
 }
 
 func isIdentStart(r rune) bool { return r == '_' || unicode.IsLetter(r) }
-func isIdentPart(r rune) bool  { return r == '_' || r == '$' || unicode.IsLetter(r) || unicode.IsDigit(r) }
+func isIdentPart(r rune) bool {
+	return r == '_' || r == '$' || unicode.IsLetter(r) || unicode.IsDigit(r)
+}
 
 func (l *lexer) next() (token, error) {
 	if err := l.skipSpaceAndComments(); err != nil {
