@@ -144,7 +144,7 @@ canceled, 2 on usage errors.`,
 	f.IntVar(&a.concurrency, "concurrency", 0, "items acted on at once per cloud (0: the library's default, 16)")
 	f.DurationVar(&a.timeout, "timeout", 0, "give up after this long, e.g. 2m (0: no limit)")
 	f.StringVar(&a.seed, "seed-instances", "",
-		"mock clouds only: launch instances first, N (named vm-1…vm-N) or NAME=N[,NAME=N…]")
+		"mock clouds only: launch instances first: N (named vm-1…vm-N) or NAME=N[:STATE][,…], STATE one of launched, shutoff, paused, suspended, verify_resize, error, locked")
 
 	root.AddCommand(a.listCommand(), a.launchCommand(), a.imagesCommand(), a.keypairsCommand(),
 		a.flavorsCommand(), a.networksCommand(), a.projectsCommand(), a.operationsCommand())

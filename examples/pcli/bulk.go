@@ -32,7 +32,7 @@ With --dry-run nothing changes: pcli prints which instances the state machine
 admits for the operation and why it refuses the others (exit status 1 if any
 is refused).`
 	if len(states) > 0 {
-		long += "\nWith --wait pcli waits until the instances are " + joinStates(states) + "."
+		long += "\nWith --wait pcli waits for the instances " + waitWhat(op.op) + "."
 	}
 	c := &cobra.Command{
 		Use:               bulkUse(op.op),
@@ -55,7 +55,7 @@ is refused).`
 	}
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "print what the state machine admits; change nothing")
 	if len(states) > 0 {
-		c.Flags().BoolVar(&doWait, "wait", false, "wait until the instances are "+joinStates(states))
+		c.Flags().BoolVar(&doWait, "wait", false, "wait for the instances "+waitWhat(op.op))
 	}
 	a.addWhereFlag(c, &sel.where)
 	if op.flags != nil {
@@ -124,9 +124,9 @@ func (a *app) wait(ctx context.Context, set *perspective.Set, op perspective.Ope
 	if len(ids) == 0 || len(states) == 0 {
 		return
 	}
-	fmt.Fprintf(a.stderr, "waiting for %d instances to be %s…\n", len(ids), joinStates(states))
+	fmt.Fprintf(a.stderr, "waiting for %s %s…\n", plural(len(ids), "instance"), waitWhat(op))
 	rep, _ := set.Instances().WaitFor(ctx, ids, states...)
-	s.merge(rep)
+	s.merge(rep, states)
 }
 
 // resolve turns a selection into instance ids, with the names of the
@@ -241,4 +241,21 @@ func (a *app) renameCommand() *cobra.Command {
 			return a.printSummary(summarize(rep, names, false), time.Since(start))
 		},
 	}
+}
+
+// plural is "1 instance", "2 instances".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// waitWhat says what --wait waits for: "to be launched", "to leave snapshotting".
+func waitWhat(op perspective.Operation) string {
+	states := waitStates(op)
+	if t, _ := perspective.TransitionOf(op); len(states) > 1 && t.Via != "" {
+		return "to leave " + string(t.Via)
+	}
+	return "to be " + joinStates(states)
 }

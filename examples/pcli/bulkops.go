@@ -197,6 +197,9 @@ func joinStates(states []perspective.State) string {
 	for i, st := range states {
 		s[i] = string(st)
 	}
+	if len(s) > 2 {
+		return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
+	}
 	return strings.Join(s, " or ")
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -86,13 +87,22 @@ func (a *app) open(ctx context.Context) (*perspective.Set, error) {
 	return set, nil
 }
 
-// seedGroup is NAME=N of --seed-instances.
+// seedGroup is NAME=N[:STATE] of --seed-instances.
 type seedGroup struct {
 	name  string
 	count int
+	state perspective.State
 }
 
-// parseSeed reads --seed-instances: N, or NAME=N[,NAME=N…].
+// stateLocked is the seed "state" of a launched, locked instance.
+const stateLocked perspective.State = "locked"
+
+// seedStates are the states --seed-instances can put instances in.
+var seedStates = []perspective.State{perspective.StateLaunched, perspective.StateShutoff,
+	perspective.StatePaused, perspective.StateSuspended, perspective.StateVerifyResize,
+	perspective.StateError, stateLocked}
+
+// parseSeed reads --seed-instances: N, or NAME=N[:STATE][,NAME=N[:STATE]…].
 func parseSeed(v string) ([]seedGroup, error) {
 	if v == "" {
 		return nil, nil
@@ -101,36 +111,94 @@ func parseSeed(v string) ([]seedGroup, error) {
 		if n < 1 || n > perspective.MaxLaunchCount {
 			return nil, usagef("--seed-instances %d: must be 1 to %d", n, perspective.MaxLaunchCount)
 		}
-		return []seedGroup{{"vm", n}}, nil
+		return []seedGroup{{"vm", n, perspective.StateLaunched}}, nil
 	}
 	var out []seedGroup
 	for _, part := range strings.Split(v, ",") {
-		name, num, ok := strings.Cut(strings.TrimSpace(part), "=")
+		name, rest, ok := strings.Cut(strings.TrimSpace(part), "=")
+		num, state, _ := strings.Cut(rest, ":")
 		n, err := strconv.Atoi(num)
 		if !ok || name == "" || err != nil || n < 1 || n > perspective.MaxLaunchCount {
-			return nil, usagef("--seed-instances %q: want N or NAME=N[,NAME=N…] with N from 1 to %d", v, perspective.MaxLaunchCount)
+			return nil, usagef("--seed-instances %q: want N or NAME=N[:STATE][,…] with N from 1 to %d", v, perspective.MaxLaunchCount)
 		}
-		out = append(out, seedGroup{name, n})
+		st := perspective.StateLaunched
+		if state != "" {
+			st = perspective.State(state)
+			if !slices.Contains(seedStates, st) {
+				return nil, usagef("--seed-instances %q: state %q is not one of %s", v, state, joinStates(seedStates))
+			}
+		}
+		out = append(out, seedGroup{name, n, st})
 	}
 	return out, nil
 }
 
 // seedCloud launches the seed instances (NAME-1 … NAME-N, or NAME for
-// one) on the mock cloud's smallest flavor and first image, and waits until
-// they run.
+// one) on the mock cloud's smallest flavor and first image, brings them to
+// their state through the library's own operations, and waits until they
+// are there.
 func seedCloud(ctx context.Context, c *perspective.Cloud, seeds []seedGroup) error {
-	var ids []string
+	in := c.Instances()
+	var launched []string
 	for _, s := range seeds {
-		rep, err := c.Instances().Launch(ctx, perspective.LaunchSpec{
+		rep, err := in.Launch(ctx, perspective.LaunchSpec{
 			Name: s.name, Count: s.count, FlavorID: "m1.tiny", ImageID: "cirros-0.6.2"})
 		if err != nil {
 			return err
 		}
-		ids = append(ids, rep.IDs()...)
+		launched = append(launched, rep.IDs()...)
 	}
-	if len(ids) == 0 {
+	if len(launched) == 0 {
 		return nil
 	}
-	_, err := c.Instances().WaitFor(ctx, ids, perspective.StateLaunched)
+	if _, err := in.WaitFor(ctx, launched, perspective.StateLaunched); err != nil {
+		return err
+	}
+	i := 0
+	for _, s := range seeds {
+		ids := launched[i : i+s.count]
+		i += s.count
+		if err := seedState(ctx, c, ids, s.state); err != nil {
+			return fmt.Errorf("bringing %s to %s: %w", s.name, s.state, err)
+		}
+	}
+	return nil
+}
+
+func seedState(ctx context.Context, c *perspective.Cloud, ids []string, st perspective.State) error {
+	in := c.Instances()
+	var err error
+	switch st {
+	case perspective.StateLaunched:
+		return nil
+	case perspective.StateError:
+		type failer interface{ Fail(id, fault string) error }
+		f, ok := c.Driver().(failer)
+		if !ok {
+			return fmt.Errorf("the %s driver cannot put instances in the error state", c.Info().Type)
+		}
+		for _, id := range ids {
+			ref, _ := c.Resolve(id)
+			if err := f.Fail(ref.RealID, "seeded fault: no valid host was found"); err != nil {
+				return err
+			}
+		}
+		return nil
+	case stateLocked:
+		_, err = in.Lock(ctx, ids...)
+		return err
+	case perspective.StateShutoff:
+		_, err = in.Shutdown(ctx, ids...)
+	case perspective.StatePaused:
+		_, err = in.Pause(ctx, ids...)
+	case perspective.StateSuspended:
+		_, err = in.Suspend(ctx, ids...)
+	case perspective.StateVerifyResize:
+		_, err = in.Resize(ctx, "m1.small", ids...)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = in.WaitFor(ctx, ids, st)
 	return err
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/perspective-cloud/sdk/perspective"
@@ -101,7 +102,7 @@ func (s *summary) count() {
 
 // merge folds the report of waiting for the succeeded items into s: an item
 // that did not reach its target state fails (or is canceled) with why.
-func (s *summary) merge(wait *perspective.Report) {
+func (s *summary) merge(wait *perspective.Report, targets []perspective.State) {
 	byID := make(map[string]perspective.Result, len(wait.Results))
 	for _, r := range wait.Results {
 		byID[r.ID] = r
@@ -115,10 +116,13 @@ func (s *summary) merge(wait *perspective.Report) {
 		if r.Instance != nil {
 			o.State = string(r.Instance.State)
 		}
-		if r.Err != nil {
+		switch {
+		case r.Err != nil:
 			o.setErr(r.Err, false)
 			o.Error = "waiting: " + o.Error
-		} else if o.State == "" {
+		case !slices.Contains(targets, perspective.State(o.State)) && slices.Contains(targets, perspective.StateDeleted):
+			// WaitFor counts a vanished instance as deleted; its result
+			// may still carry the instance as last seen.
 			o.State = string(perspective.StateDeleted)
 		}
 	}

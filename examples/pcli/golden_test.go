@@ -1,0 +1,144 @@
+package main
+
+import (
+	"testing"
+)
+
+// seeded is a mock cloud with instances in every resting state.
+var seeded = []string{"--cloud", "mock", "--seed-instances",
+	"web=3,batch=1:shutoff,paused=1:paused,resized=1:verify_resize,broken=1:error,db=1:locked"}
+
+// slow is the same cloud whose transitions take time, for --wait.
+var slow = []string{"--cloud", "mock://?delay=30ms", "--seed-instances", "web=3,batch=1:shutoff,resized=1:verify_resize"}
+
+func with(base []string, args ...string) []string {
+	return append(append([]string(nil), base...), args...)
+}
+
+// formats expands a case into its table, JSON and CSV forms.
+func formats(name string, code int, args ...string) []goldenCase {
+	return []goldenCase{
+		{name, args, code},
+		{name + "-json", with(args, "-o", "json"), code},
+		{name + "-csv", with(args, "-o", "csv"), code},
+	}
+}
+
+type goldenCase struct {
+	name string
+	args []string
+	code int
+}
+
+func goldenCases() []goldenCase {
+	var cs []goldenCase
+	add := func(c ...goldenCase) { cs = append(cs, c...) }
+	one := func(name string, code int, args ...string) { add(goldenCase{name, args, code}) }
+
+	// Listings.
+	add(formats("list-instances", 0, with(seeded, "list", "instances")...)...)
+	one("list-instances-state", 0, with(seeded, "list", "instances", "--state", "shutoff", "--state", "paused")...)
+	one("list-instances-bad-state", 2, with(seeded, "list", "instances", "--state", "running")...)
+	add(formats("flavors", 0, "--cloud", "mock", "flavors")...)
+	add(formats("networks", 0, "--cloud", "mock", "networks")...)
+	add(formats("images-list", 0, "--cloud", "mock", "images", "list")...)
+	add(formats("images-show", 0, "--cloud", "mock", "images", "show", "cirros-0.6.2")...)
+	one("images-show-missing", 1, "--cloud", "mock", "images", "show", "nope")
+	add(formats("images-add", 0, "--cloud", "mock", "images", "add", "--name", "alpine", "--file", "testdata/disk.img",
+		"--disk-format", "raw", "--visibility", "private", "--property", "os_distro=alpine")...)
+	one("images-update", 0, "--cloud", "mock", "images", "update", "debian-12", "--name", "debian-12-old",
+		"--min-ram", "512", "--property", "os_version=12", "--remove-property", "os_distro")
+	one("images-update-nothing", 2, "--cloud", "mock", "images", "update", "debian-12")
+	add(formats("images-delete", 1, "--cloud", "mock", "images", "delete", "debian-12", "nope")...)
+	add(formats("keypairs-add-public", 0, "--cloud", "mock", "keypairs", "add", "laptop", "--public-key", "testdata/laptop.pub")...)
+	add(formats("keypairs-list", 0, "--cloud", "mock", "keypairs", "list")...)
+	add(formats("keypairs-delete", 1, "--cloud", "mock", "keypairs", "delete", "nope")...)
+	add(formats("projects", 0, "--cloud", "mock", "projects")...)
+	one("projects-rc", 0, "--cloud", "mock", "projects", "--rc", "-")
+	add(formats("projects-endpoints", 0, "--cloud", "mock", "projects", "--endpoints")...)
+	one("projects-rc-unknown", 1, "--cloud", "mock", "projects", "--rc", "-", "--project", "nope")
+	add(formats("operations", 0, "--cloud", "mock", "operations")...)
+
+	// Launch.
+	add(formats("launch", 0, "--cloud", "mock", "launch", "--name", "app", "--count", "2", "--flavor", "m1.small",
+		"--image", "ubuntu-24.04", "--network", "private", "--tag", "blue", "--property", "role=app")...)
+	one("launch-wait", 0, "--cloud", "mock://?delay=30ms", "launch", "--name", "app", "--flavor", "1", "--image", "debian-12", "--wait")
+	one("launch-bad-flavor", 2, "--cloud", "mock", "launch", "--name", "app", "--flavor", "m9.huge", "--image", "debian-12")
+	one("launch-quota", 1, "--cloud", "mock://?quota=2", "launch", "--name", "app", "--count", "3", "--flavor", "1", "--image", "debian-12")
+	one("launch-missing-name", 2, "--cloud", "mock", "launch", "--flavor", "1", "--image", "debian-12")
+
+	// Bulk actions: every operation, in a state that admits it.
+	add(formats("reboot", 0, with(seeded, "reboot", "web-1", "web-2")...)...)
+	add(formats("reboot-partial", 1, with(seeded, "reboot", "web-1", "nope", "batch")...)...)
+	add(formats("dry-run-start", 1, with(seeded, "start", "batch", "web-1", "--dry-run")...)...)
+	one("dry-run-reboot", 0, with(seeded, "reboot", "web-1", "web-2", "--dry-run")...)
+	one("dry-run-locked", 1, with(seeded, "reboot", "db", "web-1", "--dry-run")...)
+	one("hard-reboot", 0, with(seeded, "hard-reboot", "broken", "web-1")...)
+	one("start-wait", 0, with(slow, "start", "batch", "--wait")...)
+	one("shutdown-wait", 0, with(slow, "shutdown", "web-1", "web-2", "--wait")...)
+	one("pause", 0, with(seeded, "pause", "web-1")...)
+	one("resume", 0, with(seeded, "resume", "paused")...)
+	one("suspend", 0, with(seeded, "suspend", "web-1")...)
+	one("delete-wait", 0, with(slow, "delete", "web-3", "--wait")...)
+	one("lock", 0, with(seeded, "lock", "web-1", "web-2")...)
+	one("unlock", 0, with(seeded, "unlock", "web-1")...)
+	one("snapshot", 0, with(seeded, "snapshot", "web-1", "web-2", "--name", "nightly")...)
+	one("snapshot-default-name", 0, with(seeded, "snapshot", "web-1")...)
+	one("snapshot-wait", 0, with(slow, "snapshot", "web-1", "--name", "before", "--wait")...)
+	one("tag", 0, with(seeded, "tag", "web-1", "web-2", "--tag", "prod", "--tag", "team-a")...)
+	one("untag", 0, with(seeded, "untag", "web-1", "--tag", "prod")...)
+	one("rebuild", 0, with(seeded, "rebuild", "web-1", "--image", "debian-12")...)
+	one("resize", 0, with(seeded, "resize", "web-1", "web-2", "--flavor", "m1.small")...)
+	one("resize-wait", 0, with(slow, "resize", "web-1", "--flavor", "m1.medium", "--wait")...)
+	one("confirm-resize", 0, with(seeded, "confirm-resize", "resized")...)
+	one("revert-resize-wait", 0, with(slow, "revert-resize", "resized", "--wait")...)
+	one("set-metadata", 0, with(seeded, "set-metadata", "web-1", "--set", "role=frontend")...)
+	one("unset-metadata", 0, with(seeded, "unset-metadata", "web-1", "--key", "role")...)
+	add(formats("add-ip", 0, with(seeded, "add-ip", "web-1", "web-2")...)...)
+	one("remove-ip-none", 1, with(seeded, "remove-ip", "web-1")...)
+	one("rename", 0, with(seeded, "rename", "web-1=front-1", "web-2=front-2")...)
+	one("ambiguous-name", 2, "--cloud", "mock", "--seed-instances", "a=1,a=1", "reboot", "a")
+	one("refused-by-cloud", 1, "--cloud", "mock", "--seed-instances", "web=2", "--concurrency", "1", "rebuild", "web-1", "--image", "nope")
+
+	// Usage errors.
+	one("usage-no-cloud", 2, "reboot", "web-1")
+	one("usage-unknown-command", 2, "--cloud", "mock", "frobnicate")
+	one("usage-unknown-flag", 2, "--cloud", "mock", "reboot", "--frob")
+	one("usage-bad-output", 2, "--cloud", "mock", "-o", "yaml", "flavors")
+	one("usage-tag-missing", 2, with(seeded, "tag", "web-1")...)
+	one("usage-seed-openstack", 2, "--cloud", "openstack://", "--seed-instances", "2", "flavors")
+	one("usage-bad-seed", 2, "--cloud", "mock", "--seed-instances", "web=x", "flavors")
+	one("usage-bad-seed-state", 2, "--cloud", "mock", "--seed-instances", "web=2:rebooting", "flavors")
+	one("usage-no-instances", 2, "--cloud", "mock", "reboot")
+	one("usage-wait-dry-run", 2, with(seeded, "start", "batch", "--wait", "--dry-run")...)
+	one("usage-bad-cloud", 2, "--cloud", "not a/cloud", "flavors")
+	one("usage-unknown-scheme", 2, "--cloud", "ftp://x", "flavors")
+	one("usage-negative-concurrency", 2, "--cloud", "mock", "--concurrency", "-1", "flavors")
+
+	// Help.
+	one("help", 0, "--help")
+	one("help-reboot", 0, "reboot", "--help")
+	one("help-keypairs-add", 0, "keypairs", "add", "--help")
+	return cs
+}
+
+// TestGolden runs every command against the mock cloud and compares what
+// it prints and its exit status with testdata/*.golden.
+func TestGolden(t *testing.T) {
+	t.Setenv("OS_AUTH_URL", "")
+	t.Setenv("OS_CLOUD", "")
+	seen := map[string]bool{}
+	for _, c := range goldenCases() {
+		if seen[c.name] {
+			t.Fatalf("two cases named %s", c.name)
+		}
+		seen[c.name] = true
+		t.Run(c.name, func(t *testing.T) {
+			got := runPCLI(t, "", c.args...)
+			checkGolden(t, c.name, got.render())
+			if got.code != c.code {
+				t.Errorf("exit status %d, want %d\nstdout:\n%s\nstderr:\n%s", got.code, c.code, got.stdout, got.stderr)
+			}
+		})
+	}
+}
