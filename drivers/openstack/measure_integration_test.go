@@ -1,0 +1,98 @@
+//go:build integration && measure
+
+package openstack_test
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/perspective-cloud/sdk/cache"
+	"github.com/perspective-cloud/sdk/perspective"
+)
+
+// TestMeasureAgainstTheRealCloud produces the README's figures (not run in
+// CI: go test -tags 'integration measure' -run Measure -v -timeout 60m):
+// 50 reboots through one bulk call vs `openstack server reboot` run once per
+// id, in the same run; and 500 instances listed from the API (cold) vs from
+// a cache.Cache of the inventory (warm). Needs python3-openstackclient.
+func TestMeasureAgainstTheRealCloud(t *testing.T) {
+	requireCloud(t)
+	ctx := context.Background()
+	cloud, err := perspective.Open(ctx, "openstack://")
+	require.NoError(t, err)
+	defer cloud.Close()
+	inst := cloud.Instances()
+
+	var ids []string
+	defer func() {
+		dctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+		defer cancel()
+		_, _ = inst.Delete(dctx, ids...)
+	}()
+	start := time.Now()
+	for b := range 5 {
+		rep, err := inst.Launch(ctx, perspective.LaunchSpec{Name: fmt.Sprintf("measure-%d", b), Count: 100,
+			FlavorID: itFlavor, ImageID: itImage, Networks: []string{itNetwork}})
+		require.NoError(t, err)
+		ids = append(ids, rep.IDs()...)
+		_, err = inst.WaitFor(ctx, rep.IDs(), perspective.StateLaunched)
+		require.NoError(t, err)
+	}
+	t.Logf("launched %d instances in 5 requests of 100, all ACTIVE in %s", len(ids), time.Since(start).Round(time.Millisecond))
+
+	fifty := ids[:50]
+	start = time.Now()
+	rep, err := inst.Reboot(ctx, fifty...)
+	require.NoError(t, err, "%v", rep)
+	sent := time.Since(start)
+	_, err = inst.WaitFor(ctx, fifty, perspective.StateLaunched)
+	require.NoError(t, err)
+	lib := time.Since(start)
+	t.Logf("library: reboot 50 in one bulk call: requests done in %s, all ACTIVE again in %s", sent.Round(time.Millisecond), lib.Round(time.Millisecond))
+
+	real := make([]string, len(fifty))
+	for i, id := range fifty {
+		ref, ok := cloud.Resolve(id)
+		require.True(t, ok)
+		real[i] = ref.RealID
+	}
+	start = time.Now()
+	for _, id := range real {
+		out, err := exec.CommandContext(ctx, "openstack", "server", "reboot", id).CombinedOutput()
+		require.NoError(t, err, "%s", out)
+	}
+	cliSent := time.Since(start)
+	_, err = inst.WaitFor(ctx, fifty, perspective.StateLaunched)
+	require.NoError(t, err)
+	cli := time.Since(start)
+	t.Logf("CLI: `openstack server reboot` x50: sent in %s, all ACTIVE again in %s; ratio CLI/library %.1fx (until ACTIVE), %.1fx (sending)",
+		cliSent.Round(time.Millisecond), cli.Round(time.Millisecond), cli.Seconds()/lib.Seconds(), cliSent.Seconds()/sent.Seconds())
+
+	type all struct{}
+	inventory := cache.New(func(ctx context.Context, _ all) ([]perspective.Instance, error) {
+		return inst.List(ctx, perspective.ListOptions{Name: "measure-"})
+	}, cache.WithTTL(time.Minute))
+	start = time.Now()
+	cold, err := inst.List(ctx, perspective.ListOptions{Name: "measure-"})
+	require.NoError(t, err)
+	coldT := time.Since(start)
+	_, err = inventory.Get(ctx, all{})
+	require.NoError(t, err)
+	const warmRuns = 1000
+	start = time.Now()
+	for range warmRuns {
+		got, err := inventory.Get(ctx, all{})
+		require.NoError(t, err)
+		require.Len(t, got, len(cold))
+	}
+	warmT := time.Since(start) / warmRuns
+	t.Logf("list %d instances: cold (API, every page) %s, cached %s per call; ratio %.0fx",
+		len(cold), coldT.Round(time.Millisecond), warmT, coldT.Seconds()/warmT.Seconds())
+	require.GreaterOrEqual(t, len(cold), 500, strings.Repeat("", 0))
+}
