@@ -65,9 +65,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
 	root := a.rootCommand()
 	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
 	if a.cancel != nil {
 		a.cancel()
@@ -136,6 +133,10 @@ canceled, 2 on usage errors.`,
 			return nil
 		},
 	}
+	// Before the completion command is made: it keeps the writer it sees.
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	f := root.PersistentFlags()
 	f.StringArrayVar(&a.clouds, "cloud", nil,
@@ -156,9 +157,13 @@ canceled, 2 on usage errors.`,
 		root.AddCommand(qc)
 	}
 	root.InitDefaultCompletionCmd()
+	root.InitDefaultHelpCmd()
 	for _, c := range root.Commands() {
-		if c.Name() == "completion" {
+		switch c.Name() {
+		case "completion":
 			documentCompletion(c)
+		case "help":
+			c.Example = "  pcli help reboot\n  pcli help keypairs add"
 		}
 	}
 	return root

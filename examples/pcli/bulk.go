@@ -182,11 +182,16 @@ func (a *app) resolve(ctx context.Context, set *perspective.Set, sel selection) 
 
 // completeInstances completes instance names for shell completion.
 func (a *app) completeInstances(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	set, err := a.open(cmd.Context())
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	set, err := a.open(ctx)
 	if err != nil {
+		cobra.CompDebugln("pcli: "+err.Error(), true)
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
-	insts, err := set.Instances().List(cmd.Context(), perspective.ListOptions{})
+	insts, err := set.Instances().List(ctx, perspective.ListOptions{})
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}

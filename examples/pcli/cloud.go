@@ -39,13 +39,17 @@ func (a *app) urls() ([]string, error) {
 		}
 		return nil, usagef("no cloud: pass --cloud mock, --cloud NAME (of clouds.yaml), a URL, or source an openrc file")
 	}
-	out := make([]string, len(a.clouds))
-	for i, v := range a.clouds {
+	var out []string
+	for _, v := range a.clouds {
 		u, err := cloudURL(v)
 		if err != nil {
 			return nil, err
 		}
-		out[i] = u
+		// A cloud named twice is one cloud (cobra's completion also parses
+		// repeated flags twice).
+		if !slices.Contains(out, u) {
+			out = append(out, u)
+		}
 	}
 	return out, nil
 }
