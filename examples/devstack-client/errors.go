@@ -1,0 +1,72 @@
+package main
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/perspective-cloud/sdk/perspective"
+)
+
+// apiError is an error with the HTTP status and code it is answered with.
+type apiError struct {
+	status int
+	code   string
+	msg    string
+}
+
+func (e *apiError) Error() string { return e.msg }
+
+// errorBody is what every error answer carries.
+type errorBody struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func badRequest(msg string) error {
+	return &apiError{status: http.StatusBadRequest, code: "invalid_argument", msg: msg}
+}
+
+func forbidden(msg string) error {
+	return &apiError{status: http.StatusForbidden, code: "forbidden", msg: msg}
+}
+
+// statusOf maps the library's error codes onto HTTP statuses. Over quota
+// is 400, as seed 002 says.
+var statusOf = map[perspective.ErrorCode]int{
+	perspective.CodeNotFound:        http.StatusNotFound,
+	perspective.CodeConflict:        http.StatusConflict,
+	perspective.CodeInvalidState:    http.StatusConflict,
+	perspective.CodeInvalidArgument: http.StatusBadRequest,
+	perspective.CodeQuotaExceeded:   http.StatusBadRequest,
+	perspective.CodeUnsupported:     http.StatusNotImplemented,
+	perspective.CodeUnauthenticated: http.StatusForbidden,
+	perspective.CodeForbidden:       http.StatusForbidden,
+	perspective.CodeRateLimited:     http.StatusTooManyRequests,
+	perspective.CodeTransient:       http.StatusServiceUnavailable,
+	perspective.CodeCanceled:        http.StatusServiceUnavailable,
+	perspective.CodeUnknown:         http.StatusBadGateway,
+}
+
+// writeError answers err: an *apiError as it says, a library error by its
+// code, anything else as 500.
+func writeError(w http.ResponseWriter, log *slog.Logger, err error) {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		encode(w, ae.status, errorBody{Code: ae.code, Message: ae.msg})
+		return
+	}
+	code := perspective.Code(err)
+	status, ok := statusOf[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	if status >= 500 && log != nil {
+		log.Error("request failed", "status", status, "error", err)
+	}
+	if d, ok := perspective.RetryAfter(err); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(d.Seconds()+0.999)))
+	}
+	encode(w, status, errorBody{Code: code.String(), Message: err.Error()})
+}

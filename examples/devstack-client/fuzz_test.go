@@ -1,0 +1,29 @@
+package main
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// FuzzDecodeLaunch: the launch body decoder never panics, and either
+// accepts a complete request or says what is wrong with a 400 or 413.
+func FuzzDecodeLaunch(f *testing.F) {
+	for _, s := range []string{launchBody, `{}`, ``, `{"name":1}`, `[]`, `null`, `{"name":"a","x":1}`,
+		`{"name":"a","image_id":"b","flavor_id":"c","network_id":"d"} {}`, `{"name":"\u0000"}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		req, err := decodeFrom[launchRequest](strings.NewReader(body))
+		if err != nil {
+			var ae *apiError
+			if !errors.As(err, &ae) || (ae.status != 400 && ae.status != 413) || ae.msg == "" {
+				t.Fatalf("decode %q: unclassified error %v", body, err)
+			}
+			return
+		}
+		if req.Name == "" || req.ImageID == "" || req.FlavorID == "" || req.NetworkID == "" {
+			t.Fatalf("decode %q: accepted an incomplete request %+v", body, req)
+		}
+	})
+}

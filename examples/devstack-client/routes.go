@@ -1,0 +1,27 @@
+package main
+
+import "net/http"
+
+// registrar is what routes are added to: an *http.ServeMux, or a recorder
+// in the tests that check the OpenAPI document lists every route.
+type registrar interface {
+	Handle(pattern string, h http.Handler)
+}
+
+// addRoutes lists every route of the API, with Go 1.22 ServeMux patterns.
+// Each one is described under the same pattern in routeDocs.
+func addRoutes(mux registrar, d *deps) {
+	mux.Handle("GET /api/v1/image", handleImages(d))
+	mux.Handle("GET /api/v1/image/{name}", handleImage(d))
+	mux.Handle("GET /api/v1/flavor", handleFlavors(d))
+	mux.Handle("GET /api/v1/flavor/{name}", handleFlavor(d))
+	mux.Handle("GET /api/v1/network", handleNetworks(d))
+	mux.Handle("GET /api/v1/network/{name}", handleNetwork(d))
+	mux.Handle("GET /api/v1/server", handleServers(d))
+	mux.Handle("POST /api/v1/server", handleLaunch(d))
+	mux.Handle("POST /api/v1/server/{$}", handleLaunch(d)) // the README spells it with a slash
+	mux.Handle("GET /api/v1/server/{id}", handleServer(d))
+	mux.Handle("DELETE /api/v1/server/{id}", handleDelete(d))
+	mux.Handle("GET /openapi.json", handleOpenAPI())
+	mux.Handle("GET /{$}", handleDocs())
+}
