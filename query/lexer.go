@@ -42,6 +42,32 @@ var keywords = map[string]bool{
 	"ALL": true,
 }
 
+// keywordOf returns the upper-case keyword spelled by word, in any case,
+// without allocating.
+func keywordOf(word string) (string, bool) {
+	var buf [16]byte
+	if len(word) > len(buf) {
+		return "", false
+	}
+	for i := 0; i < len(word); i++ {
+		c := word[i]
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	kw, ok := keywordNames[string(buf[:len(word)])]
+	return kw, ok
+}
+
+var keywordNames = func() map[string]string {
+	m := make(map[string]string, len(keywords))
+	for k := range keywords {
+		m[k] = k
+	}
+	return m
+}()
+
 // lexer turns SQL text into tokens. It never fails by panicking: a bad
 // character or an unterminated string is a syntax error with its position.
 type lexer struct {
@@ -153,8 +179,8 @@ func (l *lexer) next() (token, error) {
 			l.advance()
 		}
 		word := l.src[off:l.off]
-		if up := strings.ToUpper(word); keywords[up] {
-			return mk(tokKeyword, up)
+		if kw, ok := keywordOf(word); ok {
+			return mk(tokKeyword, kw)
 		}
 		return mk(tokIdent, word)
 	case r == '`':

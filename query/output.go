@@ -3,19 +3,22 @@ package query
 import (
 	"container/heap"
 	"slices"
+	"strings"
 )
 
-// collector gathers output rows in one slab of values (no allocation per
-// row beyond the slab's growth), with their ORDER BY keys. With ORDER BY
+// collector gathers output rows with their ORDER BY keys. Values live in
+// chunks of rowsPerChunk rows, so that collecting allocates once per chunk,
+// never per row, and never copies rows already collected. With ORDER BY
 // and LIMIT it keeps only the best offset+limit rows in a bounded heap
 // instead of sorting everything.
 type collector struct {
 	q      *Compiled
 	width  int
 	nkeys  int
-	vals   []Value
-	keys   []Value
+	rows   [][]Value
+	keys   [][]Value
 	seq    []int32
+	chunk  []Value // free space of the current chunk
 	n      int
 	limit  int64 // -1: none
 	offset int64
@@ -26,6 +29,8 @@ type collector struct {
 	buf    []byte
 	tmp    []Value
 }
+
+const rowsPerChunk = 2048
 
 func newCollector(q *Compiled, limit, offset int64) *collector {
 	c := &collector{q: q, width: len(q.items), nkeys: len(q.keys), limit: limit, offset: offset}
@@ -42,6 +47,19 @@ func newCollector(q *Compiled, limit, offset int64) *collector {
 
 // forceFullSort disables the bounded heap (for benchmarks that compare).
 var forceFullSort = false
+
+// alloc returns room for n values from the current chunk.
+func (c *collector) alloc(n int) []Value {
+	if n == 0 {
+		return nil
+	}
+	if len(c.chunk) < n {
+		c.chunk = make([]Value, rowsPerChunk*(c.width+c.nkeys))
+	}
+	v := c.chunk[:n:n]
+	c.chunk = c.chunk[n:]
+	return v
+}
 
 func (c *collector) add(e *env) error {
 	if c.seen != nil {
@@ -63,14 +81,18 @@ func (c *collector) add(e *env) error {
 	if c.topN > 0 && !forceFullSort {
 		return c.addTop(e)
 	}
-	for _, f := range c.q.items {
-		c.vals = append(c.vals, f(e))
+	row := c.alloc(c.width)
+	for i, f := range c.q.items {
+		row[i] = f(e)
 	}
-	for _, k := range c.q.keys {
-		c.keys = append(c.keys, k.fn(e))
+	c.rows = append(c.rows, row)
+	if c.nkeys > 0 {
+		keys := c.alloc(c.nkeys)
+		for i, k := range c.q.keys {
+			keys[i] = k.fn(e)
+		}
+		c.keys = append(c.keys, keys)
 	}
-	c.seq = append(c.seq, c.nextSq)
-	c.nextSq++
 	c.n++
 	if c.nkeys == 0 && c.limit >= 0 && int64(c.n) >= c.limit+c.offset {
 		return errStop // no ORDER BY: the first rows are the answer
@@ -84,19 +106,19 @@ func (c *collector) addTop(e *env) error {
 		c.tmp[i] = k.fn(e)
 	}
 	if c.n < c.topN {
-		c.vals = append(c.vals, make([]Value, c.width)...)
-		c.keys = append(c.keys, c.tmp...)
+		c.rows = append(c.rows, c.alloc(c.width))
+		c.keys = append(c.keys, append(c.alloc(c.nkeys)[:0], c.tmp...))
 		c.seq = append(c.seq, c.nextSq)
 		c.fill(c.n, e)
 		c.n++
 		heap.Push(&c.heap, int32(c.n-1))
 	} else {
 		worst := c.heap.idx[0]
-		if c.compareKeys(c.tmp, c.nextSq, c.keys[int(worst)*c.nkeys:], c.seq[worst]) >= 0 {
+		if c.compareKeys(c.tmp, c.nextSq, c.keys[worst], c.seq[worst]) >= 0 {
 			c.nextSq++
 			return nil
 		}
-		copy(c.keys[int(worst)*c.nkeys:], c.tmp)
+		copy(c.keys[worst], c.tmp)
 		c.seq[worst] = c.nextSq
 		c.fill(int(worst), e)
 		heap.Fix(&c.heap, 0)
@@ -106,7 +128,7 @@ func (c *collector) addTop(e *env) error {
 }
 
 func (c *collector) fill(slot int, e *env) {
-	row := c.vals[slot*c.width : (slot+1)*c.width]
+	row := c.rows[slot]
 	for i, f := range c.q.items {
 		row[i] = f(e)
 	}
@@ -116,7 +138,14 @@ func (c *collector) fill(slot int, e *env) {
 // that sorting is deterministic and equal keys keep their input order.
 func (c *collector) compareKeys(a []Value, sa int32, b []Value, sb int32) int {
 	for i, k := range c.q.keys {
-		if d := Compare(a[i], b[i]); d != 0 {
+		x, y := a[i], b[i]
+		var d int
+		if x.kind == KindString && y.kind == KindString {
+			d = strings.Compare(x.s, y.s)
+		} else {
+			d = Compare(x, y)
+		}
+		if d != 0 {
 			if k.desc {
 				return -d
 			}
@@ -126,8 +155,15 @@ func (c *collector) compareKeys(a []Value, sa int32, b []Value, sb int32) int {
 	return cmpInt(int(sa), int(sb))
 }
 
+func (c *collector) seqOf(i int32) int32 {
+	if c.seq != nil {
+		return c.seq[i]
+	}
+	return i
+}
+
 func (c *collector) less(i, j int32) int {
-	return c.compareKeys(c.keys[int(i)*c.nkeys:], c.seq[i], c.keys[int(j)*c.nkeys:], c.seq[j])
+	return c.compareKeys(c.keys[i], c.seqOf(i), c.keys[j], c.seqOf(j))
 }
 
 // topHeap is a max-heap (by ORDER BY) of row slots: its top is the worst
@@ -165,7 +201,7 @@ func (c *collector) result(columns []string) *Result {
 	res := newResult(columns)
 	res.Data.Row = make([]Row, len(order))
 	for i, slot := range order {
-		res.Data.Row[i] = Row{Value: c.vals[int(slot)*c.width : (int(slot)+1)*c.width : (int(slot)+1)*c.width]}
+		res.Data.Row[i] = Row{Value: c.rows[slot]}
 	}
 	res.Count = len(order)
 	return res

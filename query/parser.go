@@ -78,6 +78,9 @@ func splitStatements(src string) []piece {
 			}
 			continue
 		}
+		if cur == nil {
+			cur = make([]token, 0, 48)
+		}
 		cur = append(cur, t)
 	}
 }

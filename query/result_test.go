@@ -130,8 +130,8 @@ func TestScan(t *testing.T) {
 		RAM     int `query:"ram"`
 		HasSwap bool
 		Notes   *string
-		Any     any   `query:"project_id"`
-		Size    Value `query:"size"`
+		Any     any    `query:"project_id"`
+		Size    Value  `query:"size"`
 		Skipped string `query:"-"`
 	}
 	got, err := ScanAll[flavor](res)
