@@ -243,6 +243,10 @@ func (a *app) renameCommand() *cobra.Command {
 			if len(rep.Results) == 0 && err != nil {
 				return err
 			}
+			// The report is in id order; print it in the arguments' order.
+			slices.SortStableFunc(rep.Results, func(x, y perspective.Result) int {
+				return slices.Index(ids, x.ID) - slices.Index(ids, y.ID)
+			})
 			return a.printSummary(summarize(rep, names, false), time.Since(start))
 		},
 	}

@@ -94,7 +94,8 @@ func goldenCases() []goldenCase {
 	one("revert-resize-wait", 0, with(slow, "revert-resize", "resized", "--wait")...)
 	one("set-metadata", 0, with(seeded, "set-metadata", "web-1", "--set", "role=frontend")...)
 	one("unset-metadata", 0, with(seeded, "unset-metadata", "web-1", "--key", "role")...)
-	add(formats("add-ip", 0, with(seeded, "add-ip", "web-1", "web-2")...)...)
+	// One at a time: concurrent calls would take the floating IPs in any order.
+	add(formats("add-ip", 0, with(seeded, "--concurrency", "1", "add-ip", "web-1", "web-2")...)...)
 	one("remove-ip-none", 1, with(seeded, "remove-ip", "web-1")...)
 	one("rename", 0, with(seeded, "rename", "web-1=front-1", "web-2=front-2")...)
 	one("ambiguous-name", 2, "--cloud", "mock", "--seed-instances", "a=1,a=1", "reboot", "a")
