@@ -1,0 +1,66 @@
+// api.js: the REST API client. Every call goes through api(), which
+// sends the CSRF token on mutating requests and turns an error answer
+// into an ApiError carrying the API's own message.
+
+let csrf = '';
+let onUnauthorized = () => {};
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export function setCSRF(token) { csrf = token || ''; }
+export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
+
+// api calls the API. body, when given, is sent as JSON (or as is when it
+// is a Blob or File). opts.async asks for a task at once (202).
+export async function api(method, path, body, opts = {}) {
+  const headers = { Accept: 'application/json' };
+  let payload;
+  if (body instanceof Blob) {
+    payload = body;
+    headers['Content-Type'] = body.type || 'application/octet-stream';
+  } else if (body !== undefined) {
+    payload = JSON.stringify(body);
+    headers['Content-Type'] = 'application/json';
+  }
+  if (method !== 'GET' && method !== 'HEAD' && csrf) headers['X-CSRF-Token'] = csrf;
+  if (opts.async) headers.Prefer = 'respond-async';
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin', signal: opts.signal });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'network', `${method} ${path}: the server cannot be reached (${e.message})`);
+  }
+  const text = res.status === 204 ? '' : await res.text();
+  let data = text;
+  if ((res.headers.get('Content-Type') || '').includes('json') && text) {
+    try { data = JSON.parse(text); } catch { data = text; }
+  }
+  if (res.ok || res.status === 207) return data;
+  const msg = (data && data.message) || (typeof data === 'string' && data) || res.statusText;
+  const err = new ApiError(res.status, data && data.code, `${msg} (HTTP ${res.status})`);
+  if (res.status === 401 && !path.startsWith('/auth/')) onUnauthorized(err);
+  throw err;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// waitTask polls GET /tasks/{id} until the task is no longer running,
+// calling onProgress with each view of it.
+export async function waitTask(task, onProgress, signal) {
+  let t = task;
+  onProgress(t);
+  while (t.state === 'running') {
+    await sleep(250);
+    if (signal && signal.aborted) throw new DOMException('aborted', 'AbortError');
+    t = await api('GET', '/tasks/' + encodeURIComponent(t.task));
+    onProgress(t);
+  }
+  return t;
+}

@@ -1,0 +1,283 @@
+// instances.js: the instances page — every instance of the chosen scope
+// with live state, filtering, sorting, paging, selection and bulk actions.
+import { api } from './api.js';
+import { ACTIONS, applyAdmits, dryRun, runAction } from './bulk.js';
+import { fmtTime, h, showError, stateClass } from './dom.js';
+import { compareRows, matches, parseFilter, whereSQL } from './filter.js';
+import { openLaunch } from './launch.js';
+
+// COLUMNS of the table; opt columns hide on narrow screens.
+const COLUMNS = [
+  { key: 'name', label: 'Name' },
+  { key: 'state', label: 'State' },
+  { key: 'project', label: 'Project' },
+  { key: 'cloud', label: 'Cloud', opt: true },
+  { key: 'flavor', label: 'Flavor', opt: true },
+  { key: 'image', label: 'Image', opt: true },
+  { key: 'address', label: 'Addresses' },
+  { key: 'created', label: 'Created', opt: true },
+];
+
+const POLL_MS = 1000;
+
+// rowOf flattens an instance of the API for the table.
+export function rowOf(i) {
+  return {
+    id: i.id, name: i.name, state: i.state, project: i.projectId, cloud: i.cloudId,
+    flavor: i.flavor ? i.flavor.name || i.flavor.id : '', image: i.image ? i.image.name || i.image.id : '',
+    address: (i.address || []).join(', '), created: i.created, locked: i.isLocked, tags: i.tags || [],
+  };
+}
+
+export function render(main, ctx) {
+  const st = {
+    rows: [], view: [], sortKey: 'name', sortDir: 1, page: 0, pageSize: 50,
+    selected: new Set(), filter: { kind: 'none' }, whereIDs: null, admits: null, busy: false, loaded: false,
+  };
+  const abort = new AbortController();
+  let timer = null;
+
+  // The toolbar: filter and launch.
+  const filterInput = h('input', { type: 'search', id: 'filter', placeholder: "state = 'launched' AND name LIKE 'web%'  or  hostname=web state=shutoff o=-hostname",
+    'aria-describedby': 'filter-hint', autocomplete: 'off' });
+  const filterHint = h('span', { class: 'hint', id: 'filter-hint' }, 'A WHERE condition of the query language, or field filters (hostname=, state=, project=, template_name=, o=).');
+  const launchBtn = h('button', { type: 'button', class: 'primary', id: 'launch-open', onclick: () => openLaunch(ctx, progressArea, () => poll()) }, 'Launch…');
+  const count = h('span', { class: 'hint', id: 'count', 'aria-live': 'polite' });
+
+  // The bulk actions.
+  const buttons = new Map();
+  const actionBar = h('div', { class: 'actions', role: 'toolbar', 'aria-label': 'Actions on the selected instances' });
+  for (const a of ACTIONS) {
+    const b = h('button', { type: 'button', id: 'act-' + a.op, 'data-op': a.op, class: a.op === 'delete' ? 'danger' : '', disabled: true }, a.label);
+    b.addEventListener('click', () => act(a));
+    buttons.set(a.op, b);
+    actionBar.append(b);
+  }
+  const progressArea = h('div', { id: 'progress-area' });
+
+  // The table.
+  const selectAll = h('input', { type: 'checkbox', id: 'select-all', 'aria-label': 'Select every instance that matches the filter' });
+  const headRow = h('tr', {}, h('th', { class: 'check', scope: 'col' }, selectAll));
+  const sortButtons = new Map();
+  for (const c of COLUMNS) {
+    const b = h('button', { type: 'button', class: 'sort', 'data-sort': c.key }, c.label);
+    b.addEventListener('click', () => {
+      if (st.sortKey === c.key) st.sortDir = -st.sortDir; else { st.sortKey = c.key; st.sortDir = 1; }
+      update();
+    });
+    const th = h('th', { scope: 'col', class: c.opt ? 'opt' : '' }, b);
+    sortButtons.set(c.key, th);
+    headRow.append(th);
+  }
+  const tbody = h('tbody', { id: 'rows' });
+  const table = h('table', { id: 'instances', 'aria-describedby': 'count' },
+    h('caption', { class: 'visually-hidden' }, 'Instances'), h('thead', {}, headRow), tbody);
+
+  const pageInfo = h('span', { id: 'page-info' });
+  const prev = h('button', { type: 'button', id: 'prev' }, '‹ Previous');
+  const next = h('button', { type: 'button', id: 'next' }, 'Next ›');
+  const sizeSel = h('select', { id: 'page-size' }, [25, 50, 100, 500].map((n) => new Option(String(n), String(n), n === 50, n === 50)));
+  prev.addEventListener('click', () => { st.page--; update(); });
+  next.addEventListener('click', () => { st.page++; update(); });
+  sizeSel.addEventListener('change', () => { st.pageSize = +sizeSel.value; st.page = 0; update(); });
+
+  main.append(
+    h('h1', {}, 'Instances'),
+    h('div', { class: 'toolbar' },
+      h('div', { class: 'grow' }, h('label', { for: 'filter', class: 'visually-hidden' }, 'Filter instances'), filterInput), launchBtn),
+    filterHint,
+    actionBar, count, progressArea,
+    h('div', { class: 'table-wrap' }, table),
+    h('div', { class: 'pager' }, prev, pageInfo, next, h('label', { for: 'page-size' }, 'Rows per page'), sizeSel));
+
+  // Filtering: field filters at once, WHERE text when typing pauses.
+  let filterTimer = null;
+  filterInput.addEventListener('input', () => {
+    clearTimeout(filterTimer);
+    filterTimer = setTimeout(applyFilter, 300);
+  });
+  filterInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') { clearTimeout(filterTimer); applyFilter(); } });
+
+  async function applyFilter() {
+    st.filter = parseFilter(filterInput.value);
+    st.page = 0;
+    filterInput.removeAttribute('aria-invalid');
+    if (st.filter.kind === 'error') {
+      filterInput.setAttribute('aria-invalid', 'true');
+      showError(st.filter.message);
+      return;
+    }
+    if (st.filter.kind === 'fields' && st.filter.order) {
+      st.sortKey = st.filter.order.key;
+      st.sortDir = st.filter.order.dir;
+    }
+    await refreshWhere();
+    update();
+  }
+
+  // refreshWhere runs the WHERE filter on the server.
+  async function refreshWhere() {
+    if (st.filter.kind !== 'where') { st.whereIDs = null; return; }
+    try {
+      const res = await api('POST', '/query', [{ sql: whereSQL(st.filter.where), parameters: [] }], { signal: abort.signal });
+      const r = res[0];
+      if (r.status !== 'success') throw new Error(`filter: ${r.message || r.status}`);
+      st.whereIDs = new Set(r.data.row.map((x) => x.value[0]));
+      filterInput.removeAttribute('aria-invalid');
+    } catch (e) {
+      if (e.name === 'AbortError') return;
+      filterInput.setAttribute('aria-invalid', 'true');
+      st.whereIDs = new Set();
+      showError(e);
+    }
+  }
+
+  selectAll.addEventListener('change', () => {
+    if (selectAll.checked) st.view.forEach((r) => st.selected.add(r.id));
+    else st.selected.clear();
+    update();
+    selectionChanged();
+  });
+
+  tbody.addEventListener('change', (e) => {
+    const id = e.target.dataset.id;
+    if (!id) return;
+    if (e.target.checked) st.selected.add(id); else st.selected.delete(id);
+    e.target.closest('tr').classList.toggle('selected', e.target.checked);
+    updateCount();
+    selectionChanged();
+  });
+
+  // selectionChanged asks the server which actions the selection admits.
+  let dryTimer = null;
+  function selectionChanged() {
+    applyAdmits(buttons, st.selected.size, st.admits);
+    clearTimeout(dryTimer);
+    dryTimer = setTimeout(refreshAdmits, 120);
+  }
+  async function refreshAdmits() {
+    if (st.selected.size === 0) { st.admits = null; applyAdmits(buttons, 0, null); return; }
+    try {
+      st.admits = await dryRun(ctx.prefix, [...st.selected], abort.signal);
+    } catch (e) {
+      if (e.name === 'AbortError') return;
+      st.admits = null;
+    }
+    applyAdmits(buttons, st.selected.size, st.admits);
+  }
+
+  async function act(action) {
+    if (st.busy) return;
+    const ids = [...st.selected];
+    const names = new Map(st.rows.map((r) => [r.id, r.name]));
+    st.busy = true;
+    try {
+      const task = await runAction(action, ctx.prefix, ids, names, progressArea);
+      if (task && action.op === 'delete') {
+        for (const r of task.results || []) if (r.state === 'succeeded') st.selected.delete(r.id);
+      }
+    } catch (e) {
+      showError(e);
+    } finally {
+      st.busy = false;
+      poll();
+      selectionChanged();
+    }
+  }
+
+  function updateCount() {
+    count.textContent = `${st.view.length} instance${st.view.length === 1 ? '' : 's'}` +
+      (st.view.length !== st.rows.length ? ` of ${st.rows.length}` : '') + `, ${st.selected.size} selected`;
+    selectAll.checked = st.view.length > 0 && st.view.every((r) => st.selected.has(r.id));
+  }
+
+  // update recomputes the view and draws the current page only, so that
+  // 10,000 rows cost one sort and a page of DOM.
+  let drawn = [];
+  function update() {
+    let v = st.rows;
+    if (st.filter.kind === 'fields') v = v.filter((r) => matches(r, st.filter.filters));
+    if (st.filter.kind === 'where' && st.whereIDs) v = v.filter((r) => st.whereIDs.has(r.id));
+    v = [...v].sort(compareRows(st.sortKey, st.sortDir));
+    st.view = v;
+    const pages = Math.max(1, Math.ceil(v.length / st.pageSize));
+    st.page = Math.min(Math.max(0, st.page), pages - 1);
+    const slice = v.slice(st.page * st.pageSize, (st.page + 1) * st.pageSize);
+    for (const [key, th] of sortButtons) {
+      if (key === st.sortKey) th.setAttribute('aria-sort', st.sortDir > 0 ? 'ascending' : 'descending');
+      else th.removeAttribute('aria-sort');
+    }
+    const sameRows = slice.length === drawn.length && slice.every((r, i) => r.id === drawn[i]);
+    if (sameRows) {
+      slice.forEach((r, i) => fillRow(tbody.rows[i], r));
+    } else {
+      tbody.replaceChildren(...slice.map((r) => fillRow(newRow(r), r)));
+      drawn = slice.map((r) => r.id);
+    }
+    if (!slice.length) {
+      tbody.replaceChildren(h('tr', {}, h('td', { colspan: COLUMNS.length + 1, class: 'empty' },
+        st.loaded ? (st.rows.length ? 'No instance matches the filter.' : 'No instances yet: launch some.') : 'Loading…')));
+      drawn = [];
+    }
+    pageInfo.textContent = `Page ${st.page + 1} of ${pages}`;
+    prev.disabled = st.page === 0;
+    next.disabled = st.page >= pages - 1;
+    updateCount();
+  }
+
+  function newRow(r) {
+    const tr = h('tr', { 'data-id': r.id });
+    tr.append(h('td', { class: 'check' }, h('input', { type: 'checkbox', 'data-id': r.id, 'aria-label': `Select ${r.name}` })));
+    for (const c of COLUMNS) {
+      tr.append(c.key === 'name'
+        ? h('td', {}, h('a', { href: `#/instances/${encodeURIComponent(r.id)}` }))
+        : h('td', { class: c.opt ? 'opt' : '' }, c.key === 'state' ? h('span') : ''));
+    }
+    return tr;
+  }
+
+  function fillRow(tr, r) {
+    const cells = tr.cells;
+    const cb = cells[0].firstChild;
+    cb.checked = st.selected.has(r.id);
+    tr.classList.toggle('selected', cb.checked);
+    COLUMNS.forEach((c, i) => {
+      const td = cells[i + 1];
+      if (c.key === 'name') setText(td.firstChild, r.name + (r.locked ? ' 🔒' : ''));
+      else if (c.key === 'state') {
+        const span = td.firstChild;
+        setText(span, r.state);
+        span.className = stateClass(r.state);
+      } else setText(td, c.key === 'created' ? fmtTime(r.created) : r[c.key]);
+    });
+    return tr;
+  }
+
+  function setText(el, t) { if (el.textContent !== String(t ?? '')) el.textContent = String(t ?? ''); }
+
+  // poll reads the instances again: the live state of the table.
+  let polling = false;
+  async function poll() {
+    if (polling) return;
+    polling = true;
+    try {
+      const list = await api('GET', `${ctx.prefix}/instances/all`, undefined, { signal: abort.signal });
+      st.rows = list.map(rowOf);
+      st.loaded = true;
+      const known = new Set(st.rows.map((r) => r.id));
+      for (const id of [...st.selected]) if (!known.has(id)) st.selected.delete(id);
+      if (st.filter.kind === 'where') await refreshWhere();
+      update();
+      if (st.selected.size) refreshAdmits();
+    } catch (e) {
+      if (e.name !== 'AbortError') { st.loaded = true; update(); showError(e); }
+    } finally {
+      polling = false;
+    }
+  }
+
+  update();
+  poll();
+  timer = setInterval(() => { if (!document.hidden) poll(); }, POLL_MS);
+  return () => { clearInterval(timer); clearTimeout(filterTimer); clearTimeout(dryTimer); abort.abort(); };
+}
