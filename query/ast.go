@@ -43,6 +43,7 @@ const (
 	JoinRight
 )
 
+// String returns the join kind in lower case.
 func (k JoinKind) String() string {
 	return [...]string{"", "inner", "cross", "left", "right"}[k]
 }
@@ -183,8 +184,10 @@ func (e *IsNull) Position() Pos { return e.Pos }
 // Position returns where the node starts.
 func (e *Call) Position() Pos { return e.Pos }
 
+// String formats the node as SQL.
 func (e *Literal) String() string { return e.Value.sqlLiteral() }
 
+// String formats the node as SQL.
 func (e *ColumnRef) String() string {
 	if e.Table != "" {
 		return e.Table + "." + e.Name
@@ -192,6 +195,7 @@ func (e *ColumnRef) String() string {
 	return e.Name
 }
 
+// String formats the node as SQL.
 func (e *Param) String() string {
 	if e.Name == "" {
 		return "?"
@@ -199,6 +203,7 @@ func (e *Param) String() string {
 	return ":" + e.Name + ":"
 }
 
+// String formats the node as SQL.
 func (e *Unary) String() string {
 	if e.Op == "NOT" {
 		return "NOT " + e.X.String()
@@ -206,8 +211,10 @@ func (e *Unary) String() string {
 	return e.Op + e.X.String()
 }
 
+// String formats the node as SQL.
 func (e *Binary) String() string { return "(" + e.L.String() + " " + e.Op + " " + e.R.String() + ")" }
 
+// String formats the node as SQL.
 func (e *Match) String() string {
 	op := "LIKE"
 	if e.Regexp {
@@ -219,6 +226,7 @@ func (e *Match) String() string {
 	return e.X.String() + " " + op + " " + e.Pattern.String()
 }
 
+// String formats the node as SQL.
 func (e *In) String() string {
 	parts := make([]string, len(e.List))
 	for i, x := range e.List {
@@ -231,6 +239,7 @@ func (e *In) String() string {
 	return e.X.String() + op + strings.Join(parts, ", ") + ")"
 }
 
+// String formats the node as SQL.
 func (e *Between) String() string {
 	op := " BETWEEN "
 	if e.Not {
@@ -239,6 +248,7 @@ func (e *Between) String() string {
 	return e.X.String() + op + e.Lo.String() + " AND " + e.Hi.String()
 }
 
+// String formats the node as SQL.
 func (e *IsNull) String() string {
 	if e.Not {
 		return e.X.String() + " IS NOT NULL"
@@ -246,6 +256,7 @@ func (e *IsNull) String() string {
 	return e.X.String() + " IS NULL"
 }
 
+// String formats the node as SQL.
 func (e *Call) String() string {
 	if e.Star {
 		return e.Name + "(*)"
