@@ -67,6 +67,11 @@ func FuzzDecodeKeypair(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzDecoder[keypairRequest](t, data) })
 }
 
+func FuzzDecodeQuery(f *testing.F) {
+	f.Add([]byte(`[{"sql":"select id, name from projects where name regexp :name: order by name asc","parameters":[{"name":"name","value":"selenium"}]}]`))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzDecoder[queryRequest](t, data) })
+}
+
 // FuzzBulkRoutes sends arbitrary bodies to the routes that decode one, on
 // a mock cloud: the server answers JSON and never a 5xx.
 func FuzzBulkRoutes(f *testing.F) {
@@ -75,7 +80,7 @@ func FuzzBulkRoutes(f *testing.F) {
 	routes := []struct{ method, path string }{
 		{"PUT", "/instances/reboot"}, {"POST", "/instances"}, {"PUT", "/instances/rename"},
 		{"POST", "/instances/tag"}, {"PUT", "/instances/resize/2"}, {"POST", "/images"},
-		{"PUT", "/images"}, {"POST", "/keypairs"}, {"PUT", "/projects/demo/regions/RegionOne/instances/ip"},
+		{"PUT", "/images"}, {"POST", "/keypairs"}, {"POST", "/query"}, {"PUT", "/projects/demo/regions/RegionOne/instances/ip"},
 	}
 	e := newEnv(f)
 	h := e.router

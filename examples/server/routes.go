@@ -15,7 +15,7 @@ var imagePrefixes = []string{"", "/projects/{project}"}
 // addRoutes lists every route of the API. openapi.go documents each one;
 // a test keeps the two in step.
 func addRoutes(m *router, d *deps) {
-	// QUERY-ROUTE
+	m.Handle("POST /query", handleQuery(d))
 
 	for _, p := range instancePrefixes {
 		addInstanceRoutes(m, d, p)
