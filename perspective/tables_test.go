@@ -2,6 +2,7 @@ package perspective_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"testing"
 
@@ -167,4 +168,33 @@ func TestTablesPushdownKeepsResult(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, plain.Rows(), viaTables.Rows())
 	assert.Equal(t, 2, viaTables.Count)
+}
+
+// Query the inventory of every cloud of a set with the original
+// Perspective's SQL.
+func ExampleSet_Query() {
+	ctx := context.Background()
+	cloud, err := perspective.NewCloud(mock.New(mock.WithCloudID("demo")))
+	if err != nil {
+		panic(err)
+	}
+	defer cloud.Close()
+	if _, err := cloud.Instances().Launch(ctx, perspective.LaunchSpec{Name: "web", Count: 2, FlavorID: "m1.tiny", ImageID: "cirros-0.6.2"}); err != nil {
+		panic(err)
+	}
+	set, err := perspective.NewSet(cloud)
+	if err != nil {
+		panic(err)
+	}
+	res, err := set.Query(ctx, "select instances.name, flavors.name, flavors.ram from instances "+
+		"left join flavors on instances.project_id = flavors.project_id and instances.flavor_id = flavors.id "+
+		"where instances.name like :prefix order by instances.name", query.Named("prefix", "web%"))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(res.Columns())
+	fmt.Println(res.Rows())
+	// Output:
+	// [instances.name flavors.name flavors.ram]
+	// [[web-1 m1.tiny 512] [web-2 m1.tiny 512]]
 }
