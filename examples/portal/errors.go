@@ -1,0 +1,74 @@
+package main
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/perspective-cloud/sdk/perspective"
+)
+
+// apiError is an error with the HTTP status it is answered with.
+type apiError struct {
+	status int
+	msg    string
+}
+
+func (e *apiError) Error() string { return e.msg }
+
+// errorBody is what every error answer carries, as Django REST framework
+// writes it.
+type errorBody struct {
+	Detail string `json:"detail"`
+}
+
+func badRequest(msg string) error { return &apiError{status: http.StatusBadRequest, msg: msg} }
+
+func notFound(msg string) error { return &apiError{status: http.StatusNotFound, msg: msg} }
+
+func conflict(msg string) error { return &apiError{status: http.StatusConflict, msg: msg} }
+
+func forbidden(msg string) error { return &apiError{status: http.StatusForbidden, msg: msg} }
+
+func unsupported(msg string) error { return &apiError{status: http.StatusNotImplemented, msg: msg} }
+
+// statusOf maps the library's error codes onto HTTP statuses.
+var statusOf = map[perspective.ErrorCode]int{
+	perspective.CodeNotFound:        http.StatusNotFound,
+	perspective.CodeConflict:        http.StatusConflict,
+	perspective.CodeInvalidState:    http.StatusConflict,
+	perspective.CodeInvalidArgument: http.StatusBadRequest,
+	perspective.CodeQuotaExceeded:   http.StatusBadRequest,
+	perspective.CodeUnsupported:     http.StatusNotImplemented,
+	perspective.CodeUnauthenticated: http.StatusBadGateway, // the portal's own credentials to the cloud
+	perspective.CodeForbidden:       http.StatusBadGateway,
+	perspective.CodeRateLimited:     http.StatusTooManyRequests,
+	perspective.CodeTransient:       http.StatusServiceUnavailable,
+	perspective.CodeCanceled:        http.StatusServiceUnavailable,
+	perspective.CodeUnknown:         http.StatusBadGateway,
+}
+
+// writeError answers err: an *apiError as it says, a library error by its
+// code, anything else as 500.
+func writeError(w http.ResponseWriter, log *slog.Logger, err error) {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		if ae.status == http.StatusUnauthorized {
+			w.Header().Set("WWW-Authenticate", "Token")
+		}
+		encode(w, ae.status, errorBody{Detail: ae.msg})
+		return
+	}
+	status, ok := statusOf[perspective.Code(err)]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	if status >= 500 && log != nil {
+		log.Error("request failed", "status", status, "error", err)
+	}
+	if d, ok := perspective.RetryAfter(err); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(d.Seconds()+0.999)))
+	}
+	encode(w, status, errorBody{Detail: err.Error()})
+}
