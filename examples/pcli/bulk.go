@@ -15,8 +15,9 @@ import (
 // selection names the instances a command acts on: ids or names given as
 // arguments, and/or a WHERE condition over the instances table.
 type selection struct {
-	args  []string
-	where string
+	args   []string
+	where  string
+	params []string // of where
 }
 
 // bulkCommand builds the command of one bulk operation.
@@ -57,7 +58,7 @@ is refused).`
 	if len(states) > 0 {
 		c.Flags().BoolVar(&doWait, "wait", false, "wait for the instances "+waitWhat(op.op))
 	}
-	a.addWhereFlag(c, &sel.where)
+	a.addWhereFlag(c, &sel.where, &sel.params)
 	if op.flags != nil {
 		op.flags(c, &b)
 	}
@@ -138,42 +139,48 @@ func (a *app) resolve(ctx context.Context, set *perspective.Set, sel selection) 
 	if len(sel.args) == 0 && sel.where == "" {
 		return nil, nil, usagef("name the instances by id or name%s", a.whereHint())
 	}
-	insts, err := set.Instances().List(ctx, perspective.ListOptions{})
-	if err != nil {
-		return nil, nil, err
+	if len(sel.params) > 0 && sel.where == "" {
+		return nil, nil, usagef("-p binds parameters of --where; there is no --where")
 	}
-	names := make(map[string]string, len(insts))
-	byName := map[string][]string{}
-	for _, in := range insts {
-		names[in.ID] = in.Name
-		byName[in.Name] = append(byName[in.Name], in.ID)
-	}
+	names := map[string]string{}
 	var ids []string
 	add := func(id string) {
 		if !slices.Contains(ids, id) {
 			ids = append(ids, id)
 		}
 	}
-	for _, arg := range sel.args {
-		if i := slices.IndexFunc(insts, func(in perspective.Instance) bool { return in.ID == arg || in.RealID == arg }); i >= 0 {
-			add(insts[i].ID)
-			continue
+	if len(sel.args) > 0 {
+		insts, err := set.Instances().List(ctx, perspective.ListOptions{})
+		if err != nil {
+			return nil, nil, err
 		}
-		switch m := byName[arg]; len(m) {
-		case 0:
-			add(arg)
-		case 1:
-			add(m[0])
-		default:
-			return nil, nil, usagef("%d instances are named %q (%s); name them by id", len(m), arg, strings.Join(m, ", "))
+		byName := map[string][]string{}
+		for _, in := range insts {
+			names[in.ID] = in.Name
+			byName[in.Name] = append(byName[in.Name], in.ID)
+		}
+		for _, arg := range sel.args {
+			if i := slices.IndexFunc(insts, func(in perspective.Instance) bool { return in.ID == arg || in.RealID == arg }); i >= 0 {
+				add(insts[i].ID)
+				continue
+			}
+			switch m := byName[arg]; len(m) {
+			case 0:
+				add(arg)
+			case 1:
+				add(m[0])
+			default:
+				return nil, nil, usagef("%d instances are named %q (%s); name them by id", len(m), arg, strings.Join(m, ", "))
+			}
 		}
 	}
 	if sel.where != "" {
-		matched, err := a.selectWhere(ctx, set, sel.where)
+		matched, found, err := a.selectWhere(ctx, set, sel.where, sel.params)
 		if err != nil {
 			return nil, nil, err
 		}
 		for _, id := range matched {
+			names[id] = found[id]
 			add(id)
 		}
 	}

@@ -101,6 +101,31 @@ func goldenCases() []goldenCase {
 	one("ambiguous-name", 2, "--cloud", "mock", "--seed-instances", "a=1,a=1", "reboot", "a")
 	one("refused-by-cloud", 1, "--cloud", "mock", "--seed-instances", "web=2", "--concurrency", "1", "rebuild", "web-1", "--image", "nope")
 
+	// Queries, --where and seed-004 filters.
+	add(formats("query", 0, with(seeded, "query", "SELECT name, state FROM instances WHERE name LIKE :p ORDER BY name", "-p", "p=web-%")...)...)
+	add(formats("query-group", 0, with(seeded, "query", "SELECT state, COUNT(*) AS n FROM instances GROUP BY state ORDER BY n DESC, state")...)...)
+	one("query-positional", 0, "--cloud", "mock", "query", "SELECT name, ram FROM flavors WHERE ram >= ? ORDER BY ram", "-p", "2048")
+	one("query-join", 0, with(seeded, "query", "SELECT i.name, f.name AS flavor, im.name AS image FROM instances i "+
+		"JOIN flavors f ON i.project_id = f.project_id AND i.flavor_id = f.id LEFT JOIN images im ON i.image_id = im.id "+
+		"WHERE f.ram > 512 ORDER BY i.name")...)
+	one("query-explain", 0, "--cloud", "mock", "query", "EXPLAIN SELECT name FROM flavors WHERE vcpus > 1")
+	one("query-syntax-error", 2, "--cloud", "mock", "query", "SELEKT name FROM instances")
+	one("query-unknown-column", 2, "--cloud", "mock", "query", "SELECT nmae FROM instances")
+	one("query-missing-parameter", 2, "--cloud", "mock", "query", "SELECT name FROM instances WHERE name = :n")
+	add(formats("where", 0, with(seeded, "reboot", "--where", "name LIKE :p", "-p", "p=web-%")...)...)
+	one("where-dry-run", 1, with(seeded, "shutdown", "--where", "state = 'launched'", "--dry-run")...)
+	one("where-and-names", 0, with(seeded, "pause", "web-1", "--where", "name = 'web-2'")...)
+	one("where-none", 0, with(seeded, "reboot", "--where", "name = 'zzz'")...)
+	one("where-syntax-error", 2, with(seeded, "reboot", "--where", "name LIKE")...)
+	one("where-param-without-where", 2, with(seeded, "reboot", "web-1", "-p", "p=1")...)
+	one("list-filter-order", 0, with(seeded, "list", "instances", "--filter", "state=launched", "-o", "-name")...)
+	add(formats("list-filter", 0, with(seeded, "list", "instances", "--filter", "state=shutoff", "--filter", "state=paused", "--order", "name")...)...)
+	one("list-filter-state-flag", 0, with(seeded, "list", "instances", "--state", "error", "--order", "-name")...)
+	one("list-filter-unknown-field", 2, with(seeded, "list", "instances", "--filter", "hostnme=web-1")...)
+	one("list-filter-unknown-order", 2, with(seeded, "list", "instances", "-o", "-nmae")...)
+	one("list-filter-malformed", 2, with(seeded, "list", "instances", "--filter", "state")...)
+	one("list-filter-with-name", 2, with(seeded, "list", "instances", "--filter", "state=launched", "--name", "web")...)
+
 	// Usage errors.
 	one("usage-no-cloud", 2, "reboot", "web-1")
 	one("usage-unknown-command", 2, "--cloud", "mock", "frobnicate")
@@ -120,6 +145,8 @@ func goldenCases() []goldenCase {
 	one("help", 0, "--help")
 	one("help-reboot", 0, "reboot", "--help")
 	one("help-keypairs-add", 0, "keypairs", "add", "--help")
+	one("help-query", 0, "query", "--help")
+	one("help-list-instances", 0, "list", "instances", "--help")
 	return cs
 }
 

@@ -19,18 +19,32 @@ func (a *app) listCommand() *cobra.Command {
 	var (
 		opts   perspective.ListOptions
 		states []string
+		lf     listFilters
 	)
 	inst := &cobra.Command{
 		Use:   "instances",
 		Short: "List instances, sorted by name",
 		Example: `  pcli list instances
   pcli list instances --state launched --state shutoff --name web
-  pcli list instances -o json | jq -r '.[].id'`,
+  pcli list instances -o json | jq -r '.[].id'
+  pcli list instances --filter state=launched --filter state=shutoff --order -name
+  pcli list instances --filter template_name=debian-12 -o -name`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			if !validOutput(a.output) {
-				return a.listOrdered(cmd, a.output)
+				// -o -name: seed-004's o= ordering, shown as a table.
+				lf.order = append(lf.order, a.output)
+				a.output = "table"
+			}
+			if lf.active() {
+				if opts.Name != "" || len(opts.Tags) > 0 {
+					return usagef("--name and --tag do not combine with --filter or ordering; use --filter name=… or pcli query")
+				}
+				for _, s := range states {
+					lf.filters = append(lf.filters, "state="+s)
+				}
+				return a.listFiltered(ctx, &lf)
 			}
 			set, err := a.open(ctx)
 			if err != nil {
@@ -53,7 +67,7 @@ func (a *app) listCommand() *cobra.Command {
 	inst.Flags().StringVar(&opts.Name, "name", "", "keep instances whose name contains this")
 	inst.Flags().StringArrayVar(&states, "state", nil, "keep instances in this state (repeatable)")
 	inst.Flags().StringArrayVar(&opts.Tags, "tag", nil, "keep instances with this tag (repeatable)")
-	a.addFilterFlags(inst)
+	a.addFilterFlags(inst, &lf)
 	list.AddCommand(inst)
 	return list
 }
