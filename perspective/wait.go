@@ -85,6 +85,10 @@ func (c *Cloud) waitFor(ctx context.Context, ws []waiting, states []State) {
 			items[i] = item{realID: w.realID}
 		}
 		current, err := c.current(ctx, items)
+		if err != nil && ctx.Err() != nil {
+			stopWaiting(ctx, pending, states)
+			return
+		}
 		next := pending[:0:0]
 		for _, w := range pending {
 			w.res.Attempts++
@@ -124,15 +128,7 @@ func (c *Cloud) waitFor(ctx context.Context, ws []waiting, states []State) {
 		}
 		select {
 		case <-ctx.Done():
-			for _, w := range pending {
-				last := ""
-				if w.res.Instance != nil {
-					last = fmt.Sprintf(" (still %s)", w.res.Instance.State)
-				}
-				w.res.Err = &Error{Code: CodeCanceled, Op: OpWait, Kind: KindInstance, ID: w.id,
-					Msg: "stopped waiting for " + joinStates(states) + last, Err: ctx.Err()}
-				w.res.Instance = nil
-			}
+			stopWaiting(ctx, pending, states)
 			return
 		case <-time.After(interval):
 		}
@@ -146,4 +142,18 @@ func joinStates(states []State) string {
 		s[i] = string(st)
 	}
 	return strings.Join(s, " or ")
+}
+
+// stopWaiting fails the items still pending when ctx ends, saying what they
+// were waiting for and the state they were last seen in.
+func stopWaiting(ctx context.Context, pending []waiting, states []State) {
+	for _, w := range pending {
+		last := ""
+		if w.res.Instance != nil {
+			last = fmt.Sprintf(" (still %s)", w.res.Instance.State)
+		}
+		w.res.Err = &Error{Code: CodeCanceled, Op: OpWait, Kind: KindInstance, ID: w.id,
+			Msg: "stopped waiting for " + joinStates(states) + last, Err: ctx.Err()}
+		w.res.Instance = nil
+	}
 }
