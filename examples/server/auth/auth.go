@@ -30,7 +30,8 @@ type Config struct {
 	Idle, MaxAge time.Duration
 	MaxSessions  int
 	// Public lists paths served without a session: an exact path, or a
-	// prefix when it ends with "/". The sign-in routes are always public.
+	// prefix when it ends with "/" ("/" itself is only the root page).
+	// The sign-in routes are always public.
 	Public []string
 	// Log receives sign-in and sign-out events (never a password or token).
 	Log *slog.Logger
@@ -143,7 +144,8 @@ func (a *Auth) public(path string) bool {
 		return true
 	}
 	for _, p := range a.cfg.Public {
-		if path == p || (strings.HasSuffix(p, "/") && strings.HasPrefix(path, p)) {
+		// "/" is the root page only, never a prefix of every path.
+		if path == p || (len(p) > 1 && strings.HasSuffix(p, "/") && strings.HasPrefix(path, p)) {
 			return true
 		}
 	}

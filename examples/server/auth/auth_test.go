@@ -27,7 +27,7 @@ func newTestServer(t *testing.T) *testServer {
 	t.Helper()
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	ts := &testServer{logs: &bytes.Buffer{}, now: &now}
-	ts.auth = New(Config{Identity: testUsers(t), Public: []string{"/ping", "/ui/"},
+	ts.auth = New(Config{Identity: testUsers(t), Public: []string{"/", "/ping", "/ui/"},
 		Idle: time.Minute, MaxAge: time.Hour, Log: slog.New(slog.NewTextHandler(ts.logs, nil)),
 		Now: func() time.Time { return *ts.now }})
 	t.Cleanup(ts.auth.Close)
@@ -107,6 +107,8 @@ func TestMiddleware(t *testing.T) {
 		{"no session", "GET", "/instances/all", nil, 401, "sign in first"},
 		{"public path", "GET", "/ping", nil, 200, "-"},
 		{"public prefix", "GET", "/ui/app.js", nil, 200, "-"},
+		{"root page", "GET", "/", nil, 200, "-"},
+		{"the root is no prefix", "GET", "/instances/all", nil, 401, "sign in first"},
 		{"cookie read", "GET", "/instances/all", map[string]string{"Cookie": cookie}, 200, "alice"},
 		{"cookie write without CSRF", "PUT", "/instances/reboot", map[string]string{"Cookie": cookie}, 403, "X-CSRF-Token"},
 		{"cookie write with wrong CSRF", "PUT", "/instances/reboot", map[string]string{"Cookie": cookie, CSRFHeader: "nope"}, 403, "X-CSRF-Token"},

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// The web application's routes join the route table of TestEveryRoute.
+func init() {
+	instanceCases = append(instanceCases,
+		routeCase{method: "POST", path: "/instances/dryrun", body: `{"ids":["$ID"],"operations":["reboot","start"]}`, status: 200,
+			check: func(t *testing.T, _ *http.Response, b []byte) {
+				v := decodeJSON[struct{ Operations map[string]admits }](t, b)
+				assert.Equal(t, 1, v.Operations["reboot"].Admitted, "a running instance admits reboot")
+				assert.Equal(t, 0, v.Operations["start"].Admitted)
+				if assert.Len(t, v.Operations["start"].Refused, 1) {
+					assert.Equal(t, "invalid_state", v.Operations["start"].Refused[0].Code)
+				}
+			}},
+		routeCase{method: "POST", path: "/instances/dryrun", body: `{"ids":[]}`, status: 400},
+		routeCase{method: "POST", path: "/instances/dryrun", body: `{"ids":["$ID"],"operations":["fly"]}`, status: 400},
+		routeCase{method: "GET", path: "/instances/$ID/usage?item=memory&datapoints=4", status: 200,
+			check: func(t *testing.T, _ *http.Response, b []byte) {
+				assert.Len(t, decodeJSON[[]map[string]any](t, b), 4)
+			}},
+		routeCase{method: "GET", path: "/instances/$ID/usage?from=yesterday", status: 400},
+		routeCase{method: "GET", path: "/instances/$ID/usage?datapoints=0", status: 400},
+		routeCase{method: "GET", path: "/instances/nope/usage", status: 404},
+		routeCase{method: "GET", path: "/instances/$ID/tags", status: 200},
+		routeCase{method: "GET", path: "/flavors", status: 200, check: func(t *testing.T, _ *http.Response, b []byte) {
+			assert.NotEmpty(t, decodeJSON[[]flavorView](t, b))
+		}},
+		routeCase{method: "GET", path: "/networks", status: 200},
+	)
+	globalCases = append(globalCases,
+		routeCase{method: "GET", path: "/ui/js/app.js", status: 200},
+		routeCase{method: "GET", path: "/auth/me", status: 200, check: func(t *testing.T, _ *http.Response, b []byte) {
+			assert.Contains(t, string(b), `"open":true`)
+		}},
+		routeCase{method: "POST", path: "/auth/login", body: `{"username":"a","password":"b"}`, status: 404},
+		routeCase{method: "POST", path: "/auth/token", body: `{"username":"a","password":"b"}`, status: 404},
+		routeCase{method: "POST", path: "/auth/logout", status: 200},
+		routeCase{method: "POST", path: "/images/upload?name=uploaded&diskFormat=raw", body: "disk bytes", status: 201},
+		routeCase{method: "POST", path: "/images/upload", body: "disk bytes", status: 400},
+	)
+}
+
+func TestCheckOpenAddr(t *testing.T) {
+	for addr, ok := range map[string]bool{"127.0.0.1:8080": true, "[::1]:80": true, "localhost:1": true,
+		"0.0.0.0:8080": false, ":8080": false, "10.0.0.1:80": false, "nonsense": false} {
+		err := checkOpenAddr(nil, addr, &discard{})
+		assert.Equal(t, ok, err == nil, "%s: %v", addr, err)
+	}
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
