@@ -16,6 +16,7 @@ type config struct {
 	maxTasks int
 	grace    time.Duration
 	quiet    bool
+	authFile string
 }
 
 // urlList is a repeatable -cloud flag.
@@ -44,6 +45,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.IntVar(&c.maxTasks, "tasks", 1024, "keep at most `N` bulk tasks in memory")
 	fs.DurationVar(&c.grace, "grace", 10*time.Second, "on SIGINT/SIGTERM, wait this long for requests in flight")
 	fs.BoolVar(&c.quiet, "quiet", false, "do not log requests")
+	fs.StringVar(&c.authFile, "auth", "", "sign users in as `FILE` says (static users, LDAP or OpenStack; see examples/server/auth); without it the server runs open, on loopback only")
 	if len(args) > 0 {
 		args = args[1:]
 	}
@@ -51,7 +53,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		return c, err
 	}
 	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected arguments %q (the flags are -addr, -cloud, -tasks, -grace, -quiet)", fs.Args())
+		return c, fmt.Errorf("unexpected arguments %q (the flags are -addr, -cloud, -tasks, -grace, -quiet, -auth)", fs.Args())
 	}
 	c.clouds = clouds
 	if len(c.clouds) == 0 {

@@ -44,18 +44,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return fmt.Errorf("open %v: %w", cfg.clouds, err)
 	}
 	defer set.Close()
-	ln, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		return err
-	}
 	logOut := stdout
 	if cfg.quiet {
 		logOut = io.Discard
 	}
+	users, err := loadUsers(cfg.authFile, getenv, cfg.maxTasks, slog.New(slog.NewTextHandler(logOut, nil)))
+	if err != nil {
+		return err
+	}
+	defer users.Close()
+	if err := checkOpenAddr(users, cfg.addr, stdout); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
 	tasks := newTaskStore(cfg.maxTasks)
 	defer tasks.Close()
 	srv := &http.Server{
-		Handler:           newServer(&deps{set: set, tasks: tasks, version: buildVersion(), log: slog.New(slog.NewTextHandler(logOut, nil))}),
+		Handler:           newServer(&deps{set: set, tasks: tasks, version: buildVersion(), log: slog.New(slog.NewTextHandler(logOut, nil)), users: users}),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	fmt.Fprintf(stdout, "Perspective REST API listening on http://%s (docs: http://%s/docs)\n", ln.Addr(), ln.Addr())

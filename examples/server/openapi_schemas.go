@@ -37,7 +37,7 @@ func stringMap() map[string]any {
 // schemas returns the component schemas of the OpenAPI document.
 func schemas() map[string]any {
 	idOrNumber := map[string]any{"oneOf": []any{str(""), number()}}
-	return map[string]any{
+	return withUISchemas(map[string]any{ // plus the web application's routes (ui.go)
 		"Error": obj([]string{"code", "message"}, map[string]any{
 			"code":    str("invalid_argument, not_found, invalid_state, unsupported, quota_exceeded, …"),
 			"message": str("what went wrong, on which object, and why"),
@@ -132,5 +132,5 @@ func schemas() map[string]any {
 				"row": arr(obj(nil, map[string]any{"value": arr(map[string]any{})}))}),
 			"message": str("")})),
 		"OpenAPI": map[string]any{"type": "object", "description": "an OpenAPI 3 document"},
-	}
+	})
 }

@@ -45,7 +45,7 @@ func addRoutes(m *router, d *deps) {
 	m.Handle("GET /operations", handleOperations(d))
 	m.Handle("GET /openapi.json", handleOpenAPI())
 	m.Handle("GET /docs", handleDocs())
-	m.Handle("GET /{$}", handleIndex())
+	addUIRoutes(m, d) // the web application at /, sign-in, and the routes it needs (ui.go)
 }
 
 // addInstanceRoutes adds the instance routes under prefix p.

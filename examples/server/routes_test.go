@@ -192,7 +192,7 @@ var globalCases = []routeCase{
 	}},
 	{method: "GET", path: "/openapi.json", status: 200},
 	{method: "GET", path: "/docs", status: 200},
-	{method: "GET", path: "/", status: 302},
+	{method: "GET", path: "/", status: 200},
 	{method: "POST", path: "/query", body: seedQuery, status: 200},
 }
 

@@ -17,6 +17,7 @@ type deps struct {
 	tasks   *taskStore
 	version string
 	log     *slog.Logger
+	users   *users // sign-in and per-user narrowing (users.go); nil: open
 }
 
 // router is a ServeMux that remembers the patterns registered on it, so
@@ -34,7 +35,7 @@ func (m *router) Handle(pattern string, h http.Handler) {
 
 // newServer returns the Perspective REST API over d.set.
 func newServer(d *deps) http.Handler {
-	return withRecovery(d.log, withLogging(d.log, newRouter(d)))
+	return withRecovery(d.log, withLogging(d.log, d.guard(newRouter(d))))
 }
 
 // newRouter returns the routes of the API, and JSON errors for the rest.
