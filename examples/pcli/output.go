@@ -71,10 +71,10 @@ func writeTable(w io.Writer, t table) error {
 	return tw.Flush()
 }
 
-// oneLine keeps a cell on one line and out of the column separators.
-func oneLine(s string) string {
-	return strings.NewReplacer("\t", " ", "\n", ", ", "\r", "").Replace(s)
-}
+// cellReplacer keeps a cell on one line and out of the column separators.
+var cellReplacer = strings.NewReplacer("\t", " ", "\n", ", ", "\r", "")
+
+func oneLine(s string) string { return cellReplacer.Replace(s) }
 
 // writeJSON prints v as indented JSON, with HTML characters left alone.
 func writeJSON(w io.Writer, v any) error {
