@@ -14,14 +14,18 @@ import (
 )
 
 // cloudURL turns a --cloud value into a URL for perspective.Open: "mock"
-// is the built-in mock, a value with a scheme is used as it is, and any
-// other word is a cloud name of clouds.yaml.
+// is the built-in mock, "openstack" the OpenStack of the OS_* environment
+// (or OS_CLOUD), a value with a scheme is used as it is, and any other word
+// is a cloud name of clouds.yaml.
 func cloudURL(v string) (string, error) {
 	switch {
 	case v == "":
 		return "", usagef("--cloud is empty")
 	case v == "mock":
 		return "mock://", nil
+	case v == "openstack":
+		// The OS_* environment of a sourced openrc, or OS_CLOUD.
+		return "openstack://", nil
 	case strings.Contains(v, "://"):
 		return v, nil
 	case strings.ContainsAny(v, "/?&= "):

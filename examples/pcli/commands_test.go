@@ -148,6 +148,7 @@ func TestParseSeed(t *testing.T) {
 func TestCloudURL(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"mock", "mock://"},
+		{"openstack", "openstack://"},
 		{"mock://demo?seed=1", "mock://demo?seed=1"},
 		{"openstack://?cloud=devstack", "openstack://?cloud=devstack"},
 		{"devstack", "openstack://?cloud=devstack"},
