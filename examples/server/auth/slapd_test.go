@@ -1,3 +1,5 @@
+//go:build ldap
+
 package auth
 
 import (

@@ -1,7 +1,7 @@
 // chart.js: a line chart of usage points, drawn as SVG.
 import { h, svg } from './dom.js';
 
-const W = 640, H = 240, M = { top: 16, right: 16, bottom: 32, left: 52 };
+const W = 640, H = 250, M = { top: 26, right: 34, bottom: 32, left: 52 };
 
 // niceMax rounds a maximum up to 1, 2 or 5 times a power of ten.
 export function niceMax(v) {
@@ -32,7 +32,7 @@ export function chart(points, { title, unit }) {
   }
   s.append(svg('line', { class: 'axis', x1: M.left, x2: M.left, y1: M.top, y2: H - M.bottom }));
   s.append(svg('line', { class: 'axis', x1: M.left, x2: W - M.right, y1: H - M.bottom, y2: H - M.bottom }));
-  s.append(svg('text', { x: 12, y: M.top + 2, 'text-anchor': 'start' }, unit));
+  s.append(svg('text', { x: M.left - 6, y: 12, 'text-anchor': 'end' }, unit));
   if (n) {
     const ticks = Math.min(n, 6);
     for (let k = 0; k < ticks; k++) {

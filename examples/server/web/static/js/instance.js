@@ -66,7 +66,10 @@ export function render(main, ctx, [id]) {
 
   async function load() {
     try {
-      show(await api('GET', base, undefined, { signal: abort.signal }));
+      const [inst, tagList] = await Promise.all([
+        api('GET', base, undefined, { signal: abort.signal }),
+        api('GET', `${base}/tags`, undefined, { signal: abort.signal }).catch(() => [])]);
+      show({ ...inst, tags: tagList });
     } catch (e) {
       if (e.name !== 'AbortError') showError(e);
     }
