@@ -93,7 +93,7 @@ func (r *run) execute(ctx context.Context, keys []string) Results {
 	for i, k := range distinct {
 		if err := ctx.Err(); err != nil {
 			out[i] = Result{Key: k, Err: err}
-			r.finished()
+			r.finished(out[i])
 			continue
 		}
 		// Go blocks while the limit is reached; in-flight operations see
@@ -101,7 +101,7 @@ func (r *run) execute(ctx context.Context, keys []string) Results {
 		// check above reports the rest.
 		g.Go(func() error {
 			out[i] = r.one(ctx, k)
-			r.finished()
+			r.finished(out[i])
 			return nil
 		})
 	}
@@ -169,10 +169,13 @@ func (r *run) attempt(ctx context.Context, key string) error {
 	return r.op(ctx, key)
 }
 
-func (r *run) finished() {
+func (r *run) finished(res Result) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.done++
+	if r.cfg.onResult != nil {
+		r.cfg.onResult(res)
+	}
 	if r.cfg.progress != nil {
 		r.cfg.progress(r.done, r.total)
 	}

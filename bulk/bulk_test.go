@@ -419,3 +419,38 @@ func TestResultsErrNilWhenAllOK(t *testing.T) {
 	assert.Empty(t, rs.Failed())
 	assert.Nil(t, bulk.Results(nil).Err())
 }
+
+func TestWithResultTellsEachKeyOnceWithItsFinalResult(t *testing.T) {
+	keys := []string{"a", "b", "a", "c", "d"}
+	fails := map[string]int{"b": 2} // b fails twice, then succeeds
+	var mu sync.Mutex
+	attempts := map[string]int{}
+	seen := map[string]bulk.Result{}
+	var order []string
+	rs := bulk.New(bulk.WithConcurrency(2), bulk.WithRetry(3, time.Millisecond),
+		bulk.WithRetryable(func(error) bool { return true })).
+		Run(context.Background(), keys, func(_ context.Context, k string) error {
+			mu.Lock()
+			defer mu.Unlock()
+			attempts[k]++
+			if k == "d" {
+				return errors.New("permanent")
+			}
+			if attempts[k] <= fails[k] {
+				return errors.New("transient")
+			}
+			return nil
+		}, bulk.WithResult(func(r bulk.Result) {
+			_, dup := seen[r.Key]
+			assert.False(t, dup, "each distinct key is told once: %s", r.Key)
+			seen[r.Key] = r
+			order = append(order, r.Key)
+		}))
+	require.Len(t, seen, 4)
+	assert.ElementsMatch(t, []string{"a", "b", "c", "d"}, order)
+	for _, r := range rs {
+		assert.Equal(t, r, seen[r.Key], "the callback saw the final result of %s", r.Key)
+	}
+	assert.Equal(t, 3, seen["b"].Attempts)
+	assert.Error(t, seen["d"].Err)
+}

@@ -34,6 +34,7 @@ type config struct {
 	maxBackoff  time.Duration
 	rate        float64
 	progress    func(done, total int)
+	onResult    func(Result)
 	retryable   func(error) bool
 	retryAfter  func(error) (time.Duration, bool)
 	check       Op
@@ -100,6 +101,15 @@ func WithRate(rps float64) Option {
 func WithProgress(fn func(done, total int)) Option {
 	return func(c *config) {
 		c.progress = fn
+	}
+}
+
+// WithResult registers a callback told each distinct key's final Result as
+// soon as the key completes (after its last attempt), before the progress
+// callback. Calls are serialized; keep it fast.
+func WithResult(fn func(Result)) Option {
+	return func(c *config) {
+		c.onResult = fn
 	}
 }
 

@@ -50,18 +50,18 @@ func newExecutor(o options) *bulk.Executor {
 	)
 }
 
-// runBulk runs fn over keys with ex and the call's options. tick, if not
-// nil, is called as each distinct key completes; otherwise the call's own
-// progress callback is told (done, total).
+// runBulk runs fn over keys with ex and the call's options. done, if not
+// nil, is told each distinct key's final result as it completes; otherwise
+// the call's own progress callback is told (done, total).
 func runBulk(ctx context.Context, ex *bulk.Executor, keys []string, call callOptions,
-	tick func(), fn func(ctx context.Context, key string) error) bulk.Results {
+	done func(bulk.Result), fn func(ctx context.Context, key string) error) bulk.Results {
 	var opts []bulk.Option
 	if call.concurrency > 0 {
 		opts = append(opts, bulk.WithConcurrency(call.concurrency))
 	}
 	switch {
-	case tick != nil:
-		opts = append(opts, bulk.WithProgress(func(int, int) { tick() }))
+	case done != nil:
+		opts = append(opts, bulk.WithResult(done))
 	case call.progress != nil:
 		opts = append(opts, bulk.WithProgress(call.progress))
 	}

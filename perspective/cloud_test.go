@@ -245,3 +245,71 @@ func TestProjectsEndpointsRC(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1000, q.Instances.Max)
 }
+
+func TestOnResultTellsEachItemAsItIsDone(t *testing.T) {
+	c, _ := newCloud(t)
+	ctx := context.Background()
+	ids := launchN(t, c, "r", 3)
+	_, err := c.Instances().Shutdown(ctx, ids[2])
+	require.NoError(t, err)
+	got := map[string]perspective.Result{}
+	var progress []int
+	rep, err := c.Instances().With(
+		perspective.OnResult(func(r perspective.Result) {
+			_, dup := got[r.ID]
+			assert.False(t, dup, "told once: %s", r.ID)
+			got[r.ID] = r
+		}),
+		perspective.Progress(func(done, total int) { progress = append(progress, done) }),
+	).Reboot(ctx, ids[0], "missing", ids[1], ids[2])
+	require.Error(t, err)
+	require.Len(t, got, 4)
+	for _, r := range rep.Results {
+		assert.Equal(t, r.OK(), got[r.ID].OK(), r.ID)
+		assert.Equal(t, perspective.Code(r.Err), perspective.Code(got[r.ID].Err), r.ID)
+	}
+	assert.ErrorIs(t, got["missing"].Err, perspective.ErrNotFound)
+	assert.ErrorIs(t, got[ids[2]].Err, perspective.ErrInvalidState)
+	assert.Equal(t, 1, got[ids[0]].Attempts)
+	assert.Equal(t, []int{1, 2, 3, 4}, progress)
+}
+
+func TestQueryErrorsAreInvalidArguments(t *testing.T) {
+	c, _ := newCloud(t)
+	_, err := c.Query(context.Background(), "SELECT nmae FROM instances")
+	assert.ErrorIs(t, err, perspective.ErrInvalidArgument)
+	assert.Contains(t, err.Error(), `did you mean "name"`)
+	_, err = c.ListInstances(context.Background(), map[string][]string{"colour": {"red"}})
+	assert.ErrorIs(t, err, perspective.ErrInvalidArgument)
+}
+
+func TestDeletedInstancesLeaveListings(t *testing.T) {
+	c, _ := newCloud(t, mock.WithDelay(20*time.Millisecond))
+	ctx := context.Background()
+	ids := launchN(t, c, "gone", 2)
+	_, err := c.Instances().WaitFor(ctx, ids, perspective.StateLaunched)
+	require.NoError(t, err)
+	rep, err := c.Instances().Delete(ctx, ids[0])
+	require.NoError(t, err)
+	wait, err := c.Instances().WaitFor(ctx, rep.IDs(), perspective.StateDeleted)
+	require.NoError(t, err)
+	require.NotNil(t, wait.Results[0].Instance, "the instance as last seen")
+	assert.Equal(t, perspective.StateDeleted, wait.Results[0].Instance.State, "a reached deletion reports deleted")
+	list := mustList(t, c, perspective.ListOptions{})
+	require.Len(t, list, 1)
+	assert.Equal(t, ids[1], list[0].ID)
+}
+
+func mustList(t *testing.T, c *perspective.Cloud, o perspective.ListOptions) []perspective.Instance {
+	t.Helper()
+	l, err := c.Instances().List(context.Background(), o)
+	require.NoError(t, err)
+	return l
+}
+
+func TestListOptionsHideDeleted(t *testing.T) {
+	del := perspective.Instance{Name: "x", State: perspective.StateDeleted}
+	assert.False(t, perspective.ListOptions{}.Match(del))
+	assert.True(t, perspective.ListOptions{States: []perspective.State{perspective.StateDeleted}}.Match(del))
+	assert.True(t, perspective.ListOptions{}.Match(perspective.Instance{State: perspective.StateLaunched}))
+}

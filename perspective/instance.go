@@ -123,7 +123,9 @@ type LaunchSpec struct {
 	Locked bool `json:"isLocked,omitempty"`
 }
 
-// ListOptions narrows an instance listing. The zero value lists everything.
+// ListOptions narrows an instance listing. The zero value lists every
+// instance but the deleted ones, which some clouds (Nova) still list for a
+// while; ask for StateDeleted in States to see them.
 // Drivers may apply these filters on the server side; a Cloud applies them
 // again, so the result is the same either way.
 type ListOptions struct {
@@ -143,6 +145,9 @@ func (o ListOptions) Match(inst Instance) bool {
 		return false
 	}
 	if len(o.States) > 0 && !slices.Contains(o.States, inst.State) {
+		return false
+	}
+	if len(o.States) == 0 && inst.State == StateDeleted {
 		return false
 	}
 	for _, t := range o.Tags {

@@ -5,6 +5,8 @@ import (
 	"context"
 	"slices"
 	"sync"
+
+	"github.com/perspective-cloud/sdk/bulk"
 )
 
 // Instances is the handle for instance operations over one Cloud or a Set.
@@ -162,20 +164,10 @@ func (s *Instances) act(ctx context.Context, op Operation, ids []string, need fu
 		byCloud[r.cloud] = append(byCloud[r.cloud], i)
 	}
 	total := len(uniq)
-	var progressMu sync.Mutex
-	done := 0
-	tick := func() {
-		if s.call.progress == nil {
-			return
-		}
-		progressMu.Lock()
-		done++
-		s.call.progress(done, total)
-		progressMu.Unlock()
-	}
+	tick := s.call.tracker(total)
 	for _, r := range outcome {
 		if r.Err != nil {
-			tick()
+			tick(r)
 		}
 	}
 	var wg sync.WaitGroup
@@ -207,10 +199,10 @@ func (s *Instances) act(ctx context.Context, op Operation, ids []string, need fu
 
 // actOn runs one operation on items that all live in c.
 func (c *Cloud) actOn(ctx context.Context, op Operation, items []item, results []*Result,
-	need func(it item) Operation, fn action, call callOptions, tick func()) {
+	need func(it item) Operation, fn action, call callOptions, tick func(*Result)) {
 	fail := func(k int, err error) {
 		results[k].Err = classify(err, op, KindInstance, results[k].ID)
-		tick()
+		tick(results[k])
 	}
 	// Read the instances' current states: one listing for many, a get for one.
 	var current map[string]Instance
@@ -257,20 +249,26 @@ func (c *Cloud) actOn(ctx context.Context, op Operation, items []item, results [
 			first[keys[j]] = k
 		}
 	}
-	rs := runBulk(ctx, c.exec, keys, call, tick, func(ctx context.Context, realID string) error {
+	finish := func(k int, br bulk.Result) {
+		results[k].Attempts, results[k].Duration = br.Attempts, br.Duration
+		if br.Err != nil {
+			results[k].Err = classify(br.Err, op, KindInstance, results[k].ID)
+		}
+	}
+	runBulk(ctx, c.exec, keys, call, func(br bulk.Result) {
+		k := first[br.Key]
+		finish(k, br)
+		tick(results[k])
+	}, func(ctx context.Context, realID string) error {
 		k := first[realID]
 		return fn(ctx, c, items[k], results[k])
 	})
-	for j, k := range admitted {
-		if src := first[keys[j]]; src != k {
+	for _, k := range admitted {
+		if src := first[items[k].realID]; src != k {
 			id := results[k].ID
 			*results[k] = *results[src]
 			results[k].ID = id
-			tick() // bulk counted the shared key once
-		}
-		results[k].Attempts, results[k].Duration = rs[j].Attempts, rs[j].Duration
-		if rs[j].Err != nil {
-			results[k].Err = classify(rs[j].Err, op, KindInstance, results[k].ID)
+			tick(results[k]) // bulk told the shared key once
 		}
 	}
 }

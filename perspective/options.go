@@ -1,6 +1,9 @@
 package perspective
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // Option tunes a Cloud when it is made (NewCloud, Open).
 type Option func(*options)
@@ -46,6 +49,7 @@ type CallOption func(*callOptions)
 type callOptions struct {
 	concurrency int
 	progress    func(done, total int)
+	onResult    func(Result)
 }
 
 // Concurrency sets how many items of one call run at once on each cloud,
@@ -59,4 +63,32 @@ func Concurrency(n int) CallOption {
 // serialized.
 func Progress(fn func(done, total int)) CallOption {
 	return func(o *callOptions) { o.progress = fn }
+}
+
+// OnResult asks for fn to be told each item's final Result as soon as the
+// item is done (refused, failed after its last attempt, or succeeded),
+// before the Progress callback. Calls to fn are serialized.
+func OnResult(fn func(Result)) CallOption {
+	return func(o *callOptions) { o.onResult = fn }
+}
+
+// tracker returns the function a call runs as each of its total items
+// is done: it tells OnResult and Progress, serialized.
+func (o callOptions) tracker(total int) func(*Result) {
+	if o.progress == nil && o.onResult == nil {
+		return func(*Result) {}
+	}
+	var mu sync.Mutex
+	done := 0
+	return func(r *Result) {
+		mu.Lock()
+		defer mu.Unlock()
+		done++
+		if o.onResult != nil {
+			o.onResult(*r)
+		}
+		if o.progress != nil {
+			o.progress(done, total)
+		}
+	}
 }

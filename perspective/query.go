@@ -2,6 +2,7 @@ package perspective
 
 import (
 	"context"
+	"errors"
 	"net/url"
 
 	"github.com/perspective-cloud/sdk/query"
@@ -32,9 +33,26 @@ func runQuery(ctx context.Context, db query.Database, sql string, args []any) (*
 	}
 	q, err := queries.Prepare(sql)
 	if err != nil {
-		return nil, err
+		return nil, queryError(err)
 	}
-	return q.Run(ctx, db, args...)
+	res, err := q.Run(ctx, db, args...)
+	return res, queryError(err)
+}
+
+// queryError classifies an error of a query: a fault of the statement (its
+// syntax, an unknown column, a missing parameter) is an invalid argument;
+// an error of the clouds behind the tables keeps its own code (the tables
+// classify it). The
+// *query.Error, with its position and hint, stays reachable with errors.As.
+func queryError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var qe *query.Error
+	if Code(err) == CodeUnknown && errors.As(err, &qe) {
+		return &Error{Code: CodeInvalidArgument, Err: err}
+	}
+	return err
 }
 
 // QueryBatch runs the requests of a Query API call (POST /query) over one
@@ -70,23 +88,23 @@ func QueryAs[T any](ctx context.Context, q Querier, sql string, args ...any) ([]
 // client: an instance with the names of its project, flavor and image
 // (template). Pointers are nil when the flavor or image is unknown.
 type ListedInstance struct {
-	ID               string  `query:"id"`
-	RealID           string  `query:"real_id"`
-	Name             string  `query:"name"`
-	CloudID          string  `query:"cloud_id"`
-	CloudType        string  `query:"cloud_type"`
-	ProjectID        string  `query:"project_id"`
-	ProjectName      string  `query:"project_name"`
-	FlavorID         *string `query:"flavor_id"`
-	FlavorName       *string `query:"flavor_name"`
-	ImageID          *string `query:"image_id"`
-	TemplateName     *string `query:"template_name"`
-	State            State   `query:"state"`
-	AvailabilityZone *string `query:"availability_zone"`
-	Addresses        string  `query:"addresses"`
-	FQDN             *string `query:"fqdn"`
-	Created          string  `query:"created"`
-	LastUpdated      string  `query:"last_updated"`
+	ID               string  `query:"id" json:"id"`
+	RealID           string  `query:"real_id" json:"real_id"`
+	Name             string  `query:"name" json:"name"`
+	CloudID          string  `query:"cloud_id" json:"cloud_id"`
+	CloudType        string  `query:"cloud_type" json:"cloud_type"`
+	ProjectID        string  `query:"project_id" json:"project_id"`
+	ProjectName      string  `query:"project_name" json:"project_name"`
+	FlavorID         *string `query:"flavor_id" json:"flavor_id"`
+	FlavorName       *string `query:"flavor_name" json:"flavor_name"`
+	ImageID          *string `query:"image_id" json:"image_id"`
+	TemplateName     *string `query:"template_name" json:"template_name"`
+	State            State   `query:"state" json:"state"`
+	AvailabilityZone *string `query:"availability_zone" json:"availability_zone"`
+	Addresses        string  `query:"addresses" json:"addresses"`
+	FQDN             *string `query:"fqdn" json:"fqdn"`
+	Created          string  `query:"created" json:"created"`
+	LastUpdated      string  `query:"last_updated" json:"last_updated"`
 }
 
 // ListInstances is the instance listing with seed-004 filters and ordering,
@@ -109,11 +127,11 @@ func listInstances(ctx context.Context, db query.Database, filters url.Values) (
 	}
 	q, args, err := query.CompileFilter(query.PerspectiveSchema(), filters, query.DefaultFieldMap())
 	if err != nil {
-		return nil, err
+		return nil, queryError(err)
 	}
 	res, err := q.Run(ctx, db, args...)
 	if err != nil {
-		return nil, err
+		return nil, queryError(err)
 	}
 	return query.ScanAll[ListedInstance](res)
 }

@@ -106,6 +106,16 @@ func (c *Cloud) waitFor(ctx context.Context, ws []waiting, states []State) {
 			case !ok || inst.State == StateDeleted:
 				if !slices.Contains(states, StateDeleted) {
 					w.res.Err = &Error{Code: CodeNotFound, Op: OpWait, Kind: KindInstance, ID: w.id, Msg: "the instance is gone"}
+					w.res.Instance = nil
+					break
+				}
+				// Reached: report the instance as last seen, now deleted.
+				if ok {
+					cp := inst
+					w.res.Instance = &cp
+				}
+				if w.res.Instance != nil {
+					w.res.Instance.State = StateDeleted
 				}
 			case slices.Contains(states, inst.State):
 				cp := inst
