@@ -6,17 +6,13 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/perspective-cloud/sdk/internal/httpjson"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
-// apiError is an error with the HTTP status and code it is answered with.
-type apiError struct {
-	status int
-	code   string
-	msg    string
-}
-
-func (e *apiError) Error() string { return e.msg }
+// apiError is an error with the HTTP status and code it is answered with;
+// the request body decoder gives its errors as one.
+type apiError = httpjson.Error
 
 // errorBody is what every error answer carries.
 type errorBody struct {
@@ -25,11 +21,11 @@ type errorBody struct {
 }
 
 func badRequest(msg string) error {
-	return &apiError{status: http.StatusBadRequest, code: "invalid_argument", msg: msg}
+	return &apiError{Status: http.StatusBadRequest, Code: httpjson.CodeInvalidArgument, Message: msg}
 }
 
 func forbidden(msg string) error {
-	return &apiError{status: http.StatusForbidden, code: "forbidden", msg: msg}
+	return &apiError{Status: http.StatusForbidden, Code: "forbidden", Message: msg}
 }
 
 // statusOf maps the library's error codes onto HTTP statuses. Over quota
@@ -54,7 +50,7 @@ var statusOf = map[perspective.ErrorCode]int{
 func writeError(w http.ResponseWriter, log *slog.Logger, err error) {
 	var ae *apiError
 	if errors.As(err, &ae) {
-		encode(w, ae.status, errorBody{Code: ae.code, Message: ae.msg})
+		httpjson.Write(w, ae.Status, errorBody{Code: ae.Code, Message: ae.Message})
 		return
 	}
 	code := perspective.Code(err)
@@ -68,5 +64,5 @@ func writeError(w http.ResponseWriter, log *slog.Logger, err error) {
 	if d, ok := perspective.RetryAfter(err); ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(d.Seconds()+0.999)))
 	}
-	encode(w, status, errorBody{Code: code.String(), Message: err.Error()})
+	httpjson.Write(w, status, errorBody{Code: code.String(), Message: err.Error()})
 }

@@ -17,7 +17,7 @@ func FuzzDecodeLaunch(f *testing.F) {
 		req, err := decodeFrom[launchRequest](strings.NewReader(body))
 		if err != nil {
 			var ae *apiError
-			if !errors.As(err, &ae) || (ae.status != 400 && ae.status != 413) || ae.msg == "" {
+			if !errors.As(err, &ae) || (ae.Status != 400 && ae.Status != 413) || ae.Message == "" {
 				t.Fatalf("decode %q: unclassified error %v", body, err)
 			}
 			return

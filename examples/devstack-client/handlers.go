@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/perspective-cloud/sdk/internal/httpjson"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
@@ -14,22 +15,13 @@ type cloudHandler func(ctx context.Context, c *perspective.Cloud, w http.Respons
 // withCloud makes an http.Handler of h: it opens the cloud (403 when it is
 // not configured or refuses the credentials) and writes h's answer.
 func withCloud(d *deps, h cloudHandler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return httpjson.Handle(func(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		c, err := d.cloud.Cloud(r.Context())
 		if err != nil {
-			writeError(w, d.log, err)
-			return
+			return 0, nil, err
 		}
-		status, v, err := h(r.Context(), c, w, r)
-		switch {
-		case err != nil:
-			writeError(w, d.log, err)
-		case v == nil:
-			w.WriteHeader(status)
-		default:
-			encode(w, status, v)
-		}
-	})
+		return h(r.Context(), c, w, r)
+	}, func(w http.ResponseWriter, err error) { writeError(w, d.log, err) })
 }
 
 // listOf maps list's result through conv into a JSON array (never null).

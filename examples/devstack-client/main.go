@@ -8,21 +8,11 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
-	"time"
+
+	"github.com/perspective-cloud/sdk/internal/httpserve"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Getenv, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "devstack-client:", err)
-		os.Exit(1)
-	}
-}
+func main() { httpserve.Main("devstack-client", run) }
 
 // run serves the API until ctx ends, then shuts down gracefully: it stops
 // accepting, waits up to -grace for the requests in flight and closes the
@@ -48,23 +38,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if cfg.quiet {
 		logOut = io.Discard
 	}
-	srv := &http.Server{
-		Handler:           newServer(&deps{cloud: src, log: slog.New(slog.NewTextHandler(logOut, nil))}),
-		ReadHeaderTimeout: 10 * time.Second,
-	}
+	h := newServer(&deps{cloud: src, log: slog.New(slog.NewTextHandler(logOut, nil))})
 	fmt.Fprintf(stdout, "devstack-client listening on http://%s (API docs: http://%s/)\n", ln.Addr(), ln.Addr())
 	fmt.Fprintf(stdout, "cloud: %s\n", src.Describe())
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+	err = httpserve.Serve(ctx, ln, h, cfg.grace)
+	if ctx.Err() != nil {
+		fmt.Fprintln(stdout, "stopped")
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), cfg.grace)
-	defer cancel()
-	err = srv.Shutdown(shutdown)
-	<-errc // Serve has returned http.ErrServerClosed
-	fmt.Fprintln(stdout, "stopped")
 	return err
 }

@@ -1,57 +1,21 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
-	"regexp"
-	"sync"
 	"testing"
-	"time"
 
+	"github.com/perspective-cloud/sdk/internal/runtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-var listening = regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
-
-// startRun runs run in the background and returns its base URL, the
-// cancel that stops it and the channel run's error arrives on.
-func startRun(t *testing.T, args []string, env map[string]string) (string, context.CancelFunc, <-chan error, *syncBuffer) {
+// startRun runs run in the background, on a free port, with args and the
+// environment env.
+func startRun(t *testing.T, args []string, env map[string]string) *runtest.Run {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, append([]string{"devstack-client", "-addr", "127.0.0.1:0"}, args...), envOf(env), out)
-	}()
-	var base string
-	require.Eventually(t, func() bool {
-		if m := listening.FindStringSubmatch(out.String()); m != nil {
-			base = m[1]
-		}
-		return base != ""
-	}, 10*time.Second, 10*time.Millisecond, "output: %s", out)
-	return base, cancel, done, out
+	return runtest.Start(t, run, append([]string{"devstack-client", "-addr", "127.0.0.1:0"}, args...), envOf(env))
 }
 
 func get(t *testing.T, url string) (int, string) {
@@ -67,34 +31,28 @@ func get(t *testing.T, url string) (int, string) {
 // TestRun starts the server on a free port with the mock cloud, calls it,
 // and stops it through its context.
 func TestRun(t *testing.T) {
-	base, cancel, done, out := startRun(t, []string{"-mock"}, nil)
-	assert.Contains(t, out.String(), "the in-memory mock cloud")
+	r := startRun(t, []string{"-mock"}, nil)
+	assert.Contains(t, r.Out.String(), "the in-memory mock cloud")
 	for path, want := range map[string]int{"/": 200, "/openapi.json": 200, "/api/v1/flavor": 200, "/api/v1/server/x": 404} {
-		status, _ := get(t, base+path)
+		status, _ := get(t, r.URL+path)
 		assert.Equal(t, want, status, path)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		require.NoError(t, err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("run did not stop after cancel")
-	}
-	assert.Contains(t, out.String(), "stopped")
-	_, err := http.Get(base + "/")
+	require.NoError(t, r.Stop(t))
+	assert.Contains(t, r.Out.String(), "stopped")
+	_, err := http.Get(r.URL + "/")
 	assert.Error(t, err, "the listener is closed")
 }
 
 // TestRunUnconfigured: without the variables the server starts and
 // answers 403 to API calls.
 func TestRunUnconfigured(t *testing.T) {
-	base, cancel, done, out := startRun(t, []string{"-quiet"}, map[string]string{"AUTH_URL": "http://127.0.0.1:1/identity"})
-	assert.Contains(t, out.String(), "not configured")
-	status, body := get(t, base+"/api/v1/image")
+	r := startRun(t, []string{"-quiet"}, map[string]string{"AUTH_URL": "http://127.0.0.1:1/identity"})
+	assert.Contains(t, r.Out.String(), "not configured")
+	status, body := get(t, r.URL+"/api/v1/image")
 	assert.Equal(t, 403, status)
 	assert.Contains(t, body, "missing environment variables USERNAME, PASSWORD, PROJECT_ID, USER_DOMAIN_NAME")
-	cancel()
-	require.NoError(t, <-done)
+	r.Cancel()
+	require.NoError(t, <-r.Done)
 }
 
 func TestRunBadFlags(t *testing.T) {

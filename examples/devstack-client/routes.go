@@ -1,16 +1,10 @@
 package main
 
-import "net/http"
-
-// registrar is what routes are added to: an *http.ServeMux, or a recorder
-// in the tests that check the OpenAPI document lists every route.
-type registrar interface {
-	Handle(pattern string, h http.Handler)
-}
+import "github.com/perspective-cloud/sdk/internal/apidoc"
 
 // addRoutes lists every route of the API, with Go 1.22 ServeMux patterns.
 // Each one is described under the same pattern in routeDocs.
-func addRoutes(mux registrar, d *deps) {
+func addRoutes(mux apidoc.Registrar, d *deps) {
 	mux.Handle("GET /api/v1/image", handleImages(d))
 	mux.Handle("GET /api/v1/image/{name}", handleImage(d))
 	mux.Handle("GET /api/v1/flavor", handleFlavors(d))
@@ -22,6 +16,6 @@ func addRoutes(mux registrar, d *deps) {
 	mux.Handle("POST /api/v1/server/{$}", handleLaunch(d)) // the README spells it with a slash
 	mux.Handle("GET /api/v1/server/{id}", handleServer(d))
 	mux.Handle("DELETE /api/v1/server/{id}", handleDelete(d))
-	mux.Handle("GET /openapi.json", handleOpenAPI())
-	mux.Handle("GET /{$}", handleDocs())
+	mux.Handle("GET /openapi.json", apidoc.JSONHandler(openAPI))
+	mux.Handle("GET /{$}", apidoc.PageHandler(openAPI, ""))
 }

@@ -68,7 +68,7 @@ func (s *source) Cloud(ctx context.Context) (*perspective.Cloud, error) {
 	select {
 	case s.sem <- struct{}{}:
 	case <-ctx.Done():
-		return nil, &apiError{status: 503, code: "canceled", msg: "gave up waiting for the login to OpenStack: " + ctx.Err().Error()}
+		return nil, &apiError{Status: 503, Code: "canceled", Message: "gave up waiting for the login to OpenStack: " + ctx.Err().Error()}
 	}
 	defer func() { <-s.sem }()
 	if s.cloud != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"strings"
+
+	"github.com/perspective-cloud/sdk/internal/httpjson"
 )
 
 // userHandler is the body of an API handler for an authenticated user: it
@@ -15,19 +17,19 @@ type userHandler func(ctx context.Context, u *user, w http.ResponseWriter, r *ht
 func (p *portal) authenticate(r *http.Request) (*user, error) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
-		return nil, &apiError{status: http.StatusUnauthorized, msg: "Authentication credentials were not provided."}
+		return nil, &apiError{Status: http.StatusUnauthorized, Message: "Authentication credentials were not provided."}
 	}
 	scheme, key, _ := strings.Cut(h, " ")
 	if !strings.EqualFold(scheme, "Token") {
-		return nil, &apiError{status: http.StatusUnauthorized, msg: "Invalid token header: use Authorization: Token <key>."}
+		return nil, &apiError{Status: http.StatusUnauthorized, Message: "Invalid token header: use Authorization: Token <key>."}
 	}
 	key = strings.TrimSpace(key)
 	if key == "" || strings.ContainsAny(key, " \t") {
-		return nil, &apiError{status: http.StatusUnauthorized, msg: "Invalid token header. Token string should not contain spaces."}
+		return nil, &apiError{Status: http.StatusUnauthorized, Message: "Invalid token header. Token string should not contain spaces."}
 	}
 	u, ok := p.users[key]
 	if !ok {
-		return nil, &apiError{status: http.StatusUnauthorized, msg: "Invalid token."}
+		return nil, &apiError{Status: http.StatusUnauthorized, Message: "Invalid token."}
 	}
 	return u, nil
 }
@@ -35,20 +37,11 @@ func (p *portal) authenticate(r *http.Request) (*user, error) {
 // withUser makes an http.Handler of h: it authenticates the request and
 // writes h's answer.
 func withUser(d *deps, h userHandler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return httpjson.Handle(func(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		u, err := d.portal.authenticate(r)
 		if err != nil {
-			writeError(w, d.log, err)
-			return
+			return 0, nil, err
 		}
-		status, v, err := h(r.Context(), u, w, r)
-		switch {
-		case err != nil:
-			writeError(w, d.log, err)
-		case v == nil:
-			w.WriteHeader(status)
-		default:
-			encode(w, status, v)
-		}
-	})
+		return h(r.Context(), u, w, r)
+	}, func(w http.ResponseWriter, err error) { writeError(w, d.log, err) })
 }

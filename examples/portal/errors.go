@@ -6,16 +6,14 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/perspective-cloud/sdk/internal/httpjson"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
-// apiError is an error with the HTTP status it is answered with.
-type apiError struct {
-	status int
-	msg    string
-}
-
-func (e *apiError) Error() string { return e.msg }
+// apiError is an error with the HTTP status it is answered with (its
+// Code is not part of the portal's answers); the request body decoder
+// gives its errors as one.
+type apiError = httpjson.Error
 
 // errorBody is what every error answer carries, as Django REST framework
 // writes it.
@@ -23,15 +21,15 @@ type errorBody struct {
 	Detail string `json:"detail"`
 }
 
-func badRequest(msg string) error { return &apiError{status: http.StatusBadRequest, msg: msg} }
+func badRequest(msg string) error { return &apiError{Status: http.StatusBadRequest, Message: msg} }
 
-func notFound(msg string) error { return &apiError{status: http.StatusNotFound, msg: msg} }
+func notFound(msg string) error { return &apiError{Status: http.StatusNotFound, Message: msg} }
 
-func conflict(msg string) error { return &apiError{status: http.StatusConflict, msg: msg} }
+func conflict(msg string) error { return &apiError{Status: http.StatusConflict, Message: msg} }
 
-func forbidden(msg string) error { return &apiError{status: http.StatusForbidden, msg: msg} }
+func forbidden(msg string) error { return &apiError{Status: http.StatusForbidden, Message: msg} }
 
-func unsupported(msg string) error { return &apiError{status: http.StatusNotImplemented, msg: msg} }
+func unsupported(msg string) error { return &apiError{Status: http.StatusNotImplemented, Message: msg} }
 
 // statusOf maps the library's error codes onto HTTP statuses.
 var statusOf = map[perspective.ErrorCode]int{
@@ -54,10 +52,10 @@ var statusOf = map[perspective.ErrorCode]int{
 func writeError(w http.ResponseWriter, log *slog.Logger, err error) {
 	var ae *apiError
 	if errors.As(err, &ae) {
-		if ae.status == http.StatusUnauthorized {
+		if ae.Status == http.StatusUnauthorized {
 			w.Header().Set("WWW-Authenticate", "Token")
 		}
-		encode(w, ae.status, errorBody{Detail: ae.msg})
+		httpjson.Write(w, ae.Status, errorBody{Detail: ae.Message})
 		return
 	}
 	status, ok := statusOf[perspective.Code(err)]
@@ -70,5 +68,5 @@ func writeError(w http.ResponseWriter, log *slog.Logger, err error) {
 	if d, ok := perspective.RetryAfter(err); ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(d.Seconds()+0.999)))
 	}
-	encode(w, status, errorBody{Detail: err.Error()})
+	httpjson.Write(w, status, errorBody{Detail: err.Error()})
 }

@@ -13,7 +13,7 @@ import (
 // isClientError reports whether err is a 400 or 413 with a message.
 func isClientError(err error) bool {
 	var ae *apiError
-	return errors.As(err, &ae) && (ae.status == 400 || ae.status == 413) && ae.msg != ""
+	return errors.As(err, &ae) && (ae.Status == 400 || ae.Status == 413) && ae.Message != ""
 }
 
 // FuzzDecodeCreate: the create body decoder never panics, and accepts only

@@ -8,21 +8,11 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
-	"time"
+
+	"github.com/perspective-cloud/sdk/internal/httpserve"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Getenv, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "portal:", err)
-		os.Exit(1)
-	}
-}
+func main() { httpserve.Main("portal", run) }
 
 // run serves the portal until ctx ends, then shuts down gracefully: it
 // stops accepting, waits up to -grace for the requests in flight, stops
@@ -61,27 +51,16 @@ func run(ctx context.Context, args []string, _ func(string) string, stdout io.Wr
 	log := slog.New(slog.NewTextHandler(logOut, nil))
 	confirm := newConfirmer(p.set, log)
 	defer confirm.Close()
-	srv := &http.Server{
-		Handler:           newServer(&deps{portal: p, confirm: confirm, log: log}),
-		ReadHeaderTimeout: 10 * time.Second,
-	}
+	h := newServer(&deps{portal: p, confirm: confirm, log: log})
 	source := cfg.directory
 	if source == "" {
 		source = "the sample directory (portal.sample.json)"
 	}
 	fmt.Fprintf(stdout, "portal listening on http://%s (docs: http://%s/)\n", ln.Addr(), ln.Addr())
 	fmt.Fprintf(stdout, "%d users, %d projects from %s\n", len(p.users), len(p.ordered), source)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+	err = httpserve.Serve(ctx, ln, h, cfg.grace)
+	if ctx.Err() != nil {
+		fmt.Fprintln(stdout, "stopped")
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), cfg.grace)
-	defer cancel()
-	err = srv.Shutdown(shutdown)
-	<-errc // Serve has returned http.ErrServerClosed
-	fmt.Fprintln(stdout, "stopped")
 	return err
 }

@@ -1,17 +1,30 @@
 package main
 
+import "github.com/perspective-cloud/sdk/internal/apidoc"
+
 // openAPI returns the portal's OpenAPI document.
-func openAPI() *apiDoc {
-	doc := buildDoc(apiInfo{Title: "portal", Version: "1.0",
+func openAPI() *apidoc.Doc {
+	doc := apidoc.Build(apidoc.Info{Title: "portal", Version: "1.0",
 		Description: "Seed 004's instance API (a Waldur-style portal) on the Perspective library. Every /api call needs " +
 			"Authorization: Token <key>. Staff see every instance; customer owners see their customers' instances; " +
 			"project administrators see, create, start, stop, restart, resize and delete in their projects; " +
 			"project managers only see theirs. Errors are {\"detail\": \"…\"}."},
-		routeDocs(), schemas())
-	doc.Components["securitySchemes"] = map[string]apiSchm{
+		routeDocs(), schemas(), statusText)
+	doc.Components["securitySchemes"] = map[string]apidoc.Schema{
 		"token": {"type": "apiKey", "in": "header", "name": "Authorization", "description": "Token <key>"}}
 	doc.Security = []map[string][]string{{"token": {}}}
 	return doc
+}
+
+// statusText describes a status in the document.
+var statusText = map[int]string{
+	200: "OK", 201: "Created", 202: "Accepted: the action was scheduled",
+	400: "Bad request: malformed JSON, a missing or invalid field or filter, or over quota; {\"detail\"} says what",
+	401: "No token, or an invalid one (Authorization: Token <key>)",
+	403: "The user's role does not allow this (staff and project administrators act; owners and managers only list)",
+	404: "No such instance, or one of a project the user does not see", 409: "The instance's state does not allow this; {\"detail\"} says why",
+	413: "Request body too large", 429: "The cloud rate-limits the portal", 501: "The cloud or the library cannot do this",
+	502: "The cloud gave an unexpected answer", 503: "The cloud is unavailable",
 }
 
 var (
@@ -25,7 +38,7 @@ var (
 )
 
 // listQuery are the filters and orderings of the instance list.
-var listQuery = []apiParam{
+var listQuery = []apidoc.Parameter{
 	{Name: "hostname", Description: "hostname equals"},
 	{Name: "customer_name", Description: "customer name equals"},
 	{Name: "state", Description: "state: a symbol (p P + - a A o O e d D r R; escape + as %2B) or a name (Online, OFFLINE, …)"},
@@ -40,81 +53,78 @@ var listQuery = []apiParam{
 }
 
 // usageQuery are the parameters of the usage route.
-var usageQuery = []apiParam{
+var usageQuery = []apidoc.Parameter{
 	{Name: "item", Required: true, Description: "cpu, memory or storage"},
 	{Name: "from", Description: "Unix timestamp (default: an hour before to)"},
 	{Name: "to", Description: "Unix timestamp (default: now)"},
-	{Name: "datapoints", Description: "how many points (default 6, at most 1000)", Schema: apiSchm{"type": "integer"}},
+	{Name: "datapoints", Description: "how many points (default 6, at most 1000)", Schema: apidoc.Schema{"type": "integer"}},
 }
 
-func action(verb string) routeDoc {
-	return routeDoc{summary: verb + " an instance (staff and project administrators)", tag: "instances", params: uuidParam,
-		ok: 202, schema: ref("Scheduled"), errs: actionErrs}
+func action(verb string) apidoc.Route {
+	return apidoc.Route{Summary: verb + " an instance (staff and project administrators)", Tag: "instances", Params: uuidParam,
+		OK: 202, Schema: apidoc.Ref("Scheduled"), Errors: actionErrs}
 }
 
 // routeDocs describes every route of addRoutes, by its pattern.
-func routeDocs() map[string]routeDoc {
-	return map[string]routeDoc{
-		"GET /api/instances/{$}": {summary: "List the instances the user sees, filtered and ordered", tag: "instances",
-			query: listQuery, ok: 200, schema: arrayOf("Instance"), errs: []int{400, 401, 429, 502, 503}},
-		"POST /api/instances/{$}": {summary: "Create an instance (staff and project administrators)", tag: "instances",
-			body: "CreateRequest", example: createEx, ok: 201, schema: ref("Instance"), errs: []int{400, 401, 403, 413, 429, 501, 502, 503}},
-		"GET /api/instances/{uuid}/{$}": {summary: "Get an instance", tag: "instances", params: uuidParam,
-			ok: 200, schema: ref("Instance"), errs: readErrs},
-		"DELETE /api/instances/{uuid}/{$}": {summary: "Delete an Offline instance (staff and project administrators); 409 otherwise",
-			tag: "instances", params: uuidParam, ok: 202, schema: ref("Scheduled"), errs: actionErrs},
+func routeDocs() map[string]apidoc.Route {
+	return map[string]apidoc.Route{
+		"GET /api/instances/{$}": {Summary: "List the instances the user sees, filtered and ordered", Tag: "instances",
+			Query: listQuery, OK: 200, Schema: apidoc.ArrayOf("Instance"), Errors: []int{400, 401, 429, 502, 503}},
+		"POST /api/instances/{$}": {Summary: "Create an instance (staff and project administrators)", Tag: "instances",
+			Body: "CreateRequest", Example: createEx, OK: 201, Schema: apidoc.Ref("Instance"), Errors: []int{400, 401, 403, 413, 429, 501, 502, 503}},
+		"GET /api/instances/{uuid}/{$}": {Summary: "Get an instance", Tag: "instances", Params: uuidParam,
+			OK: 200, Schema: apidoc.Ref("Instance"), Errors: readErrs},
+		"DELETE /api/instances/{uuid}/{$}": {Summary: "Delete an Offline instance (staff and project administrators); 409 otherwise",
+			Tag: "instances", Params: uuidParam, OK: 202, Schema: apidoc.Ref("Scheduled"), Errors: actionErrs},
 		"POST /api/instances/{uuid}/start/{$}":   action("Start"),
 		"POST /api/instances/{uuid}/stop/{$}":    action("Stop"),
 		"POST /api/instances/{uuid}/restart/{$}": action("Restart"),
-		"POST /api/instances/{uuid}/resize/{$}": {summary: "Resize to a flavor (the disk_size form answers 501)", tag: "instances",
-			params: uuidParam, body: "ResizeRequest", example: map[string]string{"flavor": "m1.small"},
-			ok: 202, schema: ref("Scheduled"), errs: append([]int{400, 413}, actionErrs...)},
-		"GET /api/instances/{uuid}/usage/{$}": {summary: "Usage of an instance over time", tag: "instances", params: uuidParam,
-			query: usageQuery, ok: 200, schema: arrayOf("UsagePoint"), errs: append([]int{400}, readErrs...)},
-		"GET /openapi.json": {summary: "This OpenAPI 3 document", tag: "docs", public: true, ok: 200, schema: apiSchm{"type": "object"}},
-		"GET /{$}":          {summary: "API docs (HTML)", tag: "docs", public: true, ok: 200},
+		"POST /api/instances/{uuid}/resize/{$}": {Summary: "Resize to a flavor (the disk_size form answers 501)", Tag: "instances",
+			Params: uuidParam, Body: "ResizeRequest", Example: map[string]string{"flavor": "m1.small"},
+			OK: 202, Schema: apidoc.Ref("Scheduled"), Errors: append([]int{400, 413}, actionErrs...)},
+		"GET /api/instances/{uuid}/usage/{$}": {Summary: "Usage of an instance over time", Tag: "instances", Params: uuidParam,
+			Query: usageQuery, OK: 200, Schema: apidoc.ArrayOf("UsagePoint"), Errors: append([]int{400}, readErrs...)},
+		"GET /openapi.json": {Summary: "This OpenAPI 3 document", Tag: "docs", Public: true, OK: 200, Schema: apidoc.Schema{"type": "object"}},
+		"GET /{$}":          {Summary: "API docs (HTML)", Tag: "docs", Public: true, OK: 200},
 	}
 }
 
-func str() apiSchm                    { return apiSchm{"type": "string"} }
-func integer() apiSchm                { return apiSchm{"type": "integer"} }
-func nullable(s apiSchm) apiSchm      { s["nullable"] = true; return s }
-func object(p apiSchm) apiSchm        { return apiSchm{"type": "object", "properties": p} }
-func arrayOfSchema(s apiSchm) apiSchm { return apiSchm{"type": "array", "items": s} }
-func required(s apiSchm, names ...string) apiSchm {
-	s["required"] = names
-	return s
-}
+// Short names for the schema builders the tables below use most.
+var (
+	str     = apidoc.String
+	integer = apidoc.Integer
+	object  = apidoc.Object
+)
 
 // schemas are the components' schemas.
-func schemas() map[string]apiSchm {
-	props := apiSchm{}
+func schemas() map[string]apidoc.Schema {
+	props := apidoc.Schema{}
 	for _, n := range []string{"url", "uuid", "hostname", "description", "template", "template_name", "template_os",
 		"cloud", "cloud_name", "cloud_uuid", "project", "project_name", "project_uuid", "customer", "customer_name",
 		"customer_abbreviation", "key_name", "key_fingerprint"} {
 		props[n] = str()
 	}
-	props["start_time"] = nullable(apiSchm{"type": "string", "format": "date-time"})
-	props["state"] = apiSchm{"type": "string", "enum": stateNames()}
-	props["project_groups"] = arrayOfSchema(object(apiSchm{"url": str(), "name": str(), "uuid": str()}))
+	props["start_time"] = apidoc.Nullable(apidoc.Schema{"type": "string", "format": "date-time"})
+	props["state"] = apidoc.Schema{"type": "string", "enum": stateNames()}
+	props["project_groups"] = apidoc.Array(object(apidoc.Schema{"url": str(), "name": str(), "uuid": str()}))
 	for _, n := range []string{"security_groups", "backups", "backup_schedules", "instance_licenses"} {
-		props[n] = arrayOfSchema(apiSchm{"type": "object"})
+		props[n] = apidoc.Array(apidoc.Schema{"type": "object"})
 	}
-	props["external_ips"], props["internal_ips"] = arrayOfSchema(str()), arrayOfSchema(str())
-	props["agreed_sla"] = nullable(str())
+	props["external_ips"], props["internal_ips"] = apidoc.Array(str()), apidoc.Array(str())
+	props["agreed_sla"] = apidoc.Nullable(str())
 	for _, n := range []string{"system_volume_size", "data_volume_size", "cores", "ram"} {
 		props[n] = integer()
 	}
-	return map[string]apiSchm{
-		"Error":     required(object(apiSchm{"detail": str()}), "detail"),
-		"Scheduled": object(apiSchm{"status": str()}),
+	return map[string]apidoc.Schema{
+		"Error":     apidoc.Required(object(apidoc.Schema{"detail": str()}), "detail"),
+		"Scheduled": object(apidoc.Schema{"status": str()}),
 		"Instance":  object(props),
-		"CreateRequest": required(object(apiSchm{"hostname": str(), "description": str(), "template": str(), "flavor": str(),
+		"CreateRequest": apidoc.Required(object(apidoc.Schema{"hostname": str(), "description": str(), "template": str(), "flavor": str(),
 			"project": str(), "ssh_public_key": str(), "internal_ips": str(), "external_ips": str(),
-			"security_groups": arrayOfSchema(object(apiSchm{"url": str()}))}),
+			"security_groups": apidoc.Array(object(apidoc.Schema{"url": str()}))}),
 			"hostname", "template", "flavor", "project", "ssh_public_key"),
-		"ResizeRequest": object(apiSchm{"flavor": str(), "disk_size": integer()}),
-		"UsagePoint":    object(apiSchm{"from": integer(), "to": integer(), "value": apiSchm{"type": "number"}}),
+		"ResizeRequest": object(apidoc.Schema{"flavor": str(), "disk_size": integer()}),
+		"UsagePoint":    object(apidoc.Schema{"from": integer(), "to": integer(), "value": apidoc.Schema{"type": "number"}}),
 	}
 }
 

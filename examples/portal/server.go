@@ -3,7 +3,9 @@ package main
 import (
 	"log/slog"
 	"net/http"
-	"time"
+
+	"github.com/perspective-cloud/sdk/internal/httpjson"
+	"github.com/perspective-cloud/sdk/internal/httpserve"
 )
 
 // deps is what the handlers need.
@@ -22,51 +24,12 @@ func newServer(d *deps) http.Handler {
 	}
 	mux := http.NewServeMux()
 	addRoutes(mux, d)
-	return logRequests(d.log, recoverPanics(d.log, mux))
+	return httpserve.LogRequests(d.log, httpserve.RecoverPanics(d.log, handleInternalError(), mux))
 }
 
-// statusRecorder remembers the status a handler wrote.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusRecorder) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	return s.ResponseWriter.Write(b)
-}
-
-// logRequests logs one line per request.
-func logRequests(log *slog.Logger, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "took", time.Since(start))
-	})
-}
-
-// recoverPanics turns a panic into a 500 answer and a log line.
-func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				log.Error("handler panicked", "method", r.Method, "path", r.URL.Path, "panic", v)
-				encode(w, http.StatusInternalServerError, errorBody{Detail: "internal error"})
-			}
-		}()
-		next.ServeHTTP(w, r)
+// handleInternalError is the answer to a request whose handler panicked.
+func handleInternalError() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		httpjson.Write(w, http.StatusInternalServerError, errorBody{Detail: "internal error"})
 	})
 }

@@ -1,0 +1,35 @@
+// Package httpjson is the JSON side of the example HTTP APIs: it decodes a
+// request body into a typed value and validates it, writes a JSON answer,
+// and carries the status and code an error is answered with.
+//
+// Every decoding failure is an *Error with status 400 (or 413 for a body
+// over the limit) and a message that says what is wrong, so that a handler
+// can answer it as it is. Bodies come from untrusted clients: nothing in
+// here panics on any input.
+//
+// A typical handler:
+//
+//	type launchRequest struct {
+//		Name string `json:"name"`
+//	}
+//
+//	func (r launchRequest) Validate() error {
+//		if r.Name == "" {
+//			return &httpjson.Error{Status: http.StatusBadRequest, Code: "invalid_argument", Message: "name is required"}
+//		}
+//		return nil
+//	}
+//
+//	func handleLaunch(fail func(http.ResponseWriter, error)) http.Handler {
+//		return httpjson.Handle(func(w http.ResponseWriter, r *http.Request) (int, any, error) {
+//			req, err := httpjson.Decode[launchRequest](w, r, httpjson.Options{MaxBytes: 64 << 10})
+//			if err != nil {
+//				return 0, nil, err
+//			}
+//			return http.StatusCreated, launch(r.Context(), req), nil
+//		}, fail)
+//	}
+//
+// httpjson knows nothing of the shape of an API's error bodies: the caller's
+// fail function turns an error (an *Error, or anything else) into its answer.
+package httpjson
