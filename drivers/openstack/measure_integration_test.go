@@ -5,8 +5,8 @@ package openstack_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
@@ -29,22 +29,39 @@ func TestMeasureAgainstTheRealCloud(t *testing.T) {
 	defer cloud.Close()
 	inst := cloud.Instances()
 
+	// Reuse the instances of an earlier run (building 500 on the fake
+	// hypervisor takes long on two cores); launch the rest in requests of 100.
+	// Set PERSPECTIVE_MEASURE_KEEP=1 to keep them afterwards.
+	existing, err := inst.List(ctx, perspective.ListOptions{Name: "measure-"})
+	require.NoError(t, err)
 	var ids []string
-	defer func() {
-		dctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
-		defer cancel()
-		_, _ = inst.Delete(dctx, ids...)
-	}()
+	for _, in := range existing {
+		ids = append(ids, in.ID)
+	}
+	if os.Getenv("PERSPECTIVE_MEASURE_KEEP") != "1" {
+		defer func() {
+			dctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+			defer cancel()
+			_, _ = inst.Delete(dctx, ids...)
+		}()
+	}
 	start := time.Now()
-	for b := range 5 {
-		rep, err := inst.Launch(ctx, perspective.LaunchSpec{Name: fmt.Sprintf("measure-%d", b), Count: 100,
-			FlavorID: itFlavor, ImageID: itImage, Networks: []string{itNetwork}})
+	for b := 0; len(ids) < 500; b++ {
+		rep, err := inst.Launch(ctx, perspective.LaunchSpec{Name: fmt.Sprintf("measure-%d-%d", time.Now().Unix(), b),
+			Count: min(100, 500-len(ids)), FlavorID: itFlavor, ImageID: itImage, Networks: []string{itNetwork}})
 		require.NoError(t, err)
 		ids = append(ids, rep.IDs()...)
-		_, err = inst.WaitFor(ctx, rep.IDs(), perspective.StateLaunched)
-		require.NoError(t, err)
 	}
-	t.Logf("launched %d instances in 5 requests of 100, all ACTIVE in %s", len(ids), time.Since(start).Round(time.Millisecond))
+	t.Logf("%d instances (%d reused), launched in %s", len(ids), len(existing), time.Since(start).Round(time.Millisecond))
+
+	listMeasure(ctx, t, inst)
+
+	wctx, cancel := context.WithTimeout(ctx, 50*time.Minute)
+	defer cancel()
+	start = time.Now()
+	_, err = inst.WaitFor(wctx, ids, perspective.StateLaunched)
+	require.NoError(t, err)
+	t.Logf("all %d ACTIVE after another %s", len(ids), time.Since(start).Round(time.Second))
 
 	fifty := ids[:50]
 	start = time.Now()
@@ -74,11 +91,16 @@ func TestMeasureAgainstTheRealCloud(t *testing.T) {
 	t.Logf("CLI: `openstack server reboot` x50: sent in %s, all ACTIVE again in %s; ratio CLI/library %.1fx (until ACTIVE), %.1fx (sending)",
 		cliSent.Round(time.Millisecond), cli.Round(time.Millisecond), cli.Seconds()/lib.Seconds(), cliSent.Seconds()/sent.Seconds())
 
+}
+
+// listMeasure lists the instances from the API (cold) and from a
+// cache.Cache of the inventory (warm).
+func listMeasure(ctx context.Context, t *testing.T, inst *perspective.Instances) {
 	type all struct{}
 	inventory := cache.New(func(ctx context.Context, _ all) ([]perspective.Instance, error) {
 		return inst.List(ctx, perspective.ListOptions{Name: "measure-"})
 	}, cache.WithTTL(time.Minute))
-	start = time.Now()
+	start := time.Now()
 	cold, err := inst.List(ctx, perspective.ListOptions{Name: "measure-"})
 	require.NoError(t, err)
 	coldT := time.Since(start)
@@ -94,5 +116,5 @@ func TestMeasureAgainstTheRealCloud(t *testing.T) {
 	warmT := time.Since(start) / warmRuns
 	t.Logf("list %d instances: cold (API, every page) %s, cached %s per call; ratio %.0fx",
 		len(cold), coldT.Round(time.Millisecond), warmT, coldT.Seconds()/warmT.Seconds())
-	require.GreaterOrEqual(t, len(cold), 500, strings.Repeat("", 0))
+	require.GreaterOrEqual(t, len(cold), 500)
 }
