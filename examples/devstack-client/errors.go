@@ -1,10 +1,8 @@
 package main
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
-	"strconv"
 
 	"github.com/perspective-cloud/sdk/internal/httpjson"
 	"github.com/perspective-cloud/sdk/perspective"
@@ -30,7 +28,7 @@ func forbidden(msg string) error {
 
 // statusOf maps the library's error codes onto HTTP statuses. Over quota
 // is 400, as seed 002 says.
-var statusOf = map[perspective.ErrorCode]int{
+var statusOf = httpjson.Statuses{
 	perspective.CodeNotFound:        http.StatusNotFound,
 	perspective.CodeConflict:        http.StatusConflict,
 	perspective.CodeInvalidState:    http.StatusConflict,
@@ -45,24 +43,8 @@ var statusOf = map[perspective.ErrorCode]int{
 	perspective.CodeUnknown:         http.StatusBadGateway,
 }
 
-// writeError answers err: an *apiError as it says, a library error by its
-// code, anything else as 500.
+// writeError answers err as {"code","message"}: an *apiError as it says,
+// a library error by its code, anything else as 500.
 func writeError(w http.ResponseWriter, log *slog.Logger, err error) {
-	var ae *apiError
-	if errors.As(err, &ae) {
-		httpjson.Write(w, ae.Status, errorBody{Code: ae.Code, Message: ae.Message})
-		return
-	}
-	code := perspective.Code(err)
-	status, ok := statusOf[code]
-	if !ok {
-		status = http.StatusInternalServerError
-	}
-	if status >= 500 && log != nil {
-		log.Error("request failed", "status", status, "error", err)
-	}
-	if d, ok := perspective.RetryAfter(err); ok {
-		w.Header().Set("Retry-After", strconv.Itoa(int(d.Seconds()+0.999)))
-	}
-	httpjson.Write(w, status, errorBody{Code: code.String(), Message: err.Error()})
+	statusOf.WriteError(w, log, err, func(e *apiError) any { return errorBody{Code: e.Code, Message: e.Message} })
 }

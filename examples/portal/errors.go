@@ -4,7 +4,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strconv"
 
 	"github.com/perspective-cloud/sdk/internal/httpjson"
 	"github.com/perspective-cloud/sdk/perspective"
@@ -32,7 +31,7 @@ func forbidden(msg string) error { return &apiError{Status: http.StatusForbidden
 func unsupported(msg string) error { return &apiError{Status: http.StatusNotImplemented, Message: msg} }
 
 // statusOf maps the library's error codes onto HTTP statuses.
-var statusOf = map[perspective.ErrorCode]int{
+var statusOf = httpjson.Statuses{
 	perspective.CodeNotFound:        http.StatusNotFound,
 	perspective.CodeConflict:        http.StatusConflict,
 	perspective.CodeInvalidState:    http.StatusConflict,
@@ -47,26 +46,12 @@ var statusOf = map[perspective.ErrorCode]int{
 	perspective.CodeUnknown:         http.StatusBadGateway,
 }
 
-// writeError answers err: an *apiError as it says, a library error by its
-// code, anything else as 500.
+// writeError answers err as {"detail"}: an *apiError as it says (a 401
+// asks for a token), a library error by its code, anything else as 500.
 func writeError(w http.ResponseWriter, log *slog.Logger, err error) {
 	var ae *apiError
-	if errors.As(err, &ae) {
-		if ae.Status == http.StatusUnauthorized {
-			w.Header().Set("WWW-Authenticate", "Token")
-		}
-		httpjson.Write(w, ae.Status, errorBody{Detail: ae.Message})
-		return
+	if errors.As(err, &ae) && ae.Status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", "Token")
 	}
-	status, ok := statusOf[perspective.Code(err)]
-	if !ok {
-		status = http.StatusInternalServerError
-	}
-	if status >= 500 && log != nil {
-		log.Error("request failed", "status", status, "error", err)
-	}
-	if d, ok := perspective.RetryAfter(err); ok {
-		w.Header().Set("Retry-After", strconv.Itoa(int(d.Seconds()+0.999)))
-	}
-	httpjson.Write(w, status, errorBody{Detail: err.Error()})
+	statusOf.WriteError(w, log, err, func(e *apiError) any { return errorBody{Detail: e.Message} })
 }

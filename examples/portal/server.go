@@ -24,12 +24,5 @@ func newServer(d *deps) http.Handler {
 	}
 	mux := http.NewServeMux()
 	addRoutes(mux, d)
-	return httpserve.LogRequests(d.log, httpserve.RecoverPanics(d.log, handleInternalError(), mux))
-}
-
-// handleInternalError is the answer to a request whose handler panicked.
-func handleInternalError() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		httpjson.Write(w, http.StatusInternalServerError, errorBody{Detail: "internal error"})
-	})
+	return httpserve.Guard(d.log, httpjson.ValueHandler(http.StatusInternalServerError, errorBody{Detail: "internal error"}), mux)
 }

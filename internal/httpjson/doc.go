@@ -30,6 +30,15 @@
 //		}, fail)
 //	}
 //
-// httpjson knows nothing of the shape of an API's error bodies: the caller's
-// fail function turns an error (an *Error, or anything else) into its answer.
+// An API's fail function is usually Statuses.WriteError, which answers an
+// *Error as it says and a library error by the status its code maps to;
+// the API says only what its error body looks like:
+//
+//	var statusOf = httpjson.Statuses{perspective.CodeNotFound: http.StatusNotFound}
+//
+//	func writeError(w http.ResponseWriter, log *slog.Logger, err error) {
+//		statusOf.WriteError(w, log, err, func(e *httpjson.Error) any {
+//			return errorBody{Code: e.Code, Message: e.Message}
+//		})
+//	}
 package httpjson

@@ -35,3 +35,9 @@ func Handle(h HandlerFunc, fail func(http.ResponseWriter, error)) http.Handler {
 		}
 	})
 }
+
+// ValueHandler answers every request with status and v, as Write does:
+// the fixed answer to a handler's panic, for one.
+func ValueHandler(status int, v any) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { Write(w, status, v) })
+}

@@ -57,3 +57,10 @@ func RecoverPanics(log *slog.Logger, answer http.Handler, next http.Handler) htt
 		next.ServeHTTP(w, r)
 	})
 }
+
+// Guard puts next behind LogRequests and RecoverPanics with answer: every
+// request is logged, and a handler's panic is answered (and logged as
+// answered) instead of dropping the connection.
+func Guard(log *slog.Logger, answer, next http.Handler) http.Handler {
+	return LogRequests(log, RecoverPanics(log, answer, next))
+}

@@ -95,3 +95,14 @@ func TestRecoverPanicsLetsAbortThrough(t *testing.T) {
 	})
 	assert.Empty(t, buf.String())
 }
+
+func TestGuard(t *testing.T) {
+	var buf bytes.Buffer
+	answer := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusInternalServerError) })
+	h := Guard(textLog(&buf), answer, http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/x", nil))
+	assert.Equal(t, 500, w.Code)
+	assert.Equal(t, "level=ERROR msg=\"handler panicked\" method=GET path=/x panic=boom\n"+
+		"level=INFO msg=request method=GET path=/x status=500\n", buf.String(), "the log line shows the answer")
+}
