@@ -19,7 +19,7 @@
 # written by this script (STATE_DIR/lib/aio_mech) binds every port so servers
 # boot on networks. Seeded: flavors m1.tiny (1) and m1.small (2); image
 # cirros-dummy; networks public (external, flat, 203.0.113.0/24, owned by the
-# service project), private (shared, 10.20.0.0/24) and router1 joining them.
+# service project), private (shared, 10.20.0.0/22: room for ~1000 servers) and router1 joining them.
 #
 # Every process runs in its own session (setsid); its PID and start time are kept
 # in STATE_DIR/pids, so "down" stops those sessions and nothing else. Re-running
@@ -926,7 +926,7 @@ def network_phase():
         "name": "private", "project_id": demo_p, "shared": True})
     priv_sn = get("subnets", name="private-subnet", network_id=priv["id"]) or post("subnets", {
         "name": "private-subnet", "network_id": priv["id"], "project_id": demo_p, "ip_version": 4,
-        "cidr": "10.20.0.0/24", "gateway_ip": "10.20.0.1", "enable_dhcp": True})
+        "cidr": "10.20.0.0/22", "gateway_ip": "10.20.0.1", "enable_dhcp": True})
     r = get("routers", name="router1") or post("routers", {
         "name": "router1", "project_id": demo_p, "external_gateway_info": {"network_id": pub["id"]}})
     if not r.get("external_gateway_info"):
