@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"testing"
 	"time"
 
@@ -52,16 +53,22 @@ func TestMeasureAgainstTheRealCloud(t *testing.T) {
 			_, _ = inst.Delete(dctx, ids...)
 		}()
 	}
+	total := 500
+	if n, err := strconv.Atoi(os.Getenv("PERSPECTIVE_MEASURE_COUNT")); err == nil && n >= 50 {
+		total = n
+	}
 	start := time.Now()
-	for b := 0; len(ids) < 500; b++ {
+	for b := 0; len(ids) < total; b++ {
 		rep, err := inst.Launch(ctx, perspective.LaunchSpec{Name: fmt.Sprintf("measure-%d-%d", time.Now().Unix(), b),
-			Count: min(100, 500-len(ids)), FlavorID: itFlavor, ImageID: itImage, Networks: []string{measureNet}})
+			Count: min(100, total-len(ids)), FlavorID: itFlavor, ImageID: itImage, Networks: []string{measureNet}})
 		require.NoError(t, err)
 		ids = append(ids, rep.IDs()...)
 	}
 	t.Logf("%d instances (%d reused), launched in %s", len(ids), len(existing), time.Since(start).Round(time.Millisecond))
 
-	listMeasure(ctx, t, inst)
+	if total >= 500 {
+		listMeasure(ctx, t, inst)
+	}
 
 	wctx, cancel := context.WithTimeout(ctx, 50*time.Minute)
 	defer cancel()

@@ -26,17 +26,27 @@ type serverListOpts struct {
 	ReservationID string
 }
 
-// ToServerListQuery renders the query string.
+// ToServerListQuery renders the query string. It sorts by created_at, then
+// by uuid: Nova's default tie-breaker is the integer id of each cell's
+// database, which is not unique across cells, and servers of one
+// multi-create share their created_at second, so marker paging over
+// cell0 and cell1 could skip servers.
 func (o serverListOpts) ToServerListQuery() (string, error) {
 	q, err := o.ListOpts.ToServerListQuery()
-	if err != nil || o.ReservationID == "" {
+	if err != nil {
 		return q, err
 	}
+	v := url.Values{}
+	if o.ReservationID != "" {
+		v.Set("reservation_id", o.ReservationID)
+	}
+	v["sort_key"] = []string{"created_at", "uuid"}
+	v["sort_dir"] = []string{"desc", "desc"}
 	sep := "?"
 	if strings.Contains(q, "?") {
 		sep = "&"
 	}
-	return q + sep + "reservation_id=" + url.QueryEscape(o.ReservationID), nil
+	return q + sep + v.Encode(), nil
 }
 
 // ListInstances returns every server of the project, following every page.

@@ -20,8 +20,9 @@ func TestListInstancesFollowsEveryPage(t *testing.T) {
 	page1, page2 := fixture(t, "nova_servers_page1.json"), fixture(t, "nova_servers_page2.json")
 	f.on("GET", nova+"/servers/detail", func(r *http.Request) (*http.Response, error) {
 		if r.URL.Query().Get("marker") != "" {
-			return jsonReply(200, page2)(r)
+			return jsonReply(200, page2)(r) // Nova's next link keeps the query
 		}
+		assert.Equal(t, []string{"created_at", "uuid"}, r.URL.Query()["sort_key"], "a unique tie-breaker")
 		return jsonReply(200, page1)(r)
 	})
 	f.on("GET", nova+"/flavors/detail", jsonReply(200, fixture(t, "nova_flavors.json")))
