@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/perspective-cloud/sdk/perspective"
@@ -16,10 +17,15 @@ func init() {
 
 // Open makes a mock cloud from a URL, for perspective.Open:
 //
-//	mock://[CLOUD_ID]?project=ID&region=R&delay=2s&latency=5ms&faults=0.1&quota=N&seed=N
+//	mock://[CLOUD_ID]?project=ID&region=R&delay=2s&latency=5ms&faults=0.1&quota=N&seed=N&fail=OP:CODE[,OP:CODE…]
 //
 // The host names the cloud (default "mock"). Every parameter is optional;
-// an unknown one is an invalid-argument error.
+// an unknown one is an invalid-argument error. fail makes every call of an
+// operation (or driver method name) fail with an error of the named code,
+// as WithFailing does: fail=console:unsupported,log:unsupported makes the
+// remote console and the console log answer "unsupported" (HTTP 501 from
+// examples/server). CODE is an error code's name (unsupported, forbidden,
+// transient, quota_exceeded, …), never ok.
 func Open(_ context.Context, u *url.URL) (perspective.Driver, error) {
 	var opts []Option
 	if u.Host != "" {
@@ -56,6 +62,11 @@ func Open(_ context.Context, u *url.URL) (perspective.Driver, error) {
 				err = fmt.Errorf("is negative")
 			}
 			opts = append(opts, WithQuota(n))
+		case "fail":
+			var fails []Option
+			if fails, err = parseFail(v); err == nil {
+				opts = append(opts, fails...)
+			}
 		case "seed":
 			var n uint64
 			n, err = strconv.ParseUint(v, 10, 64)
@@ -68,6 +79,34 @@ func Open(_ context.Context, u *url.URL) (perspective.Driver, error) {
 		}
 	}
 	return New(opts...), nil
+}
+
+// parseFail parses the fail parameter: OP:CODE pairs separated by commas.
+func parseFail(v string) ([]Option, error) {
+	var opts []Option
+	for pair := range strings.SplitSeq(v, ",") {
+		op, name, ok := strings.Cut(strings.TrimSpace(pair), ":")
+		if !ok || op == "" {
+			return nil, fmt.Errorf("%q is not OP:CODE", pair)
+		}
+		code, ok := codeNamed(name)
+		if !ok {
+			return nil, fmt.Errorf("%q is not an error code (unsupported, forbidden, transient, …)", name)
+		}
+		opts = append(opts, WithFailing(perspective.Operation(op),
+			perspective.Errorf(code, "mock: %s fails with %s (URL parameter fail=%s:%s)", op, code, op, name)))
+	}
+	return opts, nil
+}
+
+// codeNamed returns the error code whose name is name; ok is never a failure.
+func codeNamed(name string) (perspective.ErrorCode, bool) {
+	for c := perspective.CodeUnknown; c <= perspective.CodeCanceled; c++ {
+		if c.String() == name {
+			return c, true
+		}
+	}
+	return perspective.CodeOK, false
 }
 
 // ListProjects returns the one project of the mock cloud with its region.
