@@ -66,8 +66,3 @@ func handleDocs() http.Handler {
 		writeText(w, http.StatusOK, "text/html; charset=utf-8", b.String())
 	})
 }
-
-// handleIndex serves GET /: a redirect to the docs.
-func handleIndex() http.Handler {
-	return http.RedirectHandler("/docs", http.StatusFound)
-}
