@@ -205,6 +205,12 @@ func TestBrowserEndToEnd(t *testing.T) {
 	b.wait("the console log", "!document.querySelector('#console-log').textContent.includes('Loading') && document.querySelector('#console-log').textContent !== 'Not loaded.'")
 	js[bool](b, "(document.querySelector('#usage-item').value = 'memory', document.querySelector('#usage-item').dispatchEvent(new Event('change')), true)")
 	b.wait("the memory chart", "!!document.querySelector('#usage-chart')?.textContent.includes('MiB')")
+	// The console link asks the API first, then opens the console (a
+	// redirect) in a new tab; window.open is recorded instead.
+	js[bool](b, "(window.opened = '', window.open = (u) => { window.opened = u; return null }, true)")
+	b.click("#console-link")
+	b.wait("the console opened", "window.opened.endsWith('/console') && !document.querySelector('#console-link [class=spinner]')")
+	require.Empty(t, js[string](b, "document.querySelector('#console-error').textContent"), "a console that exists shows no error")
 	b.shot("06-instance")
 
 	// The other pages.

@@ -18,6 +18,8 @@ export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
 
 // api calls the API. body, when given, is sent as JSON (or as is when it
 // is a Blob or File). opts.async asks for a task at once (202).
+// opts.redirect 'manual' does not follow a redirect: a redirect answer
+// resolves to {redirect: true}, an error answer still throws an ApiError.
 export async function api(method, path, body, opts = {}) {
   const headers = { Accept: 'application/json' };
   let payload;
@@ -32,11 +34,12 @@ export async function api(method, path, body, opts = {}) {
   if (opts.async) headers.Prefer = 'respond-async';
   let res;
   try {
-    res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin', signal: opts.signal });
+    res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin', signal: opts.signal, redirect: opts.redirect || 'follow' });
   } catch (e) {
     if (e.name === 'AbortError') throw e;
     throw new ApiError(0, 'network', `${method} ${path}: the server cannot be reached (${e.message})`);
   }
+  if (res.type === 'opaqueredirect') return { redirect: true };
   const text = res.status === 204 ? '' : await res.text();
   let data = text;
   if ((res.headers.get('Content-Type') || '').includes('json') && text) {

@@ -21,6 +21,9 @@ export function render(main, ctx, [id]) {
   const itemSel = h('select', { id: 'usage-item' }, Object.entries(ITEMS).map(([k, [l]]) => new Option(l, k)));
   const rangeSel = h('select', { id: 'usage-range' }, Object.keys(RANGES).map((k) => new Option(`last ${k}`, k, k === '1h', k === '1h')));
   const chartBox = h('div', { id: 'chart-box', 'aria-live': 'polite' });
+  const consoleLink = h('a', { href: `${base}/console`, target: '_blank', rel: 'noopener', id: 'console-link', class: 'button',
+    'aria-describedby': 'console-error' }, 'Open the console ↗');
+  const consoleErr = h('p', { class: 'form-error', id: 'console-error', role: 'alert' });
 
   main.append(
     h('p', {}, h('a', { href: '#/instances' }, '‹ All instances')),
@@ -31,7 +34,7 @@ export function render(main, ctx, [id]) {
         h('h2', { id: 'h-net' }, 'Addresses'), addrs,
         h('h2', {}, 'Tags'), tags,
         h('h2', {}, 'Console'),
-        h('p', {}, h('a', { href: `${base}/console`, target: '_blank', rel: 'noopener', id: 'console-link', class: 'button' }, 'Open the console ↗')))),
+        h('p', {}, consoleLink), consoleErr)),
     h('section', { class: 'card', 'aria-labelledby': 'h-usage' },
       h('h2', { id: 'h-usage' }, 'Usage'),
       h('div', { class: 'toolbar' },
@@ -92,13 +95,40 @@ export function render(main, ctx, [id]) {
   logBtn.addEventListener('click', async () => {
     logBtn.disabled = true;
     logPre.textContent = 'Loading…';
+    logPre.classList.remove('failed');
     try {
       const text = await api('GET', `${base}/log?lines=200`, undefined, { signal: abort.signal });
       logPre.textContent = text || '(the console log is empty)';
     } catch (e) {
+      if (e.name === 'AbortError') return;
       logPre.textContent = e.message;
+      logPre.classList.add('failed');
     } finally {
       logBtn.disabled = false;
+    }
+  });
+  // The console: ask the API first, so that a refusal (an instance in a
+  // state without a console, a cloud without consoles) shows its message
+  // here instead of a raw error page in a new tab.
+  let consoleBusy = false;
+  consoleLink.addEventListener('click', async (e) => {
+    e.preventDefault();
+    if (consoleBusy) return;
+    consoleBusy = true;
+    consoleErr.textContent = '';
+    consoleLink.setAttribute('aria-busy', 'true');
+    const spin = h('span', { class: 'spinner', 'aria-hidden': 'true' });
+    consoleLink.prepend(spin, ' ');
+    try {
+      await api('GET', `${base}/console`, undefined, { redirect: 'manual', signal: abort.signal });
+      window.open(consoleLink.href, '_blank', 'noopener');
+    } catch (err) {
+      if (err.name !== 'AbortError') consoleErr.textContent = err.message;
+    } finally {
+      spin.nextSibling.remove();
+      spin.remove();
+      consoleLink.removeAttribute('aria-busy');
+      consoleBusy = false;
     }
   });
   itemSel.addEventListener('change', loadUsage);
