@@ -45,11 +45,12 @@ cmd_env() {
 }
 
 cmd_status() {
-  local state pids f name pid st bad=0
+  local state pids f name pid st bad=0 n=0
   state=$(state_dir "${1:-}"); pids=$state/pids
   [[ -d $pids ]] || { echo "openstack-aio: nothing started in $state" >&2; exit 1; }
   for f in "$pids"/*.pid; do
     [[ -e $f ]] || continue
+    n=$((n + 1))
     name=$(basename "$f" .pid)
     read -r pid st <"$f" || { echo "$name: unreadable $f"; bad=1; continue; }
     if [[ -d /proc/$pid && "$(starttime "$pid")" == "$st" ]]; then
@@ -58,6 +59,8 @@ cmd_status() {
       echo "$name: not running"; bad=1
     fi
   done
+  # After "down" no service is recorded: that is a stopped stack, not a running one.
+  ((n > 0)) || { echo "openstack-aio: nothing running in $state" >&2; return 1; }
   return $bad
 }
 
