@@ -313,3 +313,23 @@ func TestListOptionsHideDeleted(t *testing.T) {
 	assert.True(t, perspective.ListOptions{States: []perspective.State{perspective.StateDeleted}}.Match(del))
 	assert.True(t, perspective.ListOptions{}.Match(perspective.Instance{State: perspective.StateLaunched}))
 }
+
+// deletedButShown answers GetInstance with a deleted instance, as Nova does
+// for a while after a delete.
+type deletedButShown struct{ *mock.Driver }
+
+func (d deletedButShown) GetInstance(ctx context.Context, id string) (perspective.Instance, error) {
+	inst, err := d.Driver.GetInstance(ctx, id)
+	inst.State = perspective.StateDeleted
+	return inst, err
+}
+
+func TestGetOfADeletedInstanceIsNotFound(t *testing.T) {
+	drv := mock.New()
+	c, err := perspective.NewCloud(deletedButShown{drv})
+	require.NoError(t, err)
+	rep, err := c.Instances().Launch(context.Background(), perspective.LaunchSpec{Name: "x", FlavorID: "1", ImageID: "cirros-0.6.2"})
+	require.NoError(t, err)
+	_, err = c.Instances().Get(context.Background(), rep.IDs()[0])
+	assert.ErrorIs(t, err, perspective.ErrNotFound)
+}

@@ -110,12 +110,18 @@ func (s *Instances) Get(ctx context.Context, id string) (Instance, error) {
 	return insts[0], nil
 }
 
+// getInstance reads one instance. A deleted instance that the cloud still
+// shows for a while (Nova answers with status DELETED) is not found, as it
+// is gone from listings.
 func (c *Cloud) getInstance(ctx context.Context, realID string) (Instance, error) {
 	inst, err := c.drv.GetInstance(ctx, realID)
 	if err != nil {
 		return Instance{}, err
 	}
 	c.adoptInstance(&inst)
+	if inst.State == StateDeleted {
+		return Instance{}, &Error{Code: CodeNotFound, Msg: "the instance is deleted"}
+	}
 	return inst, nil
 }
 
