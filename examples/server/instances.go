@@ -162,14 +162,8 @@ func handleRename(d *deps) http.Handler {
 // handleGetInstance serves GET /instances/{id} in seed 001's shape.
 func handleGetInstance(d *deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		insts, err := d.instances(r)
-		if err != nil {
-			writeError(w, err)
-			return
-		}
-		inst, err := insts.Get(r.Context(), r.PathValue("id"))
-		if err != nil {
-			writeError(w, err)
+		inst, ok := d.instanceInPath(w, r)
+		if !ok {
 			return
 		}
 		encode(w, http.StatusOK, instanceOf(&inst))
@@ -247,4 +241,20 @@ func handleLog(d *deps) http.Handler {
 		}
 		writeText(w, http.StatusOK, "text/plain; charset=utf-8", text)
 	})
+}
+
+// instanceInPath reads the instance the request's {id} names, within what
+// the caller may see, and answers the error itself when there is one.
+func (d *deps) instanceInPath(w http.ResponseWriter, r *http.Request) (perspective.Instance, bool) {
+	insts, err := d.instances(r)
+	if err != nil {
+		writeError(w, err)
+		return perspective.Instance{}, false
+	}
+	inst, err := insts.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		writeError(w, err)
+		return perspective.Instance{}, false
+	}
+	return inst, true
 }

@@ -132,14 +132,8 @@ func handleUsage(d *deps) http.Handler {
 // handleTags serves GET /instances/{id}/tags.
 func handleTags(d *deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		insts, err := d.instances(r)
-		if err != nil {
-			writeError(w, err)
-			return
-		}
-		inst, err := insts.Get(r.Context(), r.PathValue("id"))
-		if err != nil {
-			writeError(w, err)
+		inst, ok := d.instanceInPath(w, r)
+		if !ok {
 			return
 		}
 		tags := inst.Tags
