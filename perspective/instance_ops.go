@@ -72,21 +72,24 @@ func (s *Instances) Suspend(ctx context.Context, ids ...string) (*Report, error)
 // Resume brings paused or suspended instances back: it unpauses a paused
 // instance and resumes a suspended one.
 func (s *Instances) Resume(ctx context.Context, ids ...string) (*Report, error) {
-	need := func(it item) Operation {
-		if it.inst.State == StatePaused {
-			return OpPause
-		}
-		if it.inst.State == StateSuspended {
-			return OpSuspend
-		}
-		return OpResume
-	}
-	return s.act(ctx, OpResume, ids, need, func(ctx context.Context, c *Cloud, it item, _ *Result) error {
+	return s.act(ctx, OpResume, ids, resumeNeeds, func(ctx context.Context, c *Cloud, it item, _ *Result) error {
 		if it.inst.State == StatePaused {
 			return c.drv.(Pauser).Unpause(ctx, it.realID)
 		}
 		return c.drv.(Suspender).Resume(ctx, it.realID)
 	})
+}
+
+// resumeNeeds is the capability resuming an instance needs: unpausing a
+// paused one (Pauser), resuming a suspended one (Suspender).
+func resumeNeeds(it item) Operation {
+	switch it.inst.State {
+	case StatePaused:
+		return OpPause
+	case StateSuspended:
+		return OpSuspend
+	}
+	return OpResume
 }
 
 // Resize moves instances to another flavor (an id or a name). The
@@ -280,16 +283,9 @@ func (s *Instances) DryRun(ctx context.Context, op Operation, ids ...string) (*R
 	if _, ok := fsm[op]; !ok || op == OpLaunch {
 		return &Report{Op: op}, invalidArg(op, "op", "%q is not an operation on existing instances", op)
 	}
-	need := func(it item) Operation {
-		if op == OpResume {
-			switch it.inst.State {
-			case StatePaused:
-				return OpPause
-			case StateSuspended:
-				return OpSuspend
-			}
-		}
-		return op
+	var need func(it item) Operation
+	if op == OpResume {
+		need = resumeNeeds
 	}
 	return s.act(ctx, op, ids, need, func(context.Context, *Cloud, item, *Result) error { return nil })
 }
