@@ -24,9 +24,9 @@ import (
 // figures (each answers "unsupported", HTTP 501).
 const errorsCloud = "mock://?quota=2&delay=400ms&fail=console:unsupported,log:unsupported,usage:unsupported"
 
-// startErrorsServer serves the API and the UI with sign-in over the mock
+// startCloudServer serves the API and the UI with sign-in over the mock
 // cloud of rawURL, and returns the server's URL and the cloud set.
-func startErrorsServer(t *testing.T, rawURL string) (string, *perspective.Set) {
+func startCloudServer(t testing.TB, rawURL string) (string, *perspective.Set) {
 	t.Helper()
 	c, err := perspective.Open(context.Background(), rawURL)
 	require.NoError(t, err)
@@ -59,7 +59,7 @@ func (b *browser) requireNoSpinner(after string) {
 // unsupported operation (501), and leaves no spinner running after any of
 // them. Screenshots of each error go under testoutput/browser.
 func TestBrowserErrors(t *testing.T) {
-	url, set := startErrorsServer(t, errorsCloud)
+	url, set := startCloudServer(t, errorsCloud)
 	b := newBrowser(t)
 
 	b.do("open the application", chromedp.Navigate(url+"/"))

@@ -32,11 +32,11 @@ var shotDir = filepath.Join("..", "..", "testoutput", "browser")
 
 // browser drives one headless Chromium tab.
 type browser struct {
-	t   *testing.T
+	t   testing.TB
 	ctx context.Context
 }
 
-func newBrowser(t *testing.T) *browser {
+func newBrowser(t testing.TB) *browser {
 	t.Helper()
 	if _, err := exec.LookPath(chromiumPath); err != nil {
 		t.Fatalf("%s is missing: the browser tests need Debian's chromium package "+

@@ -171,7 +171,8 @@ func handleGetInstance(d *deps) http.Handler {
 }
 
 // handleListInstances serves GET …/instances/all, optionally filtered by
-// ?name= (a substring), ?state= and ?tag= (both repeatable).
+// ?name= (a substring), ?state= and ?tag= (both repeatable). The answer
+// carries an ETag; If-None-Match with it gets 304 while nothing changed.
 func handleListInstances(d *deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		insts, err := d.instances(r)
@@ -194,7 +195,7 @@ func handleListInstances(d *deps) http.Handler {
 			writeError(w, err)
 			return
 		}
-		encode(w, http.StatusOK, instancesOf(list))
+		encodeTagged(w, r, instancesOf(list))
 	})
 }
 

@@ -22,6 +22,7 @@ const (
 	answerText                   // 200 text/plain
 	answerRedirect               // 302 to the console
 	answerHTML                   // 200 text/html
+	answerTagged                 // 200 with schema and an ETag; 304 to If-None-Match
 )
 
 // opDoc documents one route.
@@ -54,7 +55,7 @@ func bulkDoc(summary, body string) opDoc {
 // instanceDocs documents the instance routes relative to each of
 // instancePrefixes; imageDocs likewise for imagePrefixes.
 var instanceDocs = map[string]opDoc{
-	"GET /instances/all": {summary: "List instances (filters: name substring, state, tag)", tag: "instances", ok: answerJSON,
+	"GET /instances/all": {summary: "List instances (filters: name substring, state, tag)", tag: "instances", ok: answerTagged,
 		schema: "InstanceList", errs: []int{400, 404, 503},
 		query: []param{{"name", "keep names containing this"}, {"state", "keep this state (repeatable)"}, {"tag", "keep instances with this tag (repeatable)"}}},
 	"POST /instances":                  bulkDoc("Launch instances (a list, as the original's client sends them)", "LaunchRequest"),
@@ -192,6 +193,10 @@ func operationDoc(pattern, path string, doc opDoc) map[string]any {
 	for _, q := range doc.query {
 		params = append(params, map[string]any{"name": q.name, "in": "query", "description": q.desc, "schema": str("")})
 	}
+	if doc.ok == answerTagged {
+		params = append(params, map[string]any{"name": "If-None-Match", "in": "header",
+			"description": "the ETag of an earlier answer: 304 and no body while it is still the answer", "schema": str("")})
+	}
 	if params != nil {
 		op["parameters"] = params
 	}
@@ -244,6 +249,10 @@ func responses(doc opDoc) map[string]any {
 		out["302"] = map[string]any{"description": "redirect (Location)"}
 	case answerHTML:
 		out["200"] = map[string]any{"description": "OK", "content": map[string]any{"text/html": map[string]any{"schema": str("")}}}
+	case answerTagged:
+		out["200"] = map[string]any{"description": "OK", "content": jsonContent(doc.schema),
+			"headers": map[string]any{"ETag": map[string]any{"description": "the answer's version: send it back in If-None-Match", "schema": str("")}}}
+		out["304"] = map[string]any{"description": "not modified since the ETag of If-None-Match; no body"}
 	}
 	for _, s := range append(slices.Clone(doc.errs), 500) {
 		out[strconv.Itoa(s)] = map[string]any{"description": http.StatusText(s), "content": jsonContent("Error")}

@@ -70,9 +70,10 @@ func init() {
 
 // withUISchemas adds the schemas of the routes above to s.
 func withUISchemas(s map[string]any) map[string]any {
-	s["DryRunRequest"] = obj([]string{"ids"}, map[string]any{"ids": ref("IDList"), "operations": arr(str("reboot, start, delete, … (default: every instance operation)"))})
+	s["DryRunRequest"] = obj([]string{"ids"}, map[string]any{"ids": ref("IDList"), "operations": arr(str("reboot, start, delete, … (default: every instance operation)")),
+		"limit": integer()})
 	s["DryRunAnswer"] = obj([]string{"operations"}, map[string]any{"operations": map[string]any{"type": "object",
-		"additionalProperties": obj([]string{"admitted", "refused"}, map[string]any{"admitted": integer(),
+		"additionalProperties": obj([]string{"admitted", "refusedCount", "refused"}, map[string]any{"admitted": integer(), "refusedCount": integer(),
 			"refused": arr(obj(nil, map[string]any{"id": str(""), "code": str(""), "message": str("why the state machine refuses")}))})}})
 	s["UsageList"] = arr(obj([]string{"from", "to", "value"}, map[string]any{"from": dateTime(), "to": dateTime(), "value": number()}))
 	s["TagList"] = arr(str(""))

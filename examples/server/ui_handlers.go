@@ -12,6 +12,10 @@ import (
 type dryRunRequest struct {
 	IDs        []string `json:"ids"`
 	Operations []string `json:"operations"`
+	// Limit, when positive, lists at most this many refusals per
+	// operation (refusedCount still counts them all): the web UI shows
+	// one reason, and 10,000 refusals of 15 operations are megabytes.
+	Limit int `json:"limit"`
 }
 
 // Validate implements validator.
@@ -21,6 +25,9 @@ func (q *dryRunRequest) Validate() error {
 	}
 	if len(q.IDs) > 10000 || len(q.Operations) > 64 {
 		return invalidf("at most 10000 ids and 64 operations per dry run")
+	}
+	if q.Limit < 0 {
+		return invalidf("limit: %d is negative; give 0 for every refusal or a positive count", q.Limit)
 	}
 	return nil
 }
@@ -32,8 +39,9 @@ type refusal struct {
 }
 
 type admits struct {
-	Admitted int       `json:"admitted"`
-	Refused  []refusal `json:"refused"`
+	Admitted     int       `json:"admitted"`
+	RefusedCount int       `json:"refusedCount"`
+	Refused      []refusal `json:"refused"`
 }
 
 // handleDryRun serves POST /instances/dryrun: for each operation, how
@@ -72,6 +80,10 @@ func handleDryRun(d *deps) http.Handler {
 			for _, res := range rep.Results {
 				if res.Err == nil {
 					a.Admitted++
+					continue
+				}
+				a.RefusedCount++
+				if req.Limit > 0 && len(a.Refused) >= req.Limit {
 					continue
 				}
 				_, code := statusOf(res.Err)

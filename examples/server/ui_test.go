@@ -2,9 +2,11 @@ package main
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The web application's routes join the route table of TestEveryRoute.
@@ -58,3 +60,29 @@ func TestCheckOpenAddr(t *testing.T) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// TestDryRunLimit: limit lists at most that many refusals per operation
+// while refusedCount counts them all; a negative limit is a 400.
+func TestDryRunLimit(t *testing.T) {
+	e := newEnv(t)
+	ids := e.launch("a", "b", "c")
+	body := `{"ids":["` + strings.Join(ids, `","`) + `"],"operations":["start","reboot"],"limit":1}`
+	resp, b := e.do("POST", "/instances/dryrun", body)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "body: %s", b)
+	v := decodeJSON[struct{ Operations map[string]admits }](t, b)
+	assert.Equal(t, 0, v.Operations["start"].Admitted)
+	assert.Equal(t, 3, v.Operations["start"].RefusedCount)
+	assert.Len(t, v.Operations["start"].Refused, 1)
+	assert.Equal(t, 3, v.Operations["reboot"].Admitted)
+	assert.Equal(t, 0, v.Operations["reboot"].RefusedCount)
+	assert.Empty(t, v.Operations["reboot"].Refused)
+
+	resp, b = e.do("POST", "/instances/dryrun", strings.Replace(body, `"limit":1`, `"limit":0`, 1))
+	require.Equal(t, http.StatusOK, resp.StatusCode, "body: %s", b)
+	v = decodeJSON[struct{ Operations map[string]admits }](t, b)
+	assert.Len(t, v.Operations["start"].Refused, 3, "limit 0 lists every refusal")
+
+	resp, b = e.do("POST", "/instances/dryrun", strings.Replace(body, `"limit":1`, `"limit":-1`, 1))
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Contains(t, string(b), "limit: -1 is negative")
+}

@@ -66,16 +66,22 @@ func jsFiles(t *testing.T) map[string]string {
 	return out
 }
 
-// TestImportsResolve checks that every module a script imports is embedded:
-// a typo would leave the page blank in the browser.
+// TestImportsResolve checks that every module a script imports, or starts
+// as a worker, is embedded: a typo would leave the page blank in the browser.
 func TestImportsResolve(t *testing.T) {
-	imp := regexp.MustCompile(`(?m)^import .* from '\./([a-z]+\.js)';$`)
+	imp := regexp.MustCompile(`(?m)^import .* from '\./([a-z]+\.js)';$|new URL\('\./([a-z]+\.js)', import\.meta\.url\)`)
+	workers := 0
 	for name, src := range jsFiles(t) {
 		for _, m := range imp.FindAllStringSubmatch(src, -1) {
+			if m[2] != "" {
+				workers++
+				m[1] = m[2]
+			}
 			_, err := fs.Stat(Assets(), "js/"+m[1])
 			assert.NoError(t, err, "%s imports %s", name, m[1])
 		}
 	}
+	assert.Equal(t, 1, workers, "the instances table's poller worker is started by one script")
 }
 
 // TestElementsExist checks that every element a script looks up by id

@@ -47,9 +47,15 @@ export async function api(method, path, body, opts = {}) {
   }
   if (res.ok || res.status === 207) return data;
   const msg = (data && data.message) || (typeof data === 'string' && data) || res.statusText;
-  const err = new ApiError(res.status, data && data.code, `${msg} (HTTP ${res.status})`);
-  if (res.status === 401 && !path.startsWith('/auth/')) onUnauthorized(err);
-  throw err;
+  throw failure(path, res.status, data && data.code, `${msg} (HTTP ${res.status})`);
+}
+
+// failure is the ApiError of an error answer to path; a 401 outside the
+// sign-in routes also tells the page that the session is gone.
+export function failure(path, status, code, message) {
+  const err = new ApiError(status, code, message);
+  if (status === 401 && !path.startsWith('/auth/')) onUnauthorized(err);
+  return err;
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

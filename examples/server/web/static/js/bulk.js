@@ -25,7 +25,9 @@ export const ACTIONS = [
 // dryRun asks the server which of ids each action admits:
 // {op: {admitted: n, refused: [{id, message}]}}.
 export async function dryRun(prefix, ids, signal) {
-  const res = await api('POST', `${prefix}/instances/dryrun`, { ids, operations: ACTIONS.map((a) => a.op) }, { signal });
+  // One reason is shown per action: limit 1 keeps the answer small for
+  // 10,000 ids (refusedCount still counts every refusal).
+  const res = await api('POST', `${prefix}/instances/dryrun`, { ids, operations: ACTIONS.map((a) => a.op), limit: 1 }, { signal });
   return res.operations || {};
 }
 
@@ -44,12 +46,13 @@ export function applyAdmits(buttons, selectedCount, admits) {
     } else if (d.admitted === 0) {
       b.disabled = true;
       const first = (d.refused && d.refused[0] && d.refused[0].message) || 'not admitted';
-      const more = d.refused && d.refused.length > 1 ? ` (and ${d.refused.length - 1} more)` : '';
+      const refused = d.refusedCount ?? (d.refused || []).length;
+      const more = refused > 1 ? ` (and ${refused - 1} more)` : '';
       b.title = `${a.label.replace('…', '')} is not possible: ${first}${more}`;
     } else {
       b.disabled = false;
       b.title = d.refused && d.refused.length
-        ? `${d.admitted} of ${selectedCount} admit it; refused: ${d.refused[0].message}` : '';
+        ? `${d.admitted} of ${selectedCount} admit it; ${d.refusedCount ?? d.refused.length} refused: ${d.refused[0].message}` : '';
     }
     b.setAttribute('aria-description', b.title);
   }

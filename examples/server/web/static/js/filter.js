@@ -66,12 +66,18 @@ export function whereSQL(where) {
   return `SELECT instances.id FROM instances WHERE ${where}`;
 }
 
+// collator compares text as people read it: row-2 before row-10. One
+// collator serves every comparison: String.localeCompare with options
+// builds one per call, which made sorting 10,000 rows take a second.
+const collator = new Intl.Collator(undefined, { numeric: true });
+
 // compareRows orders rows by key (then by name and id, so the order is stable).
 export function compareRows(key, dir) {
+  const cmp = collator.compare;
   return (a, b) => {
     const x = a[key] ?? '', y = b[key] ?? '';
-    let c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), undefined, { numeric: true });
-    if (c === 0) c = String(a.name).localeCompare(String(b.name)) || String(a.id).localeCompare(String(b.id));
+    let c = typeof x === 'number' && typeof y === 'number' ? x - y : cmp(String(x), String(y));
+    if (c === 0) c = cmp(String(a.name), String(b.name)) || cmp(String(a.id), String(b.id));
     return c * dir;
   };
 }

@@ -1,10 +1,11 @@
 // instances.js: the instances page — every instance of the chosen scope
 // with live state, filtering, sorting, paging, selection and bulk actions.
-import { api } from './api.js';
+import { api, failure } from './api.js';
 import { ACTIONS, applyAdmits, dryRun, runAction } from './bulk.js';
 import { fmtTime, h, showError, stateClass } from './dom.js';
 import { compareRows, matches, parseFilter, whereSQL } from './filter.js';
 import { openLaunch } from './launch.js';
+import { rowOf } from './rows.js';
 
 // COLUMNS of the table; opt columns hide on narrow screens.
 const COLUMNS = [
@@ -20,18 +21,9 @@ const COLUMNS = [
 
 const POLL_MS = 1000;
 
-// rowOf flattens an instance of the API for the table.
-export function rowOf(i) {
-  return {
-    id: i.id, name: i.name, state: i.state, project: i.projectId, cloud: i.cloudId,
-    flavor: i.flavor ? i.flavor.name || i.flavor.id : '', image: i.image ? i.image.name || i.image.id : '',
-    address: (i.address || []).join(', '), created: i.created, locked: i.isLocked, tags: i.tags || [],
-  };
-}
-
 export function render(main, ctx) {
   const st = {
-    rows: [], view: [], sortKey: 'name', sortDir: 1, page: 0, pageSize: 50,
+    rows: [], rowsOrder: '', view: [], sortKey: 'name', sortDir: 1, page: 0, pageSize: 50,
     selected: new Set(), filter: { kind: 'none' }, whereIDs: null, admits: null, busy: false, loaded: false,
   };
   const abort = new AbortController();
@@ -191,14 +183,26 @@ export function render(main, ctx) {
     selectAll.checked = st.view.length > 0 && st.view.every((r) => st.selected.has(r.id));
   }
 
-  // update recomputes the view and draws the current page only, so that
-  // 10,000 rows cost one sort and a page of DOM.
-  let drawn = [];
-  function update() {
+  // view filters and sorts the rows, again only when the rows, the filter
+  // or the order changed: paging and selecting reuse the sorted view.
+  let viewOf = [];
+  function view() {
+    const of = [st.rows, st.filter, st.whereIDs, st.sortKey, st.sortDir];
+    if (of.every((x, i) => x === viewOf[i])) return st.view;
     let v = st.rows;
     if (st.filter.kind === 'fields') v = v.filter((r) => matches(r, st.filter.filters));
     if (st.filter.kind === 'where' && st.whereIDs) v = v.filter((r) => st.whereIDs.has(r.id));
-    v = [...v].sort(compareRows(st.sortKey, st.sortDir));
+    viewOf = of;
+    // The poller sorts the rows it reads by the order asked for then.
+    if (st.rowsOrder === `${st.sortKey} ${st.sortDir}`) return v;
+    return (v === st.rows ? [...v] : v).sort(compareRows(st.sortKey, st.sortDir));
+  }
+
+  // update draws the current page of the view only, so that 10,000 rows
+  // cost at most one sort and a page of DOM.
+  let drawn = [];
+  function update() {
+    const v = view();
     st.view = v;
     const pages = Math.max(1, Math.ceil(v.length / st.pageSize));
     st.page = Math.min(Math.max(0, st.page), pages - 1);
@@ -247,7 +251,8 @@ export function render(main, ctx) {
       else if (c.key === 'state') {
         const span = td.firstChild;
         setText(span, r.state);
-        span.className = stateClass(r.state);
+        const cls = stateClass(r.state);
+        if (span.className !== cls) span.className = cls;
       } else setText(td, c.key === 'created' ? fmtTime(r.created) : r[c.key]);
     });
     return tr;
@@ -255,14 +260,49 @@ export function render(main, ctx) {
 
   function setText(el, t) { if (el.textContent !== String(t ?? '')) el.textContent = String(t ?? ''); }
 
+  // The poller reads, parses and sorts the instances in a worker, and
+  // asks with the last answer's ETag: while nothing changed the server
+  // answers 304 and the page does nothing. Without workers the page reads
+  // them itself.
+  let worker = null;
+  let etag = '';
+  try {
+    worker = new Worker(new URL('./poller.js', import.meta.url), { type: 'module' });
+  } catch {
+    worker = null;
+  }
+  function readRows(path) {
+    if (!worker) {
+      return api('GET', path, undefined, { signal: abort.signal }).then((list) => ({ rows: list.map(rowOf), order: '' }));
+    }
+    return new Promise((resolve, reject) => {
+      worker.onmessage = (e) => {
+        const m = e.data;
+        if (m.error) reject(failure(path, m.error.status, m.error.code, m.error.message));
+        else if (m.notModified) resolve(null);
+        else { etag = m.etag; resolve({ rows: m.rows, order: `${m.sortKey} ${m.sortDir}` }); }
+      };
+      worker.onerror = (e) => {
+        // The worker did not load: read on the page from now on.
+        e.preventDefault();
+        worker.terminate();
+        worker = null;
+        readRows(path).then(resolve, reject);
+      };
+      worker.postMessage({ path, etag, sortKey: st.sortKey, sortDir: st.sortDir });
+    });
+  }
+
   // poll reads the instances again: the live state of the table.
   let polling = false;
   async function poll() {
     if (polling) return;
     polling = true;
     try {
-      const list = await api('GET', `${ctx.prefix}/instances/all`, undefined, { signal: abort.signal });
-      st.rows = list.map(rowOf);
+      const read = await readRows(`${ctx.prefix}/instances/all`);
+      if (!read) return; // not modified
+      st.rows = read.rows;
+      st.rowsOrder = read.order;
       st.loaded = true;
       const known = new Set(st.rows.map((r) => r.id));
       for (const id of [...st.selected]) if (!known.has(id)) st.selected.delete(id);
@@ -279,5 +319,8 @@ export function render(main, ctx) {
   update();
   poll();
   timer = setInterval(() => { if (!document.hidden) poll(); }, POLL_MS);
-  return () => { clearInterval(timer); clearTimeout(filterTimer); clearTimeout(dryTimer); abort.abort(); };
+  return () => {
+    clearInterval(timer); clearTimeout(filterTimer); clearTimeout(dryTimer); abort.abort();
+    if (worker) worker.terminate();
+  };
 }
