@@ -235,7 +235,7 @@ func (c *Cloud) actOn(ctx context.Context, op Operation, items []item, results [
 			capOp = need(items[k])
 		}
 		if !c.Supports(capOp) {
-			fail(k, &Error{Code: CodeUnsupported, Msg: "the " + c.info.Type + " cloud " + c.info.CloudID + " does not support " + string(capOp)})
+			fail(k, c.unsupported(capOp))
 			continue
 		}
 		if err := Check(inst, op); err != nil {

@@ -200,7 +200,9 @@ func (s *suite) testUnsupported(t *testing.T) {
 	}
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {
-			assert.ErrorIs(t, call(), perspective.ErrUnsupported)
+			err := call()
+			assert.ErrorIs(t, err, perspective.ErrUnsupported)
+			assert.ErrorContains(t, err, "does not support", "the message says what the cloud lacks")
 		})
 	}
 }
