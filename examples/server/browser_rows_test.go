@@ -116,6 +116,8 @@ func TestBrowserTenThousandRows(t *testing.T) {
 	require.Equal(t, "row-1", js[string](b, lastName))
 	require.True(t, js[bool](b, "document.querySelector('#next').disabled"))
 	b.shot("30-ten-thousand-last-page")
+	js[bool](b, "(document.querySelector('#page-size').value = '50', document.querySelector('#page-size').dispatchEvent(new Event('change')), true)")
+	b.wait("50 rows a page again", rowsOf+" === 50 && "+pageInfo+" === 'Page 1 of 200'")
 
 	// Field filters and the WHERE text, over all 10,000.
 	b.fill("#filter", "hostname=row-999")
