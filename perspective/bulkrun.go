@@ -68,16 +68,6 @@ func runBulk(ctx context.Context, ex *bulk.Executor, keys []string, call callOpt
 	return ex.Run(ctx, keys, fn, opts...)
 }
 
-// report turns bulk results into a Report of classified results.
-func report(op Operation, kind Kind, rs bulk.Results) *Report {
-	rep := &Report{Op: op, Results: make([]Result, len(rs))}
-	for i, r := range rs {
-		rep.Results[i] = Result{ID: r.Key, Attempts: r.Attempts, Duration: r.Duration,
-			Err: classify(r.Err, op, kind, r.Key)}
-	}
-	return rep
-}
-
 // executorOf returns the executor for a call over clouds: the cloud's own
 // for one cloud (so that its rate limit holds), and one with the first
 // cloud's options otherwise.

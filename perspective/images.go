@@ -6,10 +6,29 @@ import (
 )
 
 // Images is the handle for the images of one Cloud or a Set.
-type Images struct{ clouds []*Cloud }
+type Images struct {
+	clouds []*Cloud
+	call   callOptions
+}
 
-// In returns a copy of the handle narrowed to the clouds matching t.
-func (s *Images) In(t Target) *Images { return &Images{clouds: narrow(s.clouds, t)} }
+// With returns a copy of the handle whose bulk calls (Delete) use opts:
+// Concurrency bounds the images deleted at once by one call (over all the
+// clouds of a Set, since an image is found on its cloud as part of its
+// item), and Progress and OnResult are told of each distinct image once as
+// it is done, as for Instances.With.
+func (s *Images) With(opts ...CallOption) *Images {
+	cp := *s
+	cp.call = s.call.with(opts)
+	return &cp
+}
+
+// In returns a copy of the handle narrowed to the clouds matching t; it
+// keeps the handle's call options.
+func (s *Images) In(t Target) *Images {
+	cp := *s
+	cp.clouds = narrow(s.clouds, t)
+	return &cp
+}
 
 // List returns the images of every cloud.
 func (s *Images) List(ctx context.Context) ([]Image, error) {
@@ -96,7 +115,9 @@ func (s *Images) Update(ctx context.Context, id string, u ImageUpdate) (Image, e
 	return out, nil
 }
 
-// Delete deletes images by global id, real id or name; one result per id.
+// Delete deletes images by global id, real id or name; one result per id,
+// in the order given. A repeated id is deleted once; an empty id fails
+// without a call to the cloud. See With for the call options it honours.
 func (s *Images) Delete(ctx context.Context, ids ...string) (*Report, error) {
 	rep := &Report{Op: OpDeleteImage}
 	if ctx == nil {
@@ -105,13 +126,7 @@ func (s *Images) Delete(ctx context.Context, ids ...string) (*Report, error) {
 	if len(ids) == 0 {
 		return rep, invalidArg(OpDeleteImage, "ids", "no image ids given")
 	}
-	rs := runBulk(ctx, executorOf(s.clouds), ids, callOptions{}, nil, func(ctx context.Context, id string) error {
-		if id == "" {
-			return invalidArg(OpDeleteImage, "ids", "an id is empty")
-		}
-		return s.deleteOne(ctx, id)
-	})
-	rep = report(OpDeleteImage, KindImage, rs)
+	rep = runItems(ctx, executorOf(s.clouds), OpDeleteImage, KindImage, "ids", ids, s.call, s.deleteOne)
 	return rep, rep.Err()
 }
 

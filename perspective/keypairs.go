@@ -6,10 +6,28 @@ import (
 )
 
 // Keypairs is the handle for the keypairs of one Cloud or a Set.
-type Keypairs struct{ clouds []*Cloud }
+type Keypairs struct {
+	clouds []*Cloud
+	call   callOptions
+}
 
-// In returns a copy of the handle narrowed to the clouds matching t.
-func (s *Keypairs) In(t Target) *Keypairs { return &Keypairs{clouds: narrow(s.clouds, t)} }
+// With returns a copy of the handle whose bulk calls (Delete) use opts:
+// Concurrency bounds the keypairs deleted at once by one call, and
+// Progress and OnResult are told of each distinct name once as it is done,
+// as for Instances.With.
+func (s *Keypairs) With(opts ...CallOption) *Keypairs {
+	cp := *s
+	cp.call = s.call.with(opts)
+	return &cp
+}
+
+// In returns a copy of the handle narrowed to the clouds matching t; it
+// keeps the handle's call options.
+func (s *Keypairs) In(t Target) *Keypairs {
+	cp := *s
+	cp.clouds = narrow(s.clouds, t)
+	return &cp
+}
 
 // List returns the keypairs of every cloud (public parts only).
 func (s *Keypairs) List(ctx context.Context) ([]Keypair, error) {
@@ -55,8 +73,10 @@ func (s *Keypairs) Create(ctx context.Context, spec KeypairSpec) (Keypair, error
 	return k, nil
 }
 
-// Delete deletes keypairs by name; one result per name. On a multi-cloud
-// Set, narrow the handle with In first.
+// Delete deletes keypairs by name; one result per name, in the order
+// given. A repeated name is deleted once; an empty name fails without a
+// call to the cloud. On a multi-cloud Set, narrow the handle with In
+// first. See With for the call options it honours.
 func (s *Keypairs) Delete(ctx context.Context, names ...string) (*Report, error) {
 	rep := &Report{Op: OpDeleteKeypair}
 	if ctx == nil {
@@ -73,14 +93,10 @@ func (s *Keypairs) Delete(ctx context.Context, names ...string) (*Report, error)
 	if !ok {
 		return rep, c.unsupported(OpDeleteKeypair)
 	}
-	rs := runBulk(ctx, c.exec, names, callOptions{}, nil, func(ctx context.Context, name string) error {
-		if name == "" {
-			return invalidArg(OpDeleteKeypair, "names", "a name is empty")
-		}
+	rep = runItems(ctx, c.exec, OpDeleteKeypair, KindKeypair, "names", names, s.call, func(ctx context.Context, name string) error {
 		err := m.DeleteKeypair(ctx, name)
 		c.invalidate(KindKeypair)
 		return err
 	})
-	rep = report(OpDeleteKeypair, KindKeypair, rs)
 	return rep, rep.Err()
 }

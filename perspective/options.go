@@ -43,7 +43,8 @@ func WithPolling(first, longest time.Duration) Option {
 	}
 }
 
-// CallOption tunes one bulk call; see Instances.With.
+// CallOption tunes one bulk call; see Instances.With, Images.With and
+// Keypairs.With.
 type CallOption func(*callOptions)
 
 type callOptions struct {
@@ -70,6 +71,16 @@ func Progress(fn func(done, total int)) CallOption {
 // before the Progress callback. Calls to fn are serialized.
 func OnResult(fn func(Result)) CallOption {
 	return func(o *callOptions) { o.onResult = fn }
+}
+
+// with returns a copy of o with opts applied; nil options are skipped.
+func (o callOptions) with(opts []CallOption) callOptions {
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	return o
 }
 
 // tracker returns the function a call runs as each of its total items

@@ -16,6 +16,12 @@ import (
 // target), with the cloud's fault message; when StateDeleted is a target,
 // an instance that is gone counts as reached. Items still waiting when ctx
 // ends fail with a canceled error.
+//
+// Of the handle's call options (see With), Progress and OnResult are told
+// of each distinct instance once, as soon as it is done: when it reaches a
+// target state (the Result carries the instance), or fails (not found,
+// error state, ctx ended). Concurrency does not apply: a cloud's instances
+// are read together.
 func (s *Instances) WaitFor(ctx context.Context, ids []string, states ...State) (*Report, error) {
 	rep := &Report{Op: OpWait}
 	if ctx == nil {
@@ -39,13 +45,15 @@ func (s *Instances) WaitFor(ctx context.Context, ids []string, states ...State) 
 	}
 	outcome := make(map[string]*Result, len(uniq))
 	byCloud := map[*Cloud][]waiting{}
+	tick := s.call.tracker(len(uniq))
 	for i, id := range uniq {
 		outcome[id] = &Result{ID: id}
 		if routes[i].cloud == nil {
-			if slices.Contains(states, StateDeleted) {
-				continue // never seen, so gone
+			// Never seen: gone, which is reached when deleted is a target.
+			if !slices.Contains(states, StateDeleted) {
+				outcome[id].Err = &Error{Code: CodeNotFound, Op: OpWait, Kind: KindInstance, ID: id, Msg: "no such instance"}
 			}
-			outcome[id].Err = &Error{Code: CodeNotFound, Op: OpWait, Kind: KindInstance, ID: id, Msg: "no such instance"}
+			tick(outcome[id])
 			continue
 		}
 		byCloud[routes[i].cloud] = append(byCloud[routes[i].cloud], waiting{id: id, realID: routes[i].realID, res: outcome[id]})
@@ -55,7 +63,7 @@ func (s *Instances) WaitFor(ctx context.Context, ids []string, states ...State) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c.waitFor(ctx, ws, states)
+			c.waitFor(ctx, ws, states, tick)
 		}()
 	}
 	wg.Wait()
@@ -75,7 +83,9 @@ type waiting struct {
 	res        *Result
 }
 
-func (c *Cloud) waitFor(ctx context.Context, ws []waiting, states []State) {
+// waitFor polls c until every item of ws is done, and tells tick of each
+// item as it is done.
+func (c *Cloud) waitFor(ctx context.Context, ws []waiting, states []State, tick func(*Result)) {
 	start := time.Now()
 	interval := c.opts.pollMin
 	pending := ws
@@ -86,51 +96,16 @@ func (c *Cloud) waitFor(ctx context.Context, ws []waiting, states []State) {
 		}
 		current, err := c.current(ctx, items)
 		if err != nil && ctx.Err() != nil {
-			stopWaiting(ctx, pending, states)
+			stopWaiting(ctx, pending, states, tick)
 			return
 		}
 		next := pending[:0:0]
 		for _, w := range pending {
-			w.res.Attempts++
-			w.res.Duration = time.Since(start)
-			if err != nil {
-				if Retryable(err) && ctx.Err() == nil {
-					next = append(next, w)
-					continue
-				}
-				w.res.Err = classify(err, OpWait, KindInstance, w.id)
+			if waitStep(ctx, w, start, current, err, states) {
+				next = append(next, w)
 				continue
 			}
-			inst, ok := current[w.realID]
-			switch {
-			case !ok || inst.State == StateDeleted:
-				if !slices.Contains(states, StateDeleted) {
-					w.res.Err = &Error{Code: CodeNotFound, Op: OpWait, Kind: KindInstance, ID: w.id, Msg: "the instance is gone"}
-					w.res.Instance = nil
-					break
-				}
-				// Reached: report the instance as last seen, now deleted.
-				if ok {
-					cp := inst
-					w.res.Instance = &cp
-				}
-				if w.res.Instance != nil {
-					w.res.Instance.State = StateDeleted
-				}
-			case slices.Contains(states, inst.State):
-				cp := inst
-				w.res.Instance = &cp
-			case inst.State == StateError:
-				msg := "the instance went into the error state"
-				if inst.Fault != "" {
-					msg += ": " + inst.Fault
-				}
-				w.res.Err = &Error{Code: CodeInvalidState, Op: OpWait, Kind: KindInstance, ID: w.id, State: inst.State, Msg: msg}
-			default:
-				cp := inst
-				w.res.Instance = &cp
-				next = append(next, w)
-			}
+			tick(w.res)
 		}
 		pending = next
 		if len(pending) == 0 {
@@ -138,12 +113,59 @@ func (c *Cloud) waitFor(ctx context.Context, ws []waiting, states []State) {
 		}
 		select {
 		case <-ctx.Done():
-			stopWaiting(ctx, pending, states)
+			stopWaiting(ctx, pending, states, tick)
 			return
 		case <-time.After(interval):
 		}
 		interval = min(interval*2, c.opts.pollMax)
 	}
+}
+
+// waitStep records in w.res what one look at the cloud says of w (current,
+// or err when reading it failed), and reports whether w is still waiting.
+func waitStep(ctx context.Context, w waiting, start time.Time, current map[string]Instance, err error,
+	states []State) (keep bool) {
+	w.res.Attempts++
+	w.res.Duration = time.Since(start)
+	if err != nil {
+		if Retryable(err) && ctx.Err() == nil {
+			return true
+		}
+		w.res.Err = classify(err, OpWait, KindInstance, w.id)
+		return false
+	}
+	inst, ok := current[w.realID]
+	switch {
+	case !ok || inst.State == StateDeleted:
+		if !slices.Contains(states, StateDeleted) {
+			w.res.Err = &Error{Code: CodeNotFound, Op: OpWait, Kind: KindInstance, ID: w.id, Msg: "the instance is gone"}
+			w.res.Instance = nil
+			return false
+		}
+		// Reached: report the instance as last seen, now deleted.
+		if ok {
+			cp := inst
+			w.res.Instance = &cp
+		}
+		if w.res.Instance != nil {
+			w.res.Instance.State = StateDeleted
+		}
+		return false
+	case slices.Contains(states, inst.State):
+		cp := inst
+		w.res.Instance = &cp
+		return false
+	case inst.State == StateError:
+		msg := "the instance went into the error state"
+		if inst.Fault != "" {
+			msg += ": " + inst.Fault
+		}
+		w.res.Err = &Error{Code: CodeInvalidState, Op: OpWait, Kind: KindInstance, ID: w.id, State: inst.State, Msg: msg}
+		return false
+	}
+	cp := inst
+	w.res.Instance = &cp
+	return true
 }
 
 func joinStates(states []State) string {
@@ -155,8 +177,9 @@ func joinStates(states []State) string {
 }
 
 // stopWaiting fails the items still pending when ctx ends, saying what they
-// were waiting for and the state they were last seen in.
-func stopWaiting(ctx context.Context, pending []waiting, states []State) {
+// were waiting for and the state they were last seen in, and tells tick of
+// each.
+func stopWaiting(ctx context.Context, pending []waiting, states []State, tick func(*Result)) {
 	for _, w := range pending {
 		last := ""
 		if w.res.Instance != nil {
@@ -165,5 +188,6 @@ func stopWaiting(ctx context.Context, pending []waiting, states []State) {
 		w.res.Err = &Error{Code: CodeCanceled, Op: OpWait, Kind: KindInstance, ID: w.id,
 			Msg: "stopped waiting for " + joinStates(states) + last, Err: ctx.Err()}
 		w.res.Instance = nil
+		tick(w.res)
 	}
 }
