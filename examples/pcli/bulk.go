@@ -23,7 +23,7 @@ type selection struct {
 // bulkCommand builds the command of one bulk operation.
 func (a *app) bulkCommand(op bulkOp) *cobra.Command {
 	var (
-		b              bulkArgs
+		bc             bulkCall // bound to c's flags below
 		sel            selection
 		dryRun, doWait bool
 	)
@@ -42,16 +42,14 @@ is refused).`
 		Example:           op.example + "\n" + fmt.Sprintf("  pcli %s web-1 --dry-run -o json", op.op),
 		ValidArgsFunction: a.completeInstances,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if op.check != nil {
-				if err := op.check(&b); err != nil {
-					return err
-				}
+			if err := bc.check(); err != nil {
+				return err
 			}
 			if doWait && dryRun {
 				return usagef("--wait and --dry-run exclude each other")
 			}
 			sel.args = args
-			return a.runBulk(cmd.Context(), op, &b, sel, dryRun, doWait)
+			return a.runBulk(cmd.Context(), op.op, bc, sel, dryRun, doWait)
 		},
 	}
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "print what the state machine admits; change nothing")
@@ -59,15 +57,13 @@ is refused).`
 		c.Flags().BoolVar(&doWait, "wait", false, "wait for the instances "+waitWhat(op.op))
 	}
 	a.addWhereFlag(c, &sel.where, &sel.params)
-	if op.flags != nil {
-		op.flags(c, &b)
-	}
+	bc = op.bind(c)
 	return c
 }
 
 // runBulk resolves the selection, runs the operation (or its dry run) with
 // progress, waits if asked, and prints the summary.
-func (a *app) runBulk(ctx context.Context, op bulkOp, b *bulkArgs, sel selection, dryRun, doWait bool) error {
+func (a *app) runBulk(ctx context.Context, op perspective.Operation, bc bulkCall, sel selection, dryRun, doWait bool) error {
 	set, err := a.open(ctx)
 	if err != nil {
 		return err
@@ -77,11 +73,11 @@ func (a *app) runBulk(ctx context.Context, op bulkOp, b *bulkArgs, sel selection
 		return err
 	}
 	if len(ids) == 0 {
-		fmt.Fprintf(a.stderr, "%s: no instance matches\n", op.op)
+		fmt.Fprintf(a.stderr, "%s: no instance matches\n", op)
 		return nil
 	}
 	start := time.Now()
-	label := string(op.op)
+	label := string(op)
 	if dryRun {
 		label += " (dry run)"
 	}
@@ -89,9 +85,9 @@ func (a *app) runBulk(ctx context.Context, op bulkOp, b *bulkArgs, sel selection
 	in := a.instances(set, perspective.Progress(p.update))
 	var rep *perspective.Report
 	if dryRun {
-		rep, err = in.DryRun(ctx, op.op, ids...)
+		rep, err = in.DryRun(ctx, op, ids...)
 	} else {
-		rep, err = op.call(ctx, in, b, ids)
+		rep, err = bc.call(ctx, in, ids)
 	}
 	p.finish(ctx.Err() != nil)
 	if len(rep.Results) == 0 && err != nil {
@@ -99,7 +95,7 @@ func (a *app) runBulk(ctx context.Context, op bulkOp, b *bulkArgs, sel selection
 	}
 	s := summarize(rep, names, dryRun)
 	if doWait && ctx.Err() == nil {
-		a.wait(ctx, set, op.op, s)
+		a.wait(ctx, set, op, s)
 	}
 	return a.printSummary(s, time.Since(start))
 }

@@ -10,39 +10,91 @@ import (
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
-// bulkArgs are the flags of the bulk commands that take more than ids.
-type bulkArgs struct {
-	name, image, flavor string
-	tags, keys          []string
-	set                 map[string]string
-	network, address    string
-}
-
 // bulkOp is one bulk command: an operation of perspective.Instances.
 type bulkOp struct {
 	op      perspective.Operation
 	short   string
 	example string
-	// flags adds the command's own flags; check validates them.
-	flags func(f *cobra.Command, b *bulkArgs)
-	check func(b *bulkArgs) error
-	call  func(ctx context.Context, in *perspective.Instances, b *bulkArgs, ids []string) (*perspective.Report, error)
+	// bind adds the command's own flags to c and returns what acts on
+	// the ids with their values.
+	bind func(c *cobra.Command) bulkCall
+}
+
+// bulkCall is one command's use of its flags: check validates them before
+// anything runs, call runs the operation on ids.
+type bulkCall struct {
+	check func() error
+	call  func(ctx context.Context, in *perspective.Instances, ids []string) (*perspective.Report, error)
 }
 
 // simpleOp is an operation that takes only ids.
 func simpleOp(op perspective.Operation, short, example string,
 	call func(in *perspective.Instances, ctx context.Context, ids ...string) (*perspective.Report, error)) bulkOp {
-	return bulkOp{op: op, short: short, example: example,
-		call: func(ctx context.Context, in *perspective.Instances, _ *bulkArgs, ids []string) (*perspective.Report, error) {
-			return call(in, ctx, ids...)
-		}}
+	return bulkOp{op: op, short: short, example: example, bind: func(*cobra.Command) bulkCall {
+		return bulkCall{
+			check: func() error { return nil },
+			call: func(ctx context.Context, in *perspective.Instances, ids []string) (*perspective.Report, error) {
+				return call(in, ctx, ids...)
+			},
+		}
+	}}
 }
 
+// valueOp is an operation that takes ids and one value of type T: declare
+// adds the flag (or flags) that set it, check (if not nil) refuses a value
+// that is missing.
+func valueOp[T any](op perspective.Operation, short, example string,
+	declare func(c *cobra.Command, v *T), check func(v T) error,
+	call func(in *perspective.Instances, ctx context.Context, v T, ids ...string) (*perspective.Report, error)) bulkOp {
+	return bulkOp{op: op, short: short, example: example, bind: func(c *cobra.Command) bulkCall {
+		v := new(T)
+		declare(c, v)
+		return bulkCall{
+			check: func() error {
+				if check == nil {
+					return nil
+				}
+				return check(*v)
+			},
+			call: func(ctx context.Context, in *perspective.Instances, ids []string) (*perspective.Report, error) {
+				return call(in, ctx, *v, ids...)
+			},
+		}
+	}}
+}
+
+// stringFlag declares a flag holding one string.
+func stringFlag(name, usage string) func(c *cobra.Command, v *string) {
+	return func(c *cobra.Command, v *string) { c.Flags().StringVar(v, name, "", usage) }
+}
+
+// listFlag declares a repeatable flag.
+func listFlag(name, usage string) func(c *cobra.Command, v *[]string) {
+	return func(c *cobra.Command, v *[]string) { c.Flags().StringArrayVar(v, name, nil, usage) }
+}
+
+// required refuses a flag left empty.
 func required(flag, value string) error {
 	if strings.TrimSpace(value) == "" {
 		return usagef("--%s is required", flag)
 	}
 	return nil
+}
+
+// requiredString is required as the check of a valueOp.
+func requiredString(flag string) func(v string) error {
+	return func(v string) error { return required(flag, v) }
+}
+
+// requiredList refuses a repeatable flag given no time; what names the
+// flag in the message (--tag, --set KEY=VALUE).
+func requiredList[T ~[]string | ~map[string]string](what string) func(v T) error {
+	return func(v T) error {
+		if len(v) == 0 {
+			return usagef("%s is required", what)
+		}
+		return nil
+	}
 }
 
 // bulkOps lists every bulk operation of the library, in the seeds' order.
@@ -67,104 +119,45 @@ var bulkOps = []bulkOp{
 		"  pcli lock db-1 db-2", (*perspective.Instances).Lock),
 	simpleOp(perspective.OpUnlock, "Unlock instances",
 		"  pcli unlock db-1", (*perspective.Instances).Unlock),
-	{op: perspective.OpSnapshot, short: "Save instances' disks as images",
-		example: "  pcli snapshot db-1 --name nightly\n  pcli snapshot web-1 web-2 --name before-upgrade   # images before-upgrade-web-1, …",
-		flags: func(c *cobra.Command, b *bulkArgs) {
-			c.Flags().StringVar(&b.name, "name", "", "image name (several instances: NAME-<instance>; default <instance>-snapshot-<time>)")
-		},
-		call: func(ctx context.Context, in *perspective.Instances, b *bulkArgs, ids []string) (*perspective.Report, error) {
-			return in.Snapshot(ctx, b.name, ids...)
-		}},
-	{op: perspective.OpTag, short: "Add tags to instances",
-		example: "  pcli tag web-1 web-2 --tag prod --tag team-a",
-		flags:   tagFlag, check: needTags,
-		call: func(ctx context.Context, in *perspective.Instances, b *bulkArgs, ids []string) (*perspective.Report, error) {
-			return in.AddTags(ctx, b.tags, ids...)
-		}},
-	{op: perspective.OpUntag, short: "Remove tags from instances",
-		example: "  pcli untag web-1 --tag team-a",
-		flags:   tagFlag, check: needTags,
-		call: func(ctx context.Context, in *perspective.Instances, b *bulkArgs, ids []string) (*perspective.Report, error) {
-			return in.RemoveTags(ctx, b.tags, ids...)
-		}},
-	{op: perspective.OpRebuild, short: "Rebuild instances from an image",
-		example: "  pcli rebuild web-1 web-2 --image ubuntu-24.04 --wait",
-		flags: func(c *cobra.Command, b *bulkArgs) {
-			c.Flags().StringVar(&b.image, "image", "", "image id or name (required)")
-		},
-		check: func(b *bulkArgs) error { return required("image", b.image) },
-		call: func(ctx context.Context, in *perspective.Instances, b *bulkArgs, ids []string) (*perspective.Report, error) {
-			return in.Rebuild(ctx, b.image, ids...)
-		}},
-	{op: perspective.OpResize, short: "Move instances to another flavor (then confirm-resize or revert-resize)",
-		example: "  pcli resize web-1 --flavor m1.medium --wait\n  pcli confirm-resize web-1",
-		flags: func(c *cobra.Command, b *bulkArgs) {
-			c.Flags().StringVar(&b.flavor, "flavor", "", "flavor id or name (required)")
-		},
-		check: func(b *bulkArgs) error { return required("flavor", b.flavor) },
-		call: func(ctx context.Context, in *perspective.Instances, b *bulkArgs, ids []string) (*perspective.Report, error) {
-			return in.Resize(ctx, b.flavor, ids...)
-		}},
+	valueOp(perspective.OpSnapshot, "Save instances' disks as images",
+		"  pcli snapshot db-1 --name nightly\n  pcli snapshot web-1 web-2 --name before-upgrade   # images before-upgrade-web-1, …",
+		stringFlag("name", "image name (several instances: NAME-<instance>; default <instance>-snapshot-<time>)"), nil,
+		(*perspective.Instances).Snapshot),
+	valueOp(perspective.OpTag, "Add tags to instances",
+		"  pcli tag web-1 web-2 --tag prod --tag team-a",
+		listFlag("tag", "tag (repeatable)"), requiredList[[]string]("--tag"), (*perspective.Instances).AddTags),
+	valueOp(perspective.OpUntag, "Remove tags from instances",
+		"  pcli untag web-1 --tag team-a",
+		listFlag("tag", "tag (repeatable)"), requiredList[[]string]("--tag"), (*perspective.Instances).RemoveTags),
+	valueOp(perspective.OpRebuild, "Rebuild instances from an image",
+		"  pcli rebuild web-1 web-2 --image ubuntu-24.04 --wait",
+		stringFlag("image", "image id or name (required)"), requiredString("image"), (*perspective.Instances).Rebuild),
+	valueOp(perspective.OpResize, "Move instances to another flavor (then confirm-resize or revert-resize)",
+		"  pcli resize web-1 --flavor m1.medium --wait\n  pcli confirm-resize web-1",
+		stringFlag("flavor", "flavor id or name (required)"), requiredString("flavor"), (*perspective.Instances).Resize),
 	simpleOp(perspective.OpConfirmResize, "Keep the new flavor of resized instances",
 		"  pcli confirm-resize web-1", (*perspective.Instances).ConfirmResize),
 	simpleOp(perspective.OpRevertResize, "Go back to the old flavor of resized instances",
 		"  pcli revert-resize web-1 --wait", (*perspective.Instances).RevertResize),
-	{op: perspective.OpSetMetadata, short: "Set metadata keys on instances",
-		example: "  pcli set-metadata web-1 web-2 --set role=frontend --set owner=ops",
-		flags: func(c *cobra.Command, b *bulkArgs) {
-			c.Flags().StringToStringVar(&b.set, "set", nil, "KEY=VALUE to set (repeatable)")
-		},
-		check: func(b *bulkArgs) error {
-			if len(b.set) == 0 {
-				return usagef("--set KEY=VALUE is required")
-			}
-			return nil
-		},
-		call: func(ctx context.Context, in *perspective.Instances, b *bulkArgs, ids []string) (*perspective.Report, error) {
-			return in.SetMetadata(ctx, b.set, ids...)
-		}},
-	{op: perspective.OpUnsetMetadata, short: "Remove metadata keys from instances",
-		example: "  pcli unset-metadata web-1 --key owner",
-		flags: func(c *cobra.Command, b *bulkArgs) {
-			c.Flags().StringArrayVar(&b.keys, "key", nil, "metadata key to remove (repeatable)")
-		},
-		check: func(b *bulkArgs) error {
-			if len(b.keys) == 0 {
-				return usagef("--key is required")
-			}
-			return nil
-		},
-		call: func(ctx context.Context, in *perspective.Instances, b *bulkArgs, ids []string) (*perspective.Report, error) {
-			return in.UnsetMetadata(ctx, b.keys, ids...)
-		}},
-	{op: perspective.OpAddIP, short: "Give instances a floating IP each",
-		example: "  pcli add-ip web-1 web-2\n  pcli add-ip web-1 --address 203.0.113.10",
-		flags: func(c *cobra.Command, b *bulkArgs) {
-			c.Flags().StringVar(&b.network, "network", "", "external network to allocate from (default: the cloud's)")
-			c.Flags().StringVar(&b.address, "address", "", "an allocated, free floating IP (one instance only)")
-		},
-		call: func(ctx context.Context, in *perspective.Instances, b *bulkArgs, ids []string) (*perspective.Report, error) {
-			return in.AddFloatingIP(ctx, perspective.FloatingIPRequest{Network: b.network, Address: b.address}, ids...)
-		}},
-	{op: perspective.OpRemoveIP, short: "Remove floating IPs from instances",
-		example: "  pcli remove-ip web-1 web-2\n  pcli remove-ip web-1 --address 203.0.113.10",
-		flags: func(c *cobra.Command, b *bulkArgs) {
-			c.Flags().StringVar(&b.address, "address", "", "the floating IP to remove (default: every floating IP of each instance)")
-		},
-		call: func(ctx context.Context, in *perspective.Instances, b *bulkArgs, ids []string) (*perspective.Report, error) {
-			return in.RemoveFloatingIP(ctx, b.address, ids...)
-		}},
-}
-
-func tagFlag(c *cobra.Command, b *bulkArgs) {
-	c.Flags().StringArrayVar(&b.tags, "tag", nil, "tag (repeatable)")
-}
-
-func needTags(b *bulkArgs) error {
-	if len(b.tags) == 0 {
-		return usagef("--tag is required")
-	}
-	return nil
+	valueOp(perspective.OpSetMetadata, "Set metadata keys on instances",
+		"  pcli set-metadata web-1 web-2 --set role=frontend --set owner=ops",
+		func(c *cobra.Command, v *map[string]string) {
+			c.Flags().StringToStringVar(v, "set", nil, "KEY=VALUE to set (repeatable)")
+		}, requiredList[map[string]string]("--set KEY=VALUE"), (*perspective.Instances).SetMetadata),
+	valueOp(perspective.OpUnsetMetadata, "Remove metadata keys from instances",
+		"  pcli unset-metadata web-1 --key owner",
+		listFlag("key", "metadata key to remove (repeatable)"), requiredList[[]string]("--key"),
+		(*perspective.Instances).UnsetMetadata),
+	valueOp(perspective.OpAddIP, "Give instances a floating IP each",
+		"  pcli add-ip web-1 web-2\n  pcli add-ip web-1 --address 203.0.113.10",
+		func(c *cobra.Command, v *perspective.FloatingIPRequest) {
+			c.Flags().StringVar(&v.Network, "network", "", "external network to allocate from (default: the cloud's)")
+			c.Flags().StringVar(&v.Address, "address", "", "an allocated, free floating IP (one instance only)")
+		}, nil, (*perspective.Instances).AddFloatingIP),
+	valueOp(perspective.OpRemoveIP, "Remove floating IPs from instances",
+		"  pcli remove-ip web-1 web-2\n  pcli remove-ip web-1 --address 203.0.113.10",
+		stringFlag("address", "the floating IP to remove (default: every floating IP of each instance)"), nil,
+		(*perspective.Instances).RemoveFloatingIP),
 }
 
 // waitStates returns the states --wait waits for after op: the state the

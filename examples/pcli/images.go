@@ -1,10 +1,10 @@
 package main
 
 import (
+	"context"
 	"os"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -33,23 +33,13 @@ func imageTable(imgs []perspective.Image) table {
 }
 
 func (a *app) imagesList() *cobra.Command {
-	return &cobra.Command{
+	return listingCommand(a, &cobra.Command{
 		Use:     "list",
 		Short:   "List images",
 		Example: "  pcli images list -o csv",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			set, err := a.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			imgs, err := set.Images().List(cmd.Context())
-			if err != nil {
-				return err
-			}
-			return a.emit(nonNil(imgs), imageTable(imgs))
-		},
-	}
+	}, func(ctx context.Context, set *perspective.Set) ([]perspective.Image, error) {
+		return set.Images().List(ctx)
+	}, imageTable)
 }
 
 func (a *app) imagesShow() *cobra.Command {
@@ -59,15 +49,9 @@ func (a *app) imagesShow() *cobra.Command {
 		Example: "  pcli images show debian-12",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			set, err := a.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			img, err := set.Images().Get(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			return a.emit(img, imageDetail(img))
+			return fetchAndEmit(a, cmd.Context(), func(ctx context.Context, set *perspective.Set) (perspective.Image, error) {
+				return set.Images().Get(ctx, args[0])
+			}, imageDetail)
 		},
 	}
 }
@@ -118,15 +102,9 @@ func (a *app) imagesAdd() *cobra.Command {
 				defer f.Close()
 				spec.Data = f
 			}
-			set, err := a.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			img, err := set.Images().Create(cmd.Context(), spec)
-			if err != nil {
-				return err
-			}
-			return a.emit(img, imageDetail(img))
+			return fetchAndEmit(a, cmd.Context(), func(ctx context.Context, set *perspective.Set) (perspective.Image, error) {
+				return set.Images().Create(ctx, spec)
+			}, imageDetail)
 		},
 	}
 	f := c.Flags()
@@ -173,15 +151,9 @@ func (a *app) imagesUpdate() *cobra.Command {
 				len(u.Metadata) == 0 && len(u.RemoveMetadata) == 0 {
 				return usagef("nothing to change: give --name, --visibility, --min-disk, --min-ram, --property or --remove-property")
 			}
-			set, err := a.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			img, err := set.Images().Update(cmd.Context(), args[0], u)
-			if err != nil {
-				return err
-			}
-			return a.emit(img, imageDetail(img))
+			return fetchAndEmit(a, cmd.Context(), func(ctx context.Context, set *perspective.Set) (perspective.Image, error) {
+				return set.Images().Update(ctx, args[0], u)
+			}, imageDetail)
 		},
 	}
 	f := c.Flags()
@@ -195,22 +167,11 @@ func (a *app) imagesUpdate() *cobra.Command {
 }
 
 func (a *app) imagesDelete() *cobra.Command {
-	return &cobra.Command{
+	return deleteCommand(a, &cobra.Command{
 		Use:     "delete ID|NAME...",
 		Short:   "Delete images",
 		Example: "  pcli images delete old-snapshot-1 old-snapshot-2",
-		Args:    cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			set, err := a.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			start := time.Now()
-			rep, err := set.Images().Delete(cmd.Context(), args...)
-			if len(rep.Results) == 0 && err != nil {
-				return err
-			}
-			return a.printSummary(summarize(rep, nil, false), time.Since(start))
-		},
-	}
+	}, func(ctx context.Context, set *perspective.Set, names ...string) (*perspective.Report, error) {
+		return set.Images().Delete(ctx, names...)
+	})
 }

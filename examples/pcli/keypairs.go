@@ -1,12 +1,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -34,23 +34,13 @@ func keypairTable(ks []perspective.Keypair) table {
 }
 
 func (a *app) keypairsList() *cobra.Command {
-	return &cobra.Command{
+	return listingCommand(a, &cobra.Command{
 		Use:     "list",
 		Short:   "List keypairs (public parts)",
 		Example: "  pcli keypairs list -o json",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			set, err := a.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			ks, err := set.Keypairs().List(cmd.Context())
-			if err != nil {
-				return err
-			}
-			return a.emit(nonNil(ks), keypairTable(ks))
-		},
-	}
+	}, func(ctx context.Context, set *perspective.Set) ([]perspective.Keypair, error) {
+		return set.Keypairs().List(ctx)
+	}, keypairTable)
 }
 
 func (a *app) keypairsAdd() *cobra.Command {
@@ -143,22 +133,11 @@ func (a *app) keypairAdded(k perspective.Keypair, out *os.File) error {
 }
 
 func (a *app) keypairsDelete() *cobra.Command {
-	return &cobra.Command{
+	return deleteCommand(a, &cobra.Command{
 		Use:     "delete NAME...",
 		Short:   "Delete keypairs",
 		Example: "  pcli keypairs delete old-laptop ci",
-		Args:    cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			set, err := a.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			start := time.Now()
-			rep, err := set.Keypairs().Delete(cmd.Context(), args...)
-			if len(rep.Results) == 0 && err != nil {
-				return err
-			}
-			return a.printSummary(summarize(rep, nil, false), time.Since(start))
-		},
-	}
+	}, func(ctx context.Context, set *perspective.Set, names ...string) (*perspective.Report, error) {
+		return set.Keypairs().Delete(ctx, names...)
+	})
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"slices"
@@ -13,56 +14,46 @@ import (
 )
 
 func (a *app) flavorsCommand() *cobra.Command {
-	return &cobra.Command{
+	return listingCommand(a, &cobra.Command{
 		Use:     "flavors",
 		Short:   "List flavors (instance sizes)",
 		Example: "  pcli flavors\n  pcli flavors -o csv",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			set, err := a.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			fs, err := set.Flavors().List(cmd.Context())
-			if err != nil {
-				return err
-			}
-			t := table{header: []string{"id", "name", "vcpus", "ram", "root disk", "ephemeral disk", "swap", "public"}}
-			for _, f := range fs {
-				t.add(f.ID, f.Name, strconv.Itoa(f.VCPUs), strconv.Itoa(f.RAM), strconv.Itoa(f.RootDisk),
-					strconv.Itoa(f.EphemeralDisk), strconv.Itoa(f.Swap), yesNo(f.IsPublic))
-			}
-			return a.emit(nonNil(fs), t)
-		},
+	}, func(ctx context.Context, set *perspective.Set) ([]perspective.Flavor, error) {
+		return set.Flavors().List(ctx)
+	}, flavorTable)
+}
+
+// flavorTable is the table of flavors.
+func flavorTable(fs []perspective.Flavor) table {
+	t := table{header: []string{"id", "name", "vcpus", "ram", "root disk", "ephemeral disk", "swap", "public"}}
+	for _, f := range fs {
+		t.add(f.ID, f.Name, strconv.Itoa(f.VCPUs), strconv.Itoa(f.RAM), strconv.Itoa(f.RootDisk),
+			strconv.Itoa(f.EphemeralDisk), strconv.Itoa(f.Swap), yesNo(f.IsPublic))
 	}
+	return t
 }
 
 func (a *app) networksCommand() *cobra.Command {
-	return &cobra.Command{
+	return listingCommand(a, &cobra.Command{
 		Use:     "networks",
 		Short:   "List networks with their subnets",
 		Example: "  pcli networks\n  pcli networks -o json",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			set, err := a.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			ns, err := set.Networks().List(cmd.Context())
-			if err != nil {
-				return err
-			}
-			t := table{header: []string{"id", "name", "state", "shared", "external", "subnets"}}
-			for _, n := range ns {
-				var subs []string
-				for _, s := range n.Subnets {
-					subs = append(subs, s.CIDR)
-				}
-				t.add(n.ID, n.Name, n.State, yesNo(n.IsShared), yesNo(n.IsExternal), strings.Join(subs, " "))
-			}
-			return a.emit(nonNil(ns), t)
-		},
+	}, func(ctx context.Context, set *perspective.Set) ([]perspective.Network, error) {
+		return set.Networks().List(ctx)
+	}, networkTable)
+}
+
+// networkTable is the table of networks, their subnets as CIDRs.
+func networkTable(ns []perspective.Network) table {
+	t := table{header: []string{"id", "name", "state", "shared", "external", "subnets"}}
+	for _, n := range ns {
+		var subs []string
+		for _, s := range n.Subnets {
+			subs = append(subs, s.CIDR)
+		}
+		t.add(n.ID, n.Name, n.State, yesNo(n.IsShared), yesNo(n.IsExternal), strings.Join(subs, " "))
 	}
+	return t
 }
 
 func (a *app) projectsCommand() *cobra.Command {
@@ -160,23 +151,25 @@ func (a *app) operationsCommand() *cobra.Command {
 		Example: "  pcli operations\n  pcli operations -o json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			set, err := a.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			ops := set.Operations()
-			t := table{header: []string{"cloud type", "operation"}}
-			types := make([]string, 0, len(ops))
-			for typ := range ops {
-				types = append(types, typ)
-			}
-			slices.Sort(types)
-			for _, typ := range types {
-				for _, op := range ops[typ] {
-					t.add(typ, string(op))
-				}
-			}
-			return a.emit(ops, t)
+			return fetchAndEmit(a, cmd.Context(), func(_ context.Context, set *perspective.Set) (map[string][]perspective.Operation, error) {
+				return set.Operations(), nil
+			}, operationTable)
 		},
 	}
+}
+
+// operationTable is one row per cloud type and operation.
+func operationTable(ops map[string][]perspective.Operation) table {
+	t := table{header: []string{"cloud type", "operation"}}
+	types := make([]string, 0, len(ops))
+	for typ := range ops {
+		types = append(types, typ)
+	}
+	slices.Sort(types)
+	for _, typ := range types {
+		for _, op := range ops[typ] {
+			t.add(typ, string(op))
+		}
+	}
+	return t
 }
