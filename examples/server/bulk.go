@@ -9,7 +9,7 @@ import (
 )
 
 // bulkWork is the work of one bulk request. It reports progress into t
-// (t.progress() for library calls, t.record for item-by-item work).
+// (t.track() for library calls, t.record for item-by-item work).
 type bulkWork func(ctx context.Context, t *task) (*perspective.Report, error)
 
 // wantsAsync reports whether the client asked not to wait for the call:

@@ -44,7 +44,7 @@ func handleIDsOp(d *deps, op perspective.Operation) http.Handler {
 			return
 		}
 		d.runBulk(w, r, op, ids, func(ctx context.Context, t *task) (*perspective.Report, error) {
-			return call(insts.With(t.progress()), ctx, ids...)
+			return call(insts.With(t.track()), ctx, ids...)
 		})
 	})
 }
@@ -72,7 +72,7 @@ func handleSelectionOp(d *deps, op perspective.Operation, check func(*selection,
 			return
 		}
 		d.runBulk(w, r, op, sel.IDs, func(ctx context.Context, t *task) (*perspective.Report, error) {
-			return call(insts.With(t.progress()), ctx, sel)
+			return call(insts.With(t.track()), ctx, sel)
 		})
 	})
 }
@@ -154,7 +154,7 @@ func handleRename(d *deps) http.Handler {
 		// The library reports renames in id order.
 		ids := slices.Sorted(maps.Keys(names))
 		d.runBulk(w, r, perspective.OpRename, ids, func(ctx context.Context, t *task) (*perspective.Report, error) {
-			return insts.With(t.progress()).Rename(ctx, names)
+			return insts.With(t.track()).Rename(ctx, names)
 		})
 	})
 }

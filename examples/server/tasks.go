@@ -71,8 +71,8 @@ type taskView struct {
 	Results   []resultView `json:"results"`
 }
 
-// task is one bulk call: its items' progress while it runs, their results
-// once it is done.
+// task is one bulk call: each item's result as soon as that item is done,
+// and the call's outcome once it ends.
 type task struct {
 	id      string
 	op      string
@@ -82,18 +82,26 @@ type task struct {
 	state    string
 	done     int
 	items    []resultView
-	err      error // the call's own error, when no item could run
+	byID     map[string][]int // the indexes of items by id
+	err      error            // the call's own error, when no item could run
 	finished time.Time
 	end      chan struct{} // closed when the task finishes
 }
 
-// progress is a perspective call option that keeps the task's count of
-// finished items up to date while the library works.
-func (t *task) progress() perspective.CallOption {
-	return perspective.Progress(func(done, _ int) {
+// track is a perspective call option that stores each item's result in
+// the task as soon as the library has it, so that GET /tasks/{id} shows
+// the finished items while the others still run. The library names a
+// result by the id given; every item with that id gets it.
+func (t *task) track() perspective.CallOption {
+	return perspective.OnResult(func(r perspective.Result) {
 		t.mu.Lock()
-		t.done = max(t.done, done)
-		t.mu.Unlock()
+		defer t.mu.Unlock()
+		for _, i := range t.byID[r.ID] {
+			if t.items[i].State == itemPending {
+				t.items[i] = resultOf(r)
+				t.done++
+			}
+		}
 	})
 }
 
@@ -218,9 +226,10 @@ func newTaskStore(capacity int) *taskStore {
 // start registers a running task over items (their ids, when known).
 func (s *taskStore) start(op string, ids []string) (*task, error) {
 	t := &task{id: uuid.NewString(), op: op, created: time.Now(), state: taskRunning,
-		items: make([]resultView, len(ids)), end: make(chan struct{})}
+		items: make([]resultView, len(ids)), byID: make(map[string][]int, len(ids)), end: make(chan struct{})}
 	for i, id := range ids {
 		t.items[i] = resultView{ID: id, State: itemPending}
+		t.byID[id] = append(t.byID[id], i)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

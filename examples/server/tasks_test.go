@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -47,6 +48,53 @@ func TestAsyncTask(t *testing.T) {
 	for i := 1; i < len(seen); i++ {
 		assert.GreaterOrEqual(t, seen[i].Done, seen[i-1].Done)
 	}
+}
+
+// TestAsyncTaskShowsFinishedItems: while an async bulk call runs, its task
+// already shows each finished item's own outcome; here the unknown id
+// fails at once while the others wait on the cloud.
+func TestAsyncTaskShowsFinishedItems(t *testing.T) {
+	e := newEnv(t, mock.WithLatency(100*time.Millisecond))
+	ids := append(e.launch("a", "b"), uuid.NewString())
+	body := `["` + strings.Join(ids, `","`) + `"]`
+
+	resp, b := e.do("PUT", "/instances/reboot", body, "Prefer", "respond-async")
+	require.Equal(t, http.StatusAccepted, resp.StatusCode, "body: %s", b)
+	id := decodeJSON[taskView](t, b).Task
+
+	var early *taskView // a view of the running task with a finished item
+	var last taskView
+	require.Eventually(t, func() bool {
+		last = decodeJSON[taskView](t, e.mustGet("/tasks/"+id))
+		if early == nil && last.State == taskRunning && last.Failed > 0 {
+			v := last
+			early = &v
+		}
+		return last.State != taskRunning
+	}, 10*time.Second, 5*time.Millisecond)
+
+	require.NotNil(t, early, "no view of the running task showed the finished item")
+	assert.Equal(t, 1, early.Failed)
+	assert.GreaterOrEqual(t, early.Done, 1)
+	gone := early.Results[2]
+	assert.Equal(t, ids[2], gone.ID)
+	assert.Equal(t, itemFailed, gone.State)
+	assert.Equal(t, http.StatusNotFound, gone.Status)
+	assert.Equal(t, "not_found", gone.Code)
+	assert.Contains(t, gone.Message, "no such instance")
+	for _, r := range early.Results[:2] {
+		assert.Equal(t, itemPending, r.State, "the rebooted items still wait on the cloud")
+	}
+
+	// The final answer is the whole call's, as without the early results.
+	assert.Equal(t, taskPartial, last.State)
+	assert.Equal(t, 3, last.Done)
+	assert.Equal(t, 2, last.Succeeded)
+	assert.Equal(t, gone, last.Results[2])
+	tk, ok := e.tasks.get(id)
+	require.True(t, ok)
+	_, status := tk.view()
+	assert.Equal(t, http.StatusMultiStatus, status)
 }
 
 // TestAsyncLaunchRecordsItems: a launch records each item as it finishes.

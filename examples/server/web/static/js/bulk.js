@@ -134,7 +134,8 @@ export async function runAction(action, prefix, ids, names, area) {
 export async function runTask(method, path, body, title, names, area) {
   const bar = h('progress', { max: 1, value: 0, id: 'task-progress', 'aria-label': title });
   const count = h('span', { class: 'hint' }, 'starting…');
-  const box = h('div', { class: 'progress card', id: 'task' }, h('strong', {}, title), bar, count);
+  const failures = h('ul', { class: 'failures', id: 'task-failures' });
+  const box = h('div', { class: 'progress card', id: 'task' }, h('strong', {}, title), bar, count, failures);
   area.replaceChildren(box);
   let task;
   try {
@@ -142,7 +143,8 @@ export async function runTask(method, path, body, title, names, area) {
     task = await waitTask(task, (t) => {
       bar.max = Math.max(t.total, 1);
       bar.value = t.done;
-      count.textContent = `${t.done} of ${t.total} done`;
+      count.textContent = `${t.done} of ${t.total} done` + (t.failed ? `, ${t.failed} failed` : '');
+      showFailures(failures, t, names);
     });
   } catch (e) {
     box.replaceChildren(h('strong', {}, title), h('p', { class: 'failed', role: 'alert' }, e.message));
@@ -152,6 +154,22 @@ export async function runTask(method, path, body, title, names, area) {
   box.classList.add('results');
   announce(`${title}: ${task.succeeded} succeeded, ${task.failed} failed`);
   return task;
+}
+
+// shownFailures is how many failed items a running task lists.
+const shownFailures = 5;
+
+// showFailures lists in ul the first items of a running task that have
+// already failed, with their messages (the server shows each item's
+// result as soon as it is done).
+function showFailures(ul, task, names) {
+  if (!task.failed || ul.dataset.failed === String(task.failed)) return;
+  ul.dataset.failed = String(task.failed);
+  const failed = (task.results || []).filter((r) => r.state === 'failed').slice(0, shownFailures);
+  const rows = failed.map((r) => h('li', { class: 'failed' },
+    `${(names && names.get(r.id)) || r.id}: ${r.message || 'failed'}`));
+  if (task.failed > failed.length) rows.push(h('li', { class: 'hint' }, `and ${task.failed - failed.length} more`));
+  ul.replaceChildren(...rows);
 }
 
 // resultsOf renders a finished task: a summary and one row per item,
