@@ -24,11 +24,7 @@ type Instances struct {
 // With returns a copy of the handle whose bulk calls use opts.
 func (s *Instances) With(opts ...CallOption) *Instances {
 	cp := *s
-	for _, o := range opts {
-		if o != nil {
-			o(&cp.call)
-		}
-	}
+	cp.call = s.call.with(opts)
 	return &cp
 }
 
