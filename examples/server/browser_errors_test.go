@@ -5,17 +5,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
-	"github.com/perspective-cloud/sdk/examples/server/auth"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
@@ -24,22 +18,14 @@ import (
 // figures (each answers "unsupported", HTTP 501).
 const errorsCloud = "mock://?quota=2&delay=400ms&fail=console:unsupported,log:unsupported,usage:unsupported"
 
-// startCloudServer serves the API and the UI with sign-in over the mock
-// cloud of rawURL, and returns the server's URL and the cloud set.
-func startCloudServer(t testing.TB, rawURL string) (string, *perspective.Set) {
-	t.Helper()
-	c, err := perspective.Open(context.Background(), rawURL)
-	require.NoError(t, err)
-	set, err := perspective.NewSet(c)
-	require.NoError(t, err)
-	ids, err := auth.LoadStatic(filepath.Join("auth", "testdata", "users.yaml"))
-	require.NoError(t, err)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	u := newUsers(auth.New(auth.Config{Identity: ids, Public: publicPaths, Log: log}), 64)
-	tasks := newTaskStore(64)
-	srv := httptest.NewServer(newServer(&deps{set: set, tasks: tasks, version: "e2e", log: log, users: u}))
-	t.Cleanup(func() { srv.Close(); u.Close(); tasks.Close(); _ = set.Close() })
-	return srv.URL, set
+// showOnly shows the instances page filtered to the instance called name,
+// waits until it is the one row, in state, and returns its id.
+func (b *browser) showOnly(name, state string) string {
+	b.t.Helper()
+	js[bool](b, "(location.hash = '#/instances', true)")
+	b.fill("#filter", "hostname="+name)
+	b.wait(name+" alone", fmt.Sprintf("%s === 1 && document.querySelector('#rows .state')?.textContent === %q", rowsOf, state))
+	return js[string](b, "document.querySelector('#rows tr[data-id]').dataset.id")
 }
 
 // noSpinner is true when nothing on the page says it is still working.
@@ -62,19 +48,12 @@ func TestBrowserErrors(t *testing.T) {
 	url, set := startCloudServer(t, errorsCloud)
 	b := newBrowser(t)
 
-	b.do("open the application", chromedp.Navigate(url+"/"))
-	b.fill("#username", "demo")
-	b.fill("#password", "demo")
-	b.click("#signin-submit")
+	b.signIn(url)
 	b.wait("the empty table", "document.querySelector('#rows')?.textContent?.includes('No instances yet')")
 
 	// Quota: 3 instances where 2 fit. Two launch, the third shows the
 	// cloud's quota message in the per-item results.
-	b.click("#launch-open")
-	b.wait("the launch form", "document.querySelector('#launch').open && !document.querySelector('#launch-ok').disabled")
-	b.fill("#l-name", "err")
-	b.fill("#l-count", "3")
-	b.click("#launch-ok")
+	b.launch("err", 3)
 	b.wait("the launch results", "!!document.querySelector('#task-results') && document.querySelector('#task')?.textContent?.includes('2 succeeded, 1 failed')")
 	b.wait("the quota message in the failed row",
 		"document.querySelector('#task-results tbody tr.failed')?.textContent?.includes('Quota exceeded for instances: Requested 1, but already used 2 of 2 instances')")
@@ -84,11 +63,7 @@ func TestBrowserErrors(t *testing.T) {
 
 	// A launch that the quota refuses entirely: the dialog comes back with
 	// the message next to the count and in the alert bar.
-	b.click("#launch-open")
-	b.wait("the launch form again", "document.querySelector('#launch').open && !document.querySelector('#launch-ok').disabled")
-	b.fill("#l-name", "over")
-	b.fill("#l-count", "1")
-	b.click("#launch-ok")
+	b.launch("over", 1)
 	b.wait("the quota message next to the count",
 		"document.querySelector('#launch').open && document.querySelector('#l-count-err')?.textContent?.includes('Quota exceeded for instances: Requested 1, but already used 2 of 2 instances')")
 	b.wait("the quota message in the alert bar", "!document.querySelector('#alert').hidden && document.querySelector('#alert-text')?.textContent?.includes('Quota exceeded')")
@@ -104,8 +79,7 @@ func TestBrowserErrors(t *testing.T) {
 	b.wait("both launched", "[...document.querySelectorAll('#rows .state')].filter(s => s.textContent === 'launched').length === 2")
 	names := js[[]string](b, "[...document.querySelectorAll('#rows tr[data-id] a')].map(a => a.textContent).sort()")
 	require.Len(t, names, 2)
-	b.fill("#filter", "hostname="+names[0])
-	b.wait("the first alone", rowsOf+" === 1")
+	b.showOnly(names[0], "launched")
 	b.click("#select-all")
 	b.wait("shut down enabled", "!document.querySelector('#act-shutdown').disabled")
 	b.click("#act-shutdown")
@@ -131,10 +105,7 @@ func TestBrowserErrors(t *testing.T) {
 	b.shot("22-instance-409-501")
 
 	// A launched instance's console: the cloud answers 501.
-	js[bool](b, "(location.hash = '#/instances', true)")
-	b.fill("#filter", "hostname="+names[1])
-	b.wait("the second alone", rowsOf+" === 1 && document.querySelector('#rows .state')?.textContent === 'launched'")
-	running := js[string](b, "document.querySelector('#rows tr[data-id]').dataset.id")
+	running := b.showOnly(names[1], "launched")
 	js[bool](b, fmt.Sprintf("(location.hash = '#/instances/' + encodeURIComponent(%q), true)", running))
 	b.wait("the instance page", "document.querySelector('#instance-state')?.textContent === 'launched'")
 	b.click("#console-link")
@@ -147,9 +118,7 @@ func TestBrowserErrors(t *testing.T) {
 	// since: reboot the second after another client shut it down. The page's
 	// polling is paused (document.hidden) so the button keeps the dry
 	// run's answer; the per-item result carries the API's message.
-	js[bool](b, "(location.hash = '#/instances', true)")
-	b.fill("#filter", "hostname="+names[1])
-	b.wait("the second alone", rowsOf+" === 1 && document.querySelector('#rows .state')?.textContent === 'launched'")
+	b.showOnly(names[1], "launched")
 	b.click("#select-all")
 	b.wait("reboot enabled", "!document.querySelector('#act-reboot').disabled")
 	js[bool](b, "(Object.defineProperty(document, 'hidden', {value: true, configurable: true}), true)")

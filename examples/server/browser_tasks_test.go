@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/perspective-cloud/sdk/perspective"
@@ -34,10 +33,7 @@ func TestBrowserLiveResults(t *testing.T) {
 	require.NoError(t, err)
 
 	b := newBrowser(t)
-	b.do("open the application", chromedp.Navigate(url+"/"))
-	b.fill("#username", "demo")
-	b.fill("#password", "demo")
-	b.click("#signin-submit")
+	b.signIn(url)
 	b.wait("2 rows", rowsOf+" === 2")
 	b.click("#select-all")
 	b.wait("reboot enabled", "!document.querySelector('#act-reboot').disabled")

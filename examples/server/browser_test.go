@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,6 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
-	"github.com/perspective-cloud/sdk/drivers/mock"
 	"github.com/perspective-cloud/sdk/examples/server/auth"
 	"github.com/perspective-cloud/sdk/perspective"
 )
@@ -113,11 +113,12 @@ func (b *browser) shot(name string) {
 	require.NoError(b.t, os.WriteFile(filepath.Join(shotDir, name+".png"), png, 0o644))
 }
 
-// startUIServer serves the API and the UI with sign-in (the demo users of
-// auth/testdata/users.yaml) over a mock cloud whose transitions take time.
-func startUIServer(t *testing.T) string {
+// startCloudServer serves the API and the UI with sign-in (the demo users
+// of auth/testdata/users.yaml) over the mock cloud of rawURL, and returns
+// the server's URL and the cloud set.
+func startCloudServer(t testing.TB, rawURL string) (string, *perspective.Set) {
 	t.Helper()
-	c, err := perspective.NewCloud(mock.New(mock.WithDelay(400 * time.Millisecond)))
+	c, err := perspective.Open(context.Background(), rawURL)
 	require.NoError(t, err)
 	set, err := perspective.NewSet(c)
 	require.NoError(t, err)
@@ -128,7 +129,26 @@ func startUIServer(t *testing.T) string {
 	tasks := newTaskStore(64)
 	srv := httptest.NewServer(newServer(&deps{set: set, tasks: tasks, version: "e2e", log: log, users: u}))
 	t.Cleanup(func() { srv.Close(); u.Close(); tasks.Close(); _ = set.Close() })
-	return srv.URL
+	return srv.URL, set
+}
+
+// signIn opens the application at url and signs in as the demo user.
+func (b *browser) signIn(url string) {
+	b.t.Helper()
+	b.do("open the application", chromedp.Navigate(url+"/"))
+	b.fill("#username", "demo")
+	b.fill("#password", "demo")
+	b.click("#signin-submit")
+}
+
+// launch opens the launch dialog, fills in a name and a count and sends it.
+func (b *browser) launch(name string, count int) {
+	b.t.Helper()
+	b.click("#launch-open")
+	b.wait("the launch form", "document.querySelector('#launch').open && !document.querySelector('#launch-ok').disabled")
+	b.fill("#l-name", name)
+	b.fill("#l-count", strconv.Itoa(count))
+	b.click("#launch-ok")
 }
 
 const rowsOf = `document.querySelectorAll('#rows tr[data-id]').length`
@@ -138,7 +158,7 @@ const rowsOf = `document.querySelectorAll('#rows tr[data-id]').length`
 // instance's page with its chart, deletes them, and saves a screenshot of
 // every page under testoutput/browser.
 func TestBrowserEndToEnd(t *testing.T) {
-	url := startUIServer(t)
+	url, _ := startCloudServer(t, "mock://?delay=400ms") // transitions take time
 	b := newBrowser(t)
 
 	b.do("open the application", chromedp.Navigate(url+"/"))

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
@@ -50,4 +52,35 @@ func (d *deps) runBulk(w http.ResponseWriter, r *http.Request, op perspective.Op
 	t.finish(work(r.Context(), t))
 	v, status := t.view()
 	encode(w, status, v)
+}
+
+// runEach is runBulk for a call that the server runs item by item
+// (launches, images): one returns the result of item i of keys. At most
+// limit items run at once; the task records each result as it comes.
+func (d *deps) runEach(w http.ResponseWriter, r *http.Request, op perspective.Operation, keys []string, limit int,
+	one func(ctx context.Context, i int) perspective.Result) {
+	d.runBulk(w, r, op, keys, func(ctx context.Context, t *task) (*perspective.Report, error) {
+		rep := &perspective.Report{Op: op, Results: make([]perspective.Result, len(keys))}
+		var g errgroup.Group
+		g.SetLimit(limit)
+		for i := range keys {
+			g.Go(func() error {
+				rep.Results[i] = one(ctx, i)
+				t.record(i, rep.Results[i])
+				return nil
+			})
+		}
+		_ = g.Wait()
+		return rep, rep.Err()
+	})
+}
+
+// keysOf returns the key of each item: the ids or names a task shows
+// before the items run.
+func keysOf[T any](items []T, key func(T) string) []string {
+	keys := make([]string, len(items))
+	for i, it := range items {
+		keys[i] = key(it)
+	}
+	return keys
 }

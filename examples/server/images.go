@@ -57,18 +57,8 @@ func handleAddImages(d *deps) http.Handler {
 			writeError(w, err)
 			return
 		}
-		names := make([]string, len(req))
-		for i, it := range req {
-			names[i] = it.Name
-		}
-		d.runBulk(w, r, perspective.OpAddImage, names, func(ctx context.Context, t *task) (*perspective.Report, error) {
-			rep := &perspective.Report{Op: perspective.OpAddImage, Results: make([]perspective.Result, len(req))}
-			for i, it := range req {
-				rep.Results[i] = d.addImage(ctx, scope, it)
-				t.record(i, rep.Results[i])
-			}
-			return rep, rep.Err()
-		})
+		d.runEach(w, r, perspective.OpAddImage, keysOf(req, imageItem.name), 1,
+			func(ctx context.Context, i int) perspective.Result { return d.addImage(ctx, scope, req[i]) })
 	})
 }
 
@@ -141,23 +131,18 @@ func handleModifyImages(d *deps) http.Handler {
 			writeError(w, err)
 			return
 		}
-		ids := make([]string, len(changes))
-		for i, c := range changes {
-			ids[i] = c.ID
-		}
-		d.runBulk(w, r, perspective.OpUpdateImage, ids, func(ctx context.Context, t *task) (*perspective.Report, error) {
-			rep := &perspective.Report{Op: perspective.OpUpdateImage, Results: make([]perspective.Result, len(changes))}
-			for i, c := range changes {
-				start := time.Now()
-				img, err := imgs.Update(ctx, c.ID, c.update())
-				res := perspective.Result{ID: c.ID, Err: err, Attempts: 1, Duration: time.Since(start)}
-				if err == nil {
-					res.Image = &img
-				}
-				rep.Results[i] = res
-				t.record(i, res)
-			}
-			return rep, rep.Err()
-		})
+		d.runEach(w, r, perspective.OpUpdateImage, keysOf(changes, imageChange.id), 1,
+			func(ctx context.Context, i int) perspective.Result { return updateImage(ctx, imgs, changes[i]) })
 	})
+}
+
+// updateImage changes one image and returns its result.
+func updateImage(ctx context.Context, imgs *perspective.Images, c imageChange) perspective.Result {
+	start := time.Now()
+	img, err := imgs.Update(ctx, c.ID, c.update())
+	res := perspective.Result{ID: c.ID, Err: err, Attempts: 1, Duration: time.Since(start)}
+	if err == nil {
+		res.Image = &img
+	}
+	return res
 }

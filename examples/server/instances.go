@@ -79,25 +79,27 @@ func handleSelectionOp(d *deps, op perspective.Operation, check func(*selection,
 
 // Checks of the selection routes' arguments.
 
-func needFlavor(s *selection, r *http.Request) error {
-	if v := r.PathValue("flavorId"); v != "" {
-		s.FlavorID = v
+// needPathArg returns the check of an argument that either the path's
+// {param} (which wins) or the body's field carries, for PUT
+// …/instances/{route}/{param}.
+func needPathArg(param, route string, field func(*selection) *string) func(*selection, *http.Request) error {
+	return func(s *selection, r *http.Request) error {
+		f := field(s)
+		if v := r.PathValue(param); v != "" {
+			*f = v
+		}
+		if *f == "" {
+			return invalidf("%s is required: PUT …/instances/%s/{%s} with a list of ids, or {\"ids\":[…],\"%s\":\"…\"}",
+				param, route, param, param)
+		}
+		return nil
 	}
-	if s.FlavorID == "" {
-		return invalidf("flavorId is required: PUT …/instances/resize/{flavorId} with a list of ids, or {\"ids\":[…],\"flavorId\":\"…\"}")
-	}
-	return nil
 }
 
-func needImage(s *selection, r *http.Request) error {
-	if v := r.PathValue("imageId"); v != "" {
-		s.ImageID = v
-	}
-	if s.ImageID == "" {
-		return invalidf("imageId is required: PUT …/instances/rebuild/{imageId} with a list of ids, or {\"ids\":[…],\"imageId\":\"…\"}")
-	}
-	return nil
-}
+var (
+	needFlavor = needPathArg("flavorId", "resize", func(s *selection) *string { return &s.FlavorID })
+	needImage  = needPathArg("imageId", "rebuild", func(s *selection) *string { return &s.ImageID })
+)
 
 func needTags(s *selection, _ *http.Request) error {
 	if len(s.Tags) == 0 {

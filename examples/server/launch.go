@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/http"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
@@ -29,26 +27,9 @@ func handleLaunch(d *deps) http.Handler {
 			writeError(w, err)
 			return
 		}
-		names := make([]string, len(req))
-		for i, it := range req {
-			names[i] = it.Name
-		}
 		insts := d.set.Instances()
-		d.runBulk(w, r, perspective.OpLaunch, names, func(ctx context.Context, t *task) (*perspective.Report, error) {
-			rep := &perspective.Report{Op: perspective.OpLaunch, Results: make([]perspective.Result, len(req))}
-			var g errgroup.Group
-			g.SetLimit(launchConcurrency)
-			for i, it := range req {
-				g.Go(func() error {
-					res := d.launchOne(ctx, insts, scope, it)
-					rep.Results[i] = res
-					t.record(i, res)
-					return nil
-				})
-			}
-			_ = g.Wait()
-			return rep, rep.Err()
-		})
+		d.runEach(w, r, perspective.OpLaunch, keysOf(req, launchItem.name), launchConcurrency,
+			func(ctx context.Context, i int) perspective.Result { return d.launchOne(ctx, insts, scope, req[i]) })
 	})
 }
 

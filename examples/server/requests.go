@@ -189,6 +189,8 @@ type launchItem struct {
 // launchRequest is the body of POST /instances: always a list.
 type launchRequest []launchItem
 
+func (it launchItem) name() string { return it.Name }
+
 // Validate checks every item before anything is launched.
 func (l launchRequest) Validate() error {
 	if len(l) == 0 {
@@ -260,6 +262,8 @@ type imageItem struct {
 // imageRequest is the body of POST /images: always a list.
 type imageRequest []imageItem
 
+func (it imageItem) name() string { return it.Name }
+
 // Validate checks every item before anything is added.
 func (l imageRequest) Validate() error {
 	if len(l) == 0 {
@@ -295,6 +299,8 @@ type imageChange struct {
 
 // imageChanges is the body of PUT /images: a list of changes.
 type imageChanges []imageChange
+
+func (c imageChange) id() string { return c.ID }
 
 // Validate checks that every change names its image and changes something.
 func (l imageChanges) Validate() error {
