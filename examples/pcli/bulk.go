@@ -81,8 +81,8 @@ func (a *app) runBulk(ctx context.Context, op perspective.Operation, bc bulkCall
 	if dryRun {
 		label += " (dry run)"
 	}
-	p := a.newProgress(label, len(ids))
-	in := a.instances(set, perspective.Progress(p.update))
+	p := a.newProgress(label, len(ids), names, dryRun)
+	in := a.instances(set, p.options()...)
 	var rep *perspective.Report
 	if dryRun {
 		rep, err = in.DryRun(ctx, op, ids...)

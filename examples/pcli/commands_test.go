@@ -168,7 +168,7 @@ func TestCloudURL(t *testing.T) {
 }
 
 // cancelOnWrite cancels a context the first time trigger is written to it,
-// as a person pressing Ctrl-C on seeing the first progress line would.
+// as a person pressing Ctrl-C on seeing a progress line would.
 type cancelOnWrite struct {
 	mu      sync.Mutex
 	buf     bytes.Buffer
@@ -192,7 +192,7 @@ func (w *cancelOnWrite) Write(p []byte) (int, error) {
 func TestCancelReportsItemsNotStarted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	stderr := &cancelOnWrite{trigger: "reboot: 1/30 done", cancel: cancel}
+	stderr := &cancelOnWrite{trigger: "reboot: 1/30 ok web-1\n", cancel: cancel}
 	var stdout bytes.Buffer
 	args := []string{"--cloud", "mock://?latency=10ms", "--seed-instances", "web=30", "--concurrency", "1", "-o", "json", "reboot"}
 	for i := 1; i <= 30; i++ {

@@ -4,12 +4,15 @@ import (
 	"testing"
 )
 
-// seeded is a mock cloud with instances in every resting state.
-var seeded = []string{"--cloud", "mock", "--seed-instances",
+// seeded is a mock cloud with instances in every resting state. Items are
+// acted on one at a time, so that the per-item progress lines come in one
+// order (the refused ones, then the others in the arguments' order);
+// TestProgressLinesAtDefaultConcurrency covers concurrent calls.
+var seeded = []string{"--cloud", "mock", "--concurrency", "1", "--seed-instances",
 	"web=3,batch=1:shutoff,paused=1:paused,resized=1:verify_resize,broken=1:error,db=1:locked"}
 
 // slow is the same cloud whose transitions take time, for --wait.
-var slow = []string{"--cloud", "mock://?delay=30ms", "--seed-instances", "web=3,batch=1:shutoff,resized=1:verify_resize"}
+var slow = []string{"--cloud", "mock://?delay=30ms", "--concurrency", "1", "--seed-instances", "web=3,batch=1:shutoff,resized=1:verify_resize"}
 
 func with(base []string, args ...string) []string {
 	return append(append([]string(nil), base...), args...)
@@ -94,8 +97,8 @@ func goldenCases() []goldenCase {
 	one("revert-resize-wait", 0, with(slow, "revert-resize", "resized", "--wait")...)
 	one("set-metadata", 0, with(seeded, "set-metadata", "web-1", "--set", "role=frontend")...)
 	one("unset-metadata", 0, with(seeded, "unset-metadata", "web-1", "--key", "role")...)
-	// One at a time: concurrent calls would take the floating IPs in any order.
-	add(formats("add-ip", 0, with(seeded, "--concurrency", "1", "add-ip", "web-1", "web-2")...)...)
+	// One at a time (as every case on seeded): concurrent calls would take the floating IPs in any order.
+	add(formats("add-ip", 0, with(seeded, "add-ip", "web-1", "web-2")...)...)
 	one("remove-ip-none", 1, with(seeded, "remove-ip", "web-1")...)
 	one("rename", 0, with(seeded, "rename", "web-1=front-1", "web-2=front-2")...)
 	one("ambiguous-name", 2, "--cloud", "mock", "--seed-instances", "a=1,a=1", "reboot", "a")

@@ -46,25 +46,30 @@ type summary struct {
 func summarize(rep *perspective.Report, names map[string]string, dryRun bool) *summary {
 	s := &summary{Operation: string(rep.Op), DryRun: dryRun, Results: make([]outcome, 0, len(rep.Results))}
 	for _, r := range rep.Results {
-		o := outcome{ID: r.ID, Name: names[r.ID], Attempts: r.Attempts, Address: r.Address}
-		if r.Instance != nil {
-			if o.ID == "" {
-				o.ID = r.Instance.ID
-			}
-			o.Name = r.Instance.Name
-			o.State = string(r.Instance.State)
-		}
-		if r.Image != nil {
-			o.Image = r.Image.Name
-		}
-		if o.Name == "" {
-			o.Name = nameInError(r.Err)
-		}
-		o.setErr(r.Err, dryRun)
-		s.Results = append(s.Results, o)
+		s.Results = append(s.Results, outcomeOf(r, names, dryRun))
 	}
 	s.count()
 	return s
+}
+
+// outcomeOf is one item of a report as the summary shows it.
+func outcomeOf(r perspective.Result, names map[string]string, dryRun bool) outcome {
+	o := outcome{ID: r.ID, Name: names[r.ID], Attempts: r.Attempts, Address: r.Address}
+	if r.Instance != nil {
+		if o.ID == "" {
+			o.ID = r.Instance.ID
+		}
+		o.Name = r.Instance.Name
+		o.State = string(r.Instance.State)
+	}
+	if r.Image != nil {
+		o.Image = r.Image.Name
+	}
+	if o.Name == "" {
+		o.Name = nameInError(r.Err)
+	}
+	o.setErr(r.Err, dryRun)
+	return o
 }
 
 func (o *outcome) setErr(err error, dryRun bool) {

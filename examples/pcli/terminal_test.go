@@ -45,12 +45,13 @@ func instanceNames(prefix string, n int) []string {
 }
 
 // TestProgressBarOnTerminal runs pcli under a pseudo-terminal and checks
-// what a person sees: a progress bar redrawn in place up to 20/20, not the
-// plain progress lines, then the per-item summary.
+// what a person sees: a progress bar redrawn in place up to 21/21, the
+// failed item printed above the bar as it fails (and no line for the items
+// that succeed), then the per-item summary.
 func TestProgressBarOnTerminal(t *testing.T) {
 	bin := buildPCLI(t)
-	args := append([]string{"--cloud", "mock://?latency=20ms", "--seed-instances", "web=20", "--concurrency", "2", "reboot"},
-		instanceNames("web", 20)...)
+	args := append([]string{"--cloud", "mock://?latency=20ms", "--seed-instances", "web=20,batch=1:shutoff",
+		"--concurrency", "2", "reboot", "batch"}, instanceNames("web", 20)...)
 	cmd := pcliCommand(bin, args...)
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 120})
 	require.NoError(t, err)
@@ -72,21 +73,33 @@ func TestProgressBarOnTerminal(t *testing.T) {
 		_ = cmd.Process.Kill()
 		t.Fatalf("pcli did not finish; the terminal shows:\n%s", screen.String())
 	}
-	require.NoError(t, cmd.Wait(), screen.String())
+	err = cmd.Wait()
 	out := screen.String()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, out)
+	assert.Equal(t, exitFailed, exit.ExitCode())
 
 	assert.Contains(t, out, "reboot", out)
 	assert.Contains(t, out, "100%", "the bar reaches its end")
-	assert.Contains(t, out, "(20/20", "the bar counts items")
+	assert.Contains(t, out, "(21/21", "the bar counts items")
 	assert.Regexp(t, `\[=+>? *\]`, out, "a bar is drawn")
 	assert.Contains(t, out, "\r", "the bar is redrawn in place")
-	assert.NotContains(t, out, "reboot: 1/20 done", "no plain progress lines on a terminal")
+	assert.NotRegexp(t, `reboot: \d+/21 `, out, "no plain progress lines on a terminal")
+	assert.NotContains(t, out, "reboot: ok ", "items that succeed get no line of their own")
+	// The refusal is printed on its own line, over the erased bar, while
+	// the bar is still short of its end.
+	failure := `reboot: failed batch: instance "batch" is shutoff; reboot is allowed only when launched`
+	i := strings.Index(out, failure)
+	require.GreaterOrEqual(t, i, 0, out)
+	assert.Less(t, i, strings.Index(out, "100%"), "the failure is shown before the call ends")
+	assert.Regexp(t, `\r *\r`+regexp.QuoteMeta(failure)+`\r?\n\r?reboot`, out, "the bar is erased, the line printed, the bar drawn again below")
 	// The summary: a header, one row per instance, the total.
 	assert.Regexp(t, `ID\s+NAME\s+RESULT\s+DETAIL`, out)
 	for _, name := range instanceNames("web", 20) {
 		assert.Regexp(t, regexp.MustCompile(`\s`+name+`\s+ok`), out)
 	}
-	assert.Regexp(t, `reboot: 20 succeeded \(of 20\) in \d`, out)
+	assert.Regexp(t, `\sbatch\s+failed\s`, out)
+	assert.Regexp(t, `reboot: 20 succeeded, 1 failed \(of 21\) in \d`, out)
 }
 
 // TestCtrlCCancels sends SIGINT to pcli in the middle of a slow bulk
@@ -110,7 +123,7 @@ func TestCtrlCCancels(t *testing.T) {
 	defer timer.Stop()
 	for lines.Scan() {
 		stderr.WriteString(lines.Text() + "\n")
-		if !interrupted && strings.HasPrefix(lines.Text(), "reboot: 1/20 done") {
+		if !interrupted && strings.HasPrefix(lines.Text(), "reboot: 1/20 ok web-1") {
 			require.NoError(t, cmd.Process.Signal(os.Interrupt))
 			interrupted = true
 		}
