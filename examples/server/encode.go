@@ -10,6 +10,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/perspective-cloud/sdk/internal/httpjson"
 )
 
 // maxBodyBytes bounds every request body.
@@ -76,6 +78,12 @@ func bodyError(err error) error {
 		return invalidf("request body: %v", err)
 	}
 	return invalidf("request body: %v", err)
+}
+
+// jsonHandler makes a handler of h: its value is answered as encode does,
+// its error as writeError does.
+func jsonHandler(h httpjson.HandlerFunc) http.Handler {
+	return httpjson.Handle(h, writeError)
 }
 
 // encode writes v as JSON with status.

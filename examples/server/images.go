@@ -10,35 +10,31 @@ import (
 
 // handleListImages serves GET /images and GET /projects/{project}/images.
 func handleListImages(d *deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 		imgs, _, err := d.images(r)
 		if err != nil {
-			writeError(w, err)
-			return
+			return 0, nil, err
 		}
 		list, err := imgs.List(r.Context())
 		if err != nil {
-			writeError(w, err)
-			return
+			return 0, nil, err
 		}
-		encode(w, http.StatusOK, imagesOf(list))
+		return http.StatusOK, imagesOf(list), nil
 	})
 }
 
 // handleGetImage serves GET /images/{id} (a global id, real id or name).
 func handleGetImage(d *deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 		imgs, _, err := d.images(r)
 		if err != nil {
-			writeError(w, err)
-			return
+			return 0, nil, err
 		}
 		img, err := imgs.Get(r.Context(), r.PathValue("id"))
 		if err != nil {
-			writeError(w, err)
-			return
+			return 0, nil, err
 		}
-		encode(w, http.StatusOK, imageOf(&img))
+		return http.StatusOK, imageOf(&img), nil
 	})
 }
 

@@ -163,12 +163,12 @@ func handleRename(d *deps) http.Handler {
 
 // handleGetInstance serves GET /instances/{id} in seed 001's shape.
 func handleGetInstance(d *deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		inst, ok := d.instanceInPath(w, r)
-		if !ok {
-			return
+	return jsonHandler(func(_ http.ResponseWriter, r *http.Request) (int, any, error) {
+		inst, err := d.instanceInPath(r)
+		if err != nil {
+			return 0, nil, err
 		}
-		encode(w, http.StatusOK, instanceOf(&inst))
+		return http.StatusOK, instanceOf(&inst), nil
 	})
 }
 
@@ -247,17 +247,11 @@ func handleLog(d *deps) http.Handler {
 }
 
 // instanceInPath reads the instance the request's {id} names, within what
-// the caller may see, and answers the error itself when there is one.
-func (d *deps) instanceInPath(w http.ResponseWriter, r *http.Request) (perspective.Instance, bool) {
+// the caller may see.
+func (d *deps) instanceInPath(r *http.Request) (perspective.Instance, error) {
 	insts, err := d.instances(r)
 	if err != nil {
-		writeError(w, err)
-		return perspective.Instance{}, false
+		return perspective.Instance{}, err
 	}
-	inst, err := insts.Get(r.Context(), r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
-		return perspective.Instance{}, false
-	}
-	return inst, true
+	return insts.Get(r.Context(), r.PathValue("id"))
 }

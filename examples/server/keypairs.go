@@ -15,16 +15,15 @@ func keypairTarget(r *http.Request) perspective.Target {
 
 // handleListKeypairs serves GET /keypairs.
 func handleListKeypairs(d *deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 		ks, err := d.set.Keypairs().In(keypairTarget(r)).List(r.Context())
 		if err != nil {
-			writeError(w, err)
-			return
+			return 0, nil, err
 		}
 		if ks == nil {
 			ks = []perspective.Keypair{}
 		}
-		encode(w, http.StatusOK, ks)
+		return http.StatusOK, ks, nil
 	})
 }
 
@@ -32,31 +31,28 @@ func handleListKeypairs(d *deps) http.Handler {
 // empty publicKey has the cloud generate one: its private key is in the
 // answer, this once.
 func handleAddKeypair(d *deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		req, err := decode[keypairRequest](w, r)
 		if err != nil {
-			writeError(w, err)
-			return
+			return 0, nil, err
 		}
 		k, err := d.set.Keypairs().In(keypairTarget(r)).Create(r.Context(),
 			perspective.KeypairSpec{Name: req.Name, PublicKey: req.PublicKey})
 		if err != nil {
-			writeError(w, err)
-			return
+			return 0, nil, err
 		}
 		w.Header().Set("Location", "/keypairs/"+k.Name)
-		encode(w, http.StatusCreated, k)
+		return http.StatusCreated, k, nil
 	})
 }
 
 // handleDeleteKeypair serves DELETE /keypairs/{name}: 204 when deleted.
 func handleDeleteKeypair(d *deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 		_, err := d.set.Keypairs().In(keypairTarget(r)).Delete(r.Context(), r.PathValue("name"))
 		if err != nil {
-			writeError(w, err)
-			return
+			return 0, nil, err
 		}
-		w.WriteHeader(http.StatusNoContent)
+		return http.StatusNoContent, nil, nil
 	})
 }

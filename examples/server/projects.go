@@ -8,29 +8,27 @@ import (
 
 // handleListProjects serves GET /projects/list: projects with their regions.
 func handleListProjects(d *deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 		ps, err := d.set.Projects().List(r.Context())
 		if err != nil {
-			writeError(w, err)
-			return
+			return 0, nil, err
 		}
 		if ps == nil {
 			ps = []perspective.Project{}
 		}
-		encode(w, http.StatusOK, ps)
+		return http.StatusOK, ps, nil
 	})
 }
 
 // handleAccess serves GET /projects/{project}/access: the project's
 // service endpoints.
 func handleAccess(d *deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 		eps, err := d.set.Projects().Endpoints(r.Context(), r.PathValue("project"))
 		if err != nil {
-			writeError(w, err)
-			return
+			return 0, nil, err
 		}
-		encode(w, http.StatusOK, eps)
+		return http.StatusOK, eps, nil
 	})
 }
 

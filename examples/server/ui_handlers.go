@@ -47,16 +47,14 @@ type admits struct {
 // handleDryRun serves POST /instances/dryrun: for each operation, how
 // many of the ids the state machine admits and why it refuses the rest.
 func handleDryRun(d *deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		req, err := decode[*dryRunRequest](w, r)
 		if err != nil {
-			writeError(w, err)
-			return
+			return 0, nil, err
 		}
 		insts, err := d.instances(r)
 		if err != nil {
-			writeError(w, err)
-			return
+			return 0, nil, err
 		}
 		ops := req.Operations
 		if len(ops) == 0 {
@@ -68,13 +66,11 @@ func handleDryRun(d *deps) http.Handler {
 		for _, name := range ops {
 			op, err := perspective.ParseOperation(name)
 			if err != nil {
-				writeError(w, err)
-				return
+				return 0, nil, err
 			}
 			rep, err := insts.DryRun(r.Context(), op, req.IDs...)
 			if rep == nil {
-				writeError(w, err)
-				return
+				return 0, nil, err
 			}
 			a := admits{Refused: []refusal{}}
 			for _, res := range rep.Results {
@@ -91,13 +87,13 @@ func handleDryRun(d *deps) http.Handler {
 			}
 			out[name] = a
 		}
-		encode(w, http.StatusOK, map[string]any{"operations": out})
+		return http.StatusOK, map[string]any{"operations": out}, nil
 	})
 }
 
 // handleUsage serves GET /instances/{id}/usage (seed 004's parameters).
 func handleUsage(d *deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 		q := r.URL.Query()
 		uq := perspective.UsageQuery{Item: perspective.UsageItem(q.Get("item"))}
 		if uq.Item == "" {
@@ -110,8 +106,7 @@ func handleUsage(d *deps) http.Handler {
 			if s := q.Get(f.name); s != "" {
 				n, err := strconv.ParseInt(s, 10, 64)
 				if err != nil || n < 0 {
-					writeError(w, invalidf("%s: %q is not a Unix time in seconds", f.name, s))
-					return
+					return 0, nil, invalidf("%s: %q is not a Unix time in seconds", f.name, s)
 				}
 				*f.dst = time.Unix(n, 0).UTC()
 			}
@@ -119,81 +114,74 @@ func handleUsage(d *deps) http.Handler {
 		if s := q.Get("datapoints"); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil || n < 1 || n > 1000 {
-				writeError(w, invalidf("datapoints: %q is not a number from 1 to 1000", s))
-				return
+				return 0, nil, invalidf("datapoints: %q is not a number from 1 to 1000", s)
 			}
 			uq.Points = n
 		}
 		insts, err := d.instances(r)
 		if err != nil {
-			writeError(w, err)
-			return
+			return 0, nil, err
 		}
 		pts, err := insts.Usage(r.Context(), r.PathValue("id"), uq)
 		if err != nil {
-			writeError(w, err)
-			return
+			return 0, nil, err
 		}
 		if pts == nil {
 			pts = []perspective.UsagePoint{}
 		}
-		encode(w, http.StatusOK, pts)
+		return http.StatusOK, pts, nil
 	})
 }
 
 // handleTags serves GET /instances/{id}/tags.
 func handleTags(d *deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		inst, ok := d.instanceInPath(w, r)
-		if !ok {
-			return
+	return jsonHandler(func(_ http.ResponseWriter, r *http.Request) (int, any, error) {
+		inst, err := d.instanceInPath(r)
+		if err != nil {
+			return 0, nil, err
 		}
 		tags := inst.Tags
 		if tags == nil {
 			tags = []string{}
 		}
-		encode(w, http.StatusOK, tags)
+		return http.StatusOK, tags, nil
 	})
 }
 
 // handleListFlavors serves GET /flavors and its scoped form.
 func handleListFlavors(d *deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 		t, err := d.scope(r)
 		if err != nil {
-			writeError(w, err)
-			return
+			return 0, nil, err
 		}
 		fs, err := d.set.Flavors().In(t).List(r.Context())
 		if err != nil {
-			writeError(w, err)
-			return
+			return 0, nil, err
 		}
 		out := make([]*flavorView, len(fs))
 		for i := range fs {
 			out[i] = flavorOf(&fs[i])
 		}
-		encode(w, http.StatusOK, out)
+		return http.StatusOK, out, nil
 	})
 }
 
 // handleListNetworks serves GET /networks and its scoped form.
 func handleListNetworks(d *deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(_ http.ResponseWriter, r *http.Request) (int, any, error) {
 		t, err := d.scope(r)
 		if err != nil {
-			writeError(w, err)
-			return
+			return 0, nil, err
 		}
 		ns, err := d.set.Networks().In(t).List(r.Context())
 		if err != nil {
-			writeError(w, err)
-			return
+			return 0, nil, err
 		}
 		if ns == nil {
 			ns = []perspective.Network{}
 		}
-		encode(w, http.StatusOK, ns)
+		return http.StatusOK, ns, nil
 	})
 }
 
@@ -202,21 +190,19 @@ const maxUploadBytes = 8 << 30
 
 // handleUploadImage serves POST /images/upload: the body is the image file.
 func handleUploadImage(d *deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		q := r.URL.Query()
 		if q.Get("name") == "" {
-			writeError(w, invalidf("name is required: POST /images/upload?name=…"))
-			return
+			return 0, nil, invalidf("name is required: POST /images/upload?name=…")
 		}
 		t := perspective.Target{CloudID: q.Get("cloud"), ProjectID: q.Get("project"), Region: q.Get("region")}
 		img, err := d.set.Images().In(t).Create(r.Context(), perspective.ImageSpec{Name: q.Get("name"),
 			DiskFormat: q.Get("diskFormat"), ContainerFormat: q.Get("containerFormat"), Visibility: q.Get("visibility"),
 			Data: http.MaxBytesReader(w, r.Body, maxUploadBytes)})
 		if err != nil {
-			writeError(w, err)
-			return
+			return 0, nil, err
 		}
 		w.Header().Set("Location", "/images/"+img.ID)
-		encode(w, http.StatusCreated, imageOf(&img))
+		return http.StatusCreated, imageOf(&img), nil
 	})
 }
