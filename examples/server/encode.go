@@ -86,15 +86,8 @@ func jsonHandler(h httpjson.HandlerFunc) http.Handler {
 	return httpjson.Handle(h, writeError)
 }
 
-// encode writes v as JSON with status.
-func encode(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	// The status is sent: a failure here is a client gone away.
-	_ = enc.Encode(v)
-}
+// encode writes v as indented JSON with status.
+func encode(w http.ResponseWriter, status int, v any) { httpjson.Write(w, status, v) }
 
 // encodeTagged writes v as JSON like encode, with an ETag of its bytes,
 // and answers a request whose If-None-Match names that ETag with 304 Not
