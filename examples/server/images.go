@@ -107,8 +107,8 @@ func handleDeleteImages(d *deps) http.Handler {
 			writeError(w, err)
 			return
 		}
-		d.runBulk(w, r, perspective.OpDeleteImage, ids, func(ctx context.Context, _ *task) (*perspective.Report, error) {
-			return imgs.Delete(ctx, ids...)
+		d.runBulk(w, r, perspective.OpDeleteImage, ids, func(ctx context.Context, t *task) (*perspective.Report, error) {
+			return imgs.With(t.track()).Delete(ctx, ids...)
 		})
 	})
 }

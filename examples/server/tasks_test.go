@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -179,4 +180,54 @@ func TestTaskViewStatus(t *testing.T) {
 			assert.Equal(t, 2, v.Done)
 		})
 	}
+}
+
+// TestAsyncImageDeleteShowsFinishedItems: an image delete, too, shows an
+// item's result while the others still run.
+func TestAsyncImageDeleteShowsFinishedItems(t *testing.T) {
+	e := newEnvOf(t, slowImageDeletes{mock.New(mock.WithDelay(0))})
+	var ids []string
+	for _, name := range []string{"img-a", "img-b"} {
+		img, err := e.set.Images().Create(t.Context(), perspective.ImageSpec{Name: name})
+		require.NoError(t, err)
+		ids = append(ids, img.ID)
+	}
+	ids = append(ids, uuid.NewString())
+
+	resp, b := e.do("POST", "/images/delete?async=true", `["`+strings.Join(ids, `","`)+`"]`)
+	require.Equal(t, http.StatusAccepted, resp.StatusCode, "body: %s", b)
+	id := decodeJSON[taskView](t, b).Task
+
+	var early *taskView
+	var last taskView
+	require.Eventually(t, func() bool {
+		last = decodeJSON[taskView](t, e.mustGet("/tasks/"+id))
+		if early == nil && last.State == taskRunning && last.Failed > 0 {
+			v := last
+			early = &v
+		}
+		return last.State != taskRunning
+	}, 10*time.Second, 5*time.Millisecond)
+
+	require.NotNil(t, early, "no view of the running task showed the finished item")
+	assert.Equal(t, itemFailed, early.Results[2].State)
+	assert.Equal(t, "not_found", early.Results[2].Code)
+	for _, r := range early.Results[:2] {
+		assert.Equal(t, itemPending, r.State, "the deleted images still wait on the cloud")
+	}
+	assert.Equal(t, taskPartial, last.State)
+	assert.Equal(t, 2, last.Succeeded)
+}
+
+// slowImageDeletes is a mock cloud whose image deletes take 300 ms: an
+// image that does not exist fails long before the others are deleted.
+type slowImageDeletes struct{ *mock.Driver }
+
+func (d slowImageDeletes) DeleteImage(ctx context.Context, id string) error {
+	select {
+	case <-time.After(300 * time.Millisecond):
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return d.Driver.DeleteImage(ctx, id)
 }
