@@ -82,7 +82,7 @@ func (a *app) runBulk(ctx context.Context, op perspective.Operation, bc bulkCall
 		label += " (dry run)"
 	}
 	p := a.newProgress(label, len(ids), names, dryRun)
-	in := a.instances(set, p.options()...)
+	in := set.Instances().With(a.callOptions(p)...)
 	var rep *perspective.Report
 	if dryRun {
 		rep, err = in.DryRun(ctx, op, ids...)
@@ -100,12 +100,17 @@ func (a *app) runBulk(ctx context.Context, op perspective.Operation, bc bulkCall
 	return a.printSummary(s, time.Since(start))
 }
 
-// instances is the instance handle with the command's call options.
-func (a *app) instances(set *perspective.Set, opts ...perspective.CallOption) *perspective.Instances {
+// callOptions are the command's call options: the progress p shows (if
+// any) and --concurrency.
+func (a *app) callOptions(p *progress) []perspective.CallOption {
+	var opts []perspective.CallOption
+	if p != nil {
+		opts = p.options()
+	}
 	if a.concurrency > 0 {
 		opts = append(opts, perspective.Concurrency(a.concurrency))
 	}
-	return set.Instances().With(opts...)
+	return opts
 }
 
 // wait waits for the succeeded items of s to reach the operation's target
@@ -242,7 +247,7 @@ func (a *app) renameCommand() *cobra.Command {
 				byID[id] = pairs[olds[i]]
 			}
 			start := time.Now()
-			rep, err := a.instances(set).Rename(ctx, byID)
+			rep, err := set.Instances().With(a.callOptions(nil)...).Rename(ctx, byID)
 			if len(rep.Results) == 0 && err != nil {
 				return err
 			}

@@ -44,9 +44,10 @@ func listingCommand[T any](a *app, c *cobra.Command, list func(ctx context.Conte
 }
 
 // deleteCommand makes c delete the things its arguments name (one at
-// least) with del and print the per-item summary.
-func deleteCommand(a *app, c *cobra.Command,
-	del func(ctx context.Context, set *perspective.Set, names ...string) (*perspective.Report, error)) *cobra.Command {
+// least) with del, the operation op, showing each item as it is done (as
+// bulk instance commands do), and print the per-item summary.
+func deleteCommand(a *app, c *cobra.Command, op perspective.Operation,
+	del func(ctx context.Context, set *perspective.Set, opts []perspective.CallOption, names ...string) (*perspective.Report, error)) *cobra.Command {
 	c.Args = cobra.MinimumNArgs(1)
 	c.RunE = func(cmd *cobra.Command, args []string) error {
 		set, err := a.open(cmd.Context())
@@ -54,7 +55,9 @@ func deleteCommand(a *app, c *cobra.Command,
 			return err
 		}
 		start := time.Now()
-		rep, err := del(cmd.Context(), set, args...)
+		p := a.newProgress(string(op), len(args), nil, false)
+		rep, err := del(cmd.Context(), set, a.callOptions(p), args...)
+		p.finish(cmd.Context().Err() != nil)
 		if len(rep.Results) == 0 && err != nil {
 			return err
 		}

@@ -52,7 +52,7 @@ func goldenCases() []goldenCase {
 	one("images-update", 0, "--cloud", "mock", "images", "update", "debian-12", "--name", "debian-12-old",
 		"--min-ram", "512", "--property", "os_version=12", "--remove-property", "os_distro")
 	one("images-update-nothing", 2, "--cloud", "mock", "images", "update", "debian-12")
-	add(formats("images-delete", 1, "--cloud", "mock", "images", "delete", "debian-12", "nope")...)
+	add(formats("images-delete", 1, "--cloud", "mock", "--concurrency", "1", "images", "delete", "debian-12", "nope")...)
 	add(formats("keypairs-add-public", 0, "--cloud", "mock", "keypairs", "add", "laptop", "--public-key", "testdata/laptop.pub")...)
 	add(formats("keypairs-list", 0, "--cloud", "mock", "keypairs", "list")...)
 	add(formats("keypairs-delete", 1, "--cloud", "mock", "keypairs", "delete", "nope")...)

@@ -171,7 +171,7 @@ func (a *app) imagesDelete() *cobra.Command {
 		Use:     "delete ID|NAME...",
 		Short:   "Delete images",
 		Example: "  pcli images delete old-snapshot-1 old-snapshot-2",
-	}, func(ctx context.Context, set *perspective.Set, names ...string) (*perspective.Report, error) {
-		return set.Images().Delete(ctx, names...)
+	}, perspective.OpDeleteImage, func(ctx context.Context, set *perspective.Set, opts []perspective.CallOption, names ...string) (*perspective.Report, error) {
+		return set.Images().With(opts...).Delete(ctx, names...)
 	})
 }

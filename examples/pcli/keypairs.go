@@ -137,7 +137,7 @@ func (a *app) keypairsDelete() *cobra.Command {
 		Use:     "delete NAME...",
 		Short:   "Delete keypairs",
 		Example: "  pcli keypairs delete old-laptop ci",
-	}, func(ctx context.Context, set *perspective.Set, names ...string) (*perspective.Report, error) {
-		return set.Keypairs().Delete(ctx, names...)
+	}, perspective.OpDeleteKeypair, func(ctx context.Context, set *perspective.Set, opts []perspective.CallOption, names ...string) (*perspective.Report, error) {
+		return set.Keypairs().With(opts...).Delete(ctx, names...)
 	})
 }
