@@ -47,5 +47,5 @@ func TestBrowserLiveResults(t *testing.T) {
 	b.click("#act-reboot")
 	b.wait("the reboot results", "!!document.querySelector('#task-results') && document.querySelector('#task').textContent.includes('1 succeeded, 1 failed')")
 	require.True(t, js[bool](b, "window.sawLive"), "the running task did not list the refused item")
-	b.shot("30-live-results")
+	b.shot("25-live-results")
 }
