@@ -118,6 +118,16 @@ func TestBrowserTenThousandRows(t *testing.T) {
 	b.shot("30-ten-thousand-last-page")
 	js[bool](b, "(document.querySelector('#page-size').value = '50', document.querySelector('#page-size').dispatchEvent(new Event('change')), true)")
 	b.wait("50 rows a page again", rowsOf+" === 50 && "+pageInfo+" === 'Page 1 of 200'")
+	// A page by its number: page 137 of the descending order starts at row-3200.
+	js[bool](b, "(document.querySelector('#page-go').value = '137', document.querySelector('#page-go').dispatchEvent(new Event('change')), true)")
+	b.wait("page 137", pageInfo+" === 'Page 137 of 200'")
+	require.Equal(t, "row-3200", js[string](b, firstName))
+	js[bool](b, "(document.querySelector('#page-go').value = '900', document.querySelector('#page-go').dispatchEvent(new Event('change')), true)")
+	b.wait("a page beyond the last is the last", pageInfo+" === 'Page 200 of 200' && document.querySelector('#page-go').value === '200'")
+	require.Equal(t, "row-50", js[string](b, firstName))
+	b.click("#prev")
+	js[bool](b, "(document.querySelector('#page-go').value = '1', document.querySelector('#page-go').dispatchEvent(new Event('change')), true)")
+	b.wait("page 1 again", pageInfo+" === 'Page 1 of 200'")
 
 	// Field filters and the WHERE text, over all 10,000.
 	b.fill("#filter", "hostname=row-999")

@@ -72,6 +72,13 @@ export function render(main, ctx) {
   prev.addEventListener('click', () => { st.page--; update(); });
   next.addEventListener('click', () => { st.page++; update(); });
   sizeSel.addEventListener('change', () => { st.pageSize = +sizeSel.value; st.page = 0; update(); });
+  // Go to a page by its number: 10,000 rows are 200 pages of 50.
+  const pageGo = h('input', { type: 'number', id: 'page-go', min: 1, value: 1, inputmode: 'numeric' });
+  pageGo.addEventListener('change', () => {
+    const n = Math.trunc(+pageGo.value);
+    if (Number.isFinite(n) && n >= 1) { st.page = n - 1; update(); }
+    pageGo.value = String(st.page + 1);
+  });
 
   main.append(
     h('h1', {}, 'Instances'),
@@ -80,7 +87,8 @@ export function render(main, ctx) {
     filterHint,
     actionBar, count, progressArea,
     h('div', { class: 'table-wrap' }, table),
-    h('div', { class: 'pager' }, prev, pageInfo, next, h('label', { for: 'page-size' }, 'Rows per page'), sizeSel));
+    h('div', { class: 'pager' }, prev, pageInfo, next, h('label', { for: 'page-go' }, 'Go to page'), pageGo,
+      h('label', { for: 'page-size' }, 'Rows per page'), sizeSel));
 
   // Filtering: field filters at once, WHERE text when typing pauses.
   let filterTimer = null;
@@ -224,6 +232,8 @@ export function render(main, ctx) {
       drawn = [];
     }
     pageInfo.textContent = `Page ${st.page + 1} of ${pages}`;
+    pageGo.max = String(pages);
+    if (document.activeElement !== pageGo) pageGo.value = String(st.page + 1);
     prev.disabled = st.page === 0;
     next.disabled = st.page >= pages - 1;
     updateCount();
