@@ -118,16 +118,20 @@ func (a *app) callOptions(p *progress) []perspective.CallOption {
 func (a *app) wait(ctx context.Context, set *perspective.Set, op perspective.Operation, s *summary) {
 	states := waitStates(op)
 	var ids []string
+	names := map[string]string{}
 	for _, o := range s.Results {
 		if o.Status == statusOK && !slices.Contains(ids, o.ID) {
 			ids = append(ids, o.ID)
+			names[o.ID] = o.Name
 		}
 	}
 	if len(ids) == 0 || len(states) == 0 {
 		return
 	}
 	fmt.Fprintf(a.stderr, "waiting for %s %s…\n", plural(len(ids), "instance"), waitWhat(op))
-	rep, _ := set.Instances().WaitFor(ctx, ids, states...)
+	p := a.newProgress("wait", len(ids), names, false)
+	rep, _ := set.Instances().With(p.options()...).WaitFor(ctx, ids, states...)
+	p.finish(ctx.Err() != nil)
 	s.merge(rep, states)
 }
 
