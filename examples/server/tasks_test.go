@@ -63,16 +63,7 @@ func TestAsyncTaskShowsFinishedItems(t *testing.T) {
 	require.Equal(t, http.StatusAccepted, resp.StatusCode, "body: %s", b)
 	id := decodeJSON[taskView](t, b).Task
 
-	var early *taskView // a view of the running task with a finished item
-	var last taskView
-	require.Eventually(t, func() bool {
-		last = decodeJSON[taskView](t, e.mustGet("/tasks/"+id))
-		if early == nil && last.State == taskRunning && last.Failed > 0 {
-			v := last
-			early = &v
-		}
-		return last.State != taskRunning
-	}, 10*time.Second, 5*time.Millisecond)
+	early, last := watchTask(t, e, id)
 
 	require.NotNil(t, early, "no view of the running task showed the finished item")
 	assert.Equal(t, 1, early.Failed)
@@ -198,16 +189,7 @@ func TestAsyncImageDeleteShowsFinishedItems(t *testing.T) {
 	require.Equal(t, http.StatusAccepted, resp.StatusCode, "body: %s", b)
 	id := decodeJSON[taskView](t, b).Task
 
-	var early *taskView
-	var last taskView
-	require.Eventually(t, func() bool {
-		last = decodeJSON[taskView](t, e.mustGet("/tasks/"+id))
-		if early == nil && last.State == taskRunning && last.Failed > 0 {
-			v := last
-			early = &v
-		}
-		return last.State != taskRunning
-	}, 10*time.Second, 5*time.Millisecond)
+	early, last := watchTask(t, e, id)
 
 	require.NotNil(t, early, "no view of the running task showed the finished item")
 	assert.Equal(t, itemFailed, early.Results[2].State)
@@ -230,4 +212,20 @@ func (d slowImageDeletes) DeleteImage(ctx context.Context, id string) error {
 		return ctx.Err()
 	}
 	return d.Driver.DeleteImage(ctx, id)
+}
+
+// watchTask polls task id until it ends and returns its first view that
+// was still running with a failed item (nil if none was seen) and its
+// last view.
+func watchTask(t *testing.T, e *env, id string) (early *taskView, last taskView) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		last = decodeJSON[taskView](t, e.mustGet("/tasks/"+id))
+		if early == nil && last.State == taskRunning && last.Failed > 0 {
+			v := last
+			early = &v
+		}
+		return last.State != taskRunning
+	}, 10*time.Second, 5*time.Millisecond)
+	return early, last
 }
