@@ -156,14 +156,21 @@ func (d *Driver) read(ctx context.Context, method string, op perspective.Operati
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	_, err := d.admitted(id, op)
+	return err
+}
+
+// admitted finds the instance id and checks that the state machine admits
+// op in its state. d.mu must be held.
+func (d *Driver) admitted(id string, op perspective.Operation) (*server, error) {
 	s, err := d.find(id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := perspective.Check(s.inst, op); err != nil {
-		return err
+		return nil, err
 	}
-	return nil
+	return s, nil
 }
 
 // Fail puts an instance into the error state with a fault message, as a

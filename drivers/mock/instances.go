@@ -131,11 +131,8 @@ func (d *Driver) transition(ctx context.Context, method string, op perspective.O
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	s, err := d.find(id)
+	s, err := d.admitted(id, op)
 	if err != nil {
-		return err
-	}
-	if err := perspective.Check(s.inst, op); err != nil {
 		return err
 	}
 	if change != nil {
