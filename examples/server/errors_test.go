@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -192,4 +195,33 @@ func TestTwoClouds(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, resp.StatusCode, "body: %s", b)
 	resp, b = e.do("PUT", "/instances/reboot", `["`+west[0].ID+`"]`)
 	require.Equal(t, http.StatusOK, resp.StatusCode, "body: %s", b)
+}
+
+// TestPanicIsA500: a handler that panics gets the client a 500 JSON error
+// naming the request (not the panic's value) and is logged, and the
+// server goes on serving.
+func TestPanicIsA500(t *testing.T) {
+	var logs strings.Builder
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	srv := httptest.NewServer(withRecovery(log, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/boom" {
+			panic("secret detail")
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})))
+	t.Cleanup(srv.Close)
+
+	resp, err := http.Get(srv.URL + "/boom")
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
+	assert.JSONEq(t, `{"code":"unknown","message":"internal error while serving GET /boom"}`, string(body))
+	assert.Contains(t, logs.String(), "secret detail", "the panic is logged")
+
+	resp, err = http.Get(srv.URL + "/fine")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
 }

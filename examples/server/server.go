@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
+	"github.com/perspective-cloud/sdk/internal/httpserve"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
@@ -35,7 +35,7 @@ func (m *router) Handle(pattern string, h http.Handler) {
 
 // newServer returns the Perspective REST API over d.set.
 func newServer(d *deps) http.Handler {
-	return withRecovery(d.log, withLogging(d.log, d.guard(newRouter(d))))
+	return httpserve.Guard(d.log, internalError, d.guard(newRouter(d)))
 }
 
 // newRouter returns the routes of the API, and JSON errors for the rest.
@@ -69,54 +69,17 @@ func handleUnrouted(mux *http.ServeMux) http.Handler {
 	})
 }
 
+// internalError answers a request whose handler panicked: a 500 JSON
+// error naming the request, never the panic's value.
+var internalError = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	writeError(w, &apiError{status: http.StatusInternalServerError, code: "unknown",
+		msg: "internal error while serving " + r.Method + " " + r.URL.Path})
+})
+
 // withRecovery turns a panic in a handler into a 500 JSON error, so that
 // one bad request never takes the server down.
 func withRecovery(log *slog.Logger, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				log.Error("handler panic", "method", r.Method, "path", r.URL.Path, "panic", v)
-				writeError(w, &apiError{status: http.StatusInternalServerError, code: "unknown",
-					msg: "internal error while serving " + r.Method + " " + r.URL.Path})
-			}
-		}()
-		next.ServeHTTP(w, r)
-	})
-}
-
-// statusRecorder remembers the status a handler wrote.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-
-func withLogging(log *slog.Logger, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", cmpOr(rec.status, http.StatusOK),
-			"ms", time.Since(start).Milliseconds())
-	})
-}
-
-func cmpOr(a, b int) int {
-	if a != 0 {
-		return a
-	}
-	return b
+	return httpserve.RecoverPanics(log, internalError, next)
 }
 
 // targetOf returns the project and region a scoped route names
