@@ -1,15 +1,11 @@
 package main
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"time"
 
 	"github.com/perspective-cloud/sdk/internal/httpjson"
 )
@@ -89,26 +85,13 @@ func jsonHandler(h httpjson.HandlerFunc) http.Handler {
 // encode writes v as indented JSON with status.
 func encode(w http.ResponseWriter, status int, v any) { httpjson.Write(w, status, v) }
 
-// encodeTagged writes v as JSON like encode, with an ETag of its bytes,
-// and answers a request whose If-None-Match names that ETag with 304 Not
-// Modified and no body: a client that polls a list it already holds (the
-// web UI, every second) reads and parses nothing until the list changes.
+// encodeTagged writes v as JSON like encode, with an ETag, and 304 to a
+// request whose If-None-Match names it (httpjson.WriteTagged): the web UI
+// polls the instance list every second and parses nothing until it changes.
 func encodeTagged(w http.ResponseWriter, r *http.Request, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
+	if err := httpjson.WriteTagged(w, r, v); err != nil {
 		writeError(w, err)
-		return
 	}
-	sum := sha256.Sum256(buf.Bytes())
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("ETag", `"`+hex.EncodeToString(sum[:16])+`"`)
-	// private: the answer is the signed-in user's; no-cache: a cache
-	// revalidates before each use.
-	h.Set("Cache-Control", "private, no-cache")
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(buf.Bytes()))
 }
 
 // writeText writes plain text.

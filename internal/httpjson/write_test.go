@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestWrite(t *testing.T) {
@@ -42,4 +43,38 @@ func TestHandle(t *testing.T) {
 			assert.Equal(t, tt.body, w.Body.String())
 		})
 	}
+}
+
+// TestWriteTagged: an ETag of the bytes; If-None-Match with it is a 304
+// without a body, with another value the whole answer; an unencodable
+// value is an error with nothing written.
+func TestWriteTagged(t *testing.T) {
+	serve := func(v any, ifNoneMatch string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("GET", "/x", nil)
+		if ifNoneMatch != "" {
+			req.Header.Set("If-None-Match", ifNoneMatch)
+		}
+		rec := httptest.NewRecorder()
+		require.NoError(t, WriteTagged(rec, req, v))
+		return rec
+	}
+	first := serve([]int{1, 2}, "")
+	assert.Equal(t, http.StatusOK, first.Code)
+	assert.Equal(t, "[\n  1,\n  2\n]\n", first.Body.String(), "the bytes Write sends")
+	tag := first.Header().Get("ETag")
+	assert.Regexp(t, `^"[0-9a-f]{32}"$`, tag)
+	assert.Equal(t, "private, no-cache", first.Header().Get("Cache-Control"))
+
+	same := serve([]int{1, 2}, tag)
+	assert.Equal(t, http.StatusNotModified, same.Code)
+	assert.Empty(t, same.Body.String())
+
+	changed := serve([]int{1, 2, 3}, tag)
+	assert.Equal(t, http.StatusOK, changed.Code)
+	assert.NotEqual(t, tag, changed.Header().Get("ETag"))
+
+	rec := httptest.NewRecorder()
+	assert.Error(t, WriteTagged(rec, httptest.NewRequest("GET", "/x", nil), make(chan int)))
+	assert.Empty(t, rec.Body.String())
+	assert.Empty(t, rec.Header().Get("ETag"))
 }
