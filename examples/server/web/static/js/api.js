@@ -40,14 +40,27 @@ export async function api(method, path, body, opts = {}) {
     throw new ApiError(0, 'network', `${method} ${path}: the server cannot be reached (${e.message})`);
   }
   if (res.type === 'opaqueredirect') return { redirect: true };
-  const text = res.status === 204 ? '' : await res.text();
-  let data = text;
-  if ((res.headers.get('Content-Type') || '').includes('json') && text) {
-    try { data = JSON.parse(text); } catch { data = text; }
-  }
+  const data = await bodyOf(res);
   if (res.ok || res.status === 207) return data;
+  const e = errorOf(res, data);
+  throw failure(path, e.status, e.code, e.message);
+}
+
+// bodyOf reads an answer's body: parsed when it is JSON, else its text.
+// It touches no page state, so the poller worker uses it too.
+export async function bodyOf(res) {
+  const text = res.status === 204 ? '' : await res.text();
+  if ((res.headers.get('Content-Type') || '').includes('json') && text) {
+    try { return JSON.parse(text); } catch { return text; }
+  }
+  return text;
+}
+
+// errorOf is what an error answer says: {status, code, message}, the
+// message being the API's own, or the body's text, or the status's.
+export function errorOf(res, data) {
   const msg = (data && data.message) || (typeof data === 'string' && data) || res.statusText;
-  throw failure(path, res.status, data && data.code, `${msg} (HTTP ${res.status})`);
+  return { status: res.status, code: data && data.code, message: `${msg} (HTTP ${res.status})` };
 }
 
 // failure is the ApiError of an error answer to path; a 401 outside the

@@ -5,6 +5,7 @@
 //   {notModified: true}                      the list is the one of etag (HTTP 304),
 //   {rows, etag, sortKey, sortDir}          the rows (rows.js), sorted so,
 //   {error: {status, code, message}}         what the API or the network said.
+import { bodyOf, errorOf } from './api.js';
 import { compareRows } from './filter.js';
 import { rowOf } from './rows.js';
 
@@ -25,12 +26,9 @@ self.onmessage = async (e) => {
     self.postMessage({ notModified: true });
     return;
   }
-  const text = await res.text();
-  let data = text;
-  try { data = JSON.parse(text); } catch { /* not JSON: the text is the message */ }
+  const data = await bodyOf(res);
   if (!res.ok) {
-    const msg = (data && data.message) || (typeof data === 'string' && data) || res.statusText;
-    self.postMessage({ error: { status: res.status, code: data && data.code, message: `${msg} (HTTP ${res.status})` } });
+    self.postMessage({ error: errorOf(res, data) });
     return;
   }
   const rows = data.map(rowOf).sort(compareRows(sortKey, sortDir));
