@@ -109,24 +109,24 @@ func TestBrowserTenThousandRows(t *testing.T) {
 	require.Equal(t, "descending", js[string](b, `document.querySelector('button[data-sort="name"]').parentElement.getAttribute('aria-sort')`))
 
 	// 500 rows a page: 20 pages; the last holds the first instances.
-	js[bool](b, "(document.querySelector('#page-size').value = '500', document.querySelector('#page-size').dispatchEvent(new Event('change')), true)")
+	b.choose("#page-size", "500")
 	b.wait("500 rows a page", rowsOf+" === 500 && "+pageInfo+" === 'Page 1 of 20'")
 	js[bool](b, "(() => { for (let i = 0; i < 19; i++) document.querySelector('#next').click(); return true })()")
 	b.wait("the last page", pageInfo+" === 'Page 20 of 20'")
 	require.Equal(t, "row-1", js[string](b, lastName))
 	require.True(t, js[bool](b, "document.querySelector('#next').disabled"))
 	b.shot("30-ten-thousand-last-page")
-	js[bool](b, "(document.querySelector('#page-size').value = '50', document.querySelector('#page-size').dispatchEvent(new Event('change')), true)")
+	b.choose("#page-size", "50")
 	b.wait("50 rows a page again", rowsOf+" === 50 && "+pageInfo+" === 'Page 1 of 200'")
 	// A page by its number: page 137 of the descending order starts at row-3200.
-	js[bool](b, "(document.querySelector('#page-go').value = '137', document.querySelector('#page-go').dispatchEvent(new Event('change')), true)")
+	b.choose("#page-go", "137")
 	b.wait("page 137", pageInfo+" === 'Page 137 of 200'")
 	require.Equal(t, "row-3200", js[string](b, firstName))
-	js[bool](b, "(document.querySelector('#page-go').value = '900', document.querySelector('#page-go').dispatchEvent(new Event('change')), true)")
+	b.choose("#page-go", "900")
 	b.wait("a page beyond the last is the last", pageInfo+" === 'Page 200 of 200' && document.querySelector('#page-go').value === '200'")
 	require.Equal(t, "row-50", js[string](b, firstName))
 	b.click("#prev")
-	js[bool](b, "(document.querySelector('#page-go').value = '1', document.querySelector('#page-go').dispatchEvent(new Event('change')), true)")
+	b.choose("#page-go", "1")
 	b.wait("page 1 again", pageInfo+" === 'Page 1 of 200'")
 
 	// Field filters and the WHERE text, over all 10,000.

@@ -103,6 +103,15 @@ func (b *browser) fill(sel, v string) {
 		el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true})); return true })()`, sel, v))
 }
 
+// choose sets the value of the select or input of a CSS selector and
+// tells the page, as a person's choice does (a change event).
+func (b *browser) choose(sel, v string) {
+	b.t.Helper()
+	b.wait("control "+sel, fmt.Sprintf("!!document.querySelector(%q)", sel))
+	js[bool](b, fmt.Sprintf(`(() => { const el = document.querySelector(%q); el.value = %q;
+		el.dispatchEvent(new Event('change', {bubbles: true})); return true })()`, sel, v))
+}
+
 // shot saves a screenshot of the whole page.
 func (b *browser) shot(name string) {
 	b.t.Helper()
@@ -223,7 +232,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 	b.wait("the instance page", "!!document.querySelector('#usage-chart svg path.line') && document.querySelector('#props').textContent.includes('m1.')")
 	b.click("#load-log")
 	b.wait("the console log", "!document.querySelector('#console-log').textContent.includes('Loading') && document.querySelector('#console-log').textContent !== 'Not loaded.'")
-	js[bool](b, "(document.querySelector('#usage-item').value = 'memory', document.querySelector('#usage-item').dispatchEvent(new Event('change')), true)")
+	b.choose("#usage-item", "memory")
 	b.wait("the memory chart", "!!document.querySelector('#usage-chart')?.textContent.includes('MiB')")
 	// The console link asks the API first, then opens the console (a
 	// redirect) in a new tab; window.open is recorded instead.
