@@ -50,14 +50,19 @@ func (p *portal) find(ctx context.Context, u *user, raw string) (listed, error) 
 }
 
 // handleList serves GET /api/instances/: the instances the user sees,
-// filtered and ordered as the URL says.
+// filtered and ordered as the URL says. The query string is read and
+// bounded first: a malformed or oversized one costs no cloud call.
 func handleList(d *deps) http.Handler {
 	return withUser(d, func(ctx context.Context, u *user, _ http.ResponseWriter, r *http.Request) (int, any, error) {
+		values, err := listValues(r)
+		if err != nil {
+			return 0, nil, err
+		}
 		all, err := d.portal.visible(ctx, u)
 		if err != nil {
 			return 0, nil, err
 		}
-		kept, err := d.portal.filterInstances(ctx, r.URL.Query(), all)
+		kept, err := d.portal.filterInstances(ctx, values, all)
 		if err != nil {
 			return 0, nil, err
 		}
