@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -69,8 +68,11 @@ func FuzzUsageQuery(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
-		v, err := url.ParseQuery(raw)
+		v, err := usageValues(raw)
 		if err != nil {
+			if !isClientError(err) {
+				t.Fatalf("parse %q: unclassified error %v", raw, err)
+			}
 			return
 		}
 		q, err := parseUsageQuery(v)
@@ -90,7 +92,8 @@ func FuzzUsageQuery(f *testing.F) {
 // is a 400 saying what is wrong.
 func FuzzListQuery(f *testing.F) {
 	for _, s := range []string{"hostname=web-1", "state=%2B&o=-hostname", "o=project__name,-state", "state=x",
-		"bogus=1", "o=", "o=-", "project_group=a&project_group=b", "hostname='+OR+1=1+--", "o=hostname;DROP"} {
+		"bogus=1", "o=", "o=-", "project_group=a&project_group=b", "hostname='+OR+1=1+--", "o=hostname;DROP",
+		"hostname=%zz", "o=a,,b", "hostname=a&hostname=b&hostname=c&o=state,hostname,uuid"} {
 		f.Add(s)
 	}
 	p := &portal{customers: map[string]customerEntry{"c": {UUID: "c", Name: "C"}}}
@@ -101,8 +104,11 @@ func FuzzListQuery(f *testing.F) {
 		{inst: perspective.Instance{ID: "22222222-2222-2222-2222-222222222222", Name: "web-2", State: perspective.StateShutoff}, proj: pr},
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
-		v, err := url.ParseQuery(raw)
+		v, err := listValues(raw)
 		if err != nil {
+			if !isClientError(err) {
+				t.Fatalf("parse %q: unclassified error %v", raw, err)
+			}
 			return
 		}
 		out, err := p.filterInstances(context.Background(), v, all)

@@ -54,7 +54,7 @@ func (p *portal) find(ctx context.Context, u *user, raw string) (listed, error) 
 // bounded first: a malformed or oversized one costs no cloud call.
 func handleList(d *deps) http.Handler {
 	return withUser(d, func(ctx context.Context, u *user, _ http.ResponseWriter, r *http.Request) (int, any, error) {
-		values, err := listValues(r)
+		values, err := listValues(r.URL.RawQuery)
 		if err != nil {
 			return 0, nil, err
 		}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -20,10 +19,10 @@ var queryBounds = httpjson.QueryBounds{MaxParams: 100, MaxValues: 50, MaxValueBy
 // and their comma-separated parts together: there are ten to order by.
 const maxOrderFields = 10
 
-// listValues reads the instance listing's filters and orderings from r's
-// query string, within queryBounds and maxOrderFields.
-func listValues(r *http.Request) (url.Values, error) {
-	values, err := httpjson.StrictQuery(r, queryBounds)
+// listValues reads the instance listing's filters and orderings from a
+// raw query string, within queryBounds and maxOrderFields.
+func listValues(raw string) (url.Values, error) {
+	values, err := httpjson.ParseQueryString(raw, queryBounds)
 	if err != nil {
 		return nil, err
 	}
@@ -42,8 +41,8 @@ func listValues(r *http.Request) (url.Values, error) {
 	return values, nil
 }
 
-// usageValues reads the usage route's parameters from r's query string,
-// within queryBounds.
-func usageValues(r *http.Request) (url.Values, error) {
-	return httpjson.StrictQuery(r, queryBounds)
+// usageValues reads the usage route's parameters from a raw query
+// string, within queryBounds.
+func usageValues(raw string) (url.Values, error) {
+	return httpjson.ParseQueryString(raw, queryBounds)
 }

@@ -70,7 +70,7 @@ func parseUsageQuery(v url.Values) (perspective.UsageQuery, error) {
 // instance.
 func handleUsage(d *deps) http.Handler {
 	return withUser(d, func(ctx context.Context, u *user, _ http.ResponseWriter, r *http.Request) (int, any, error) {
-		values, err := usageValues(r)
+		values, err := usageValues(r.URL.RawQuery)
 		if err != nil {
 			return 0, nil, err
 		}
