@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/perspective-cloud/sdk/perspective"
 )
@@ -19,7 +20,8 @@ func isClientError(err error) bool {
 // requests with every required field.
 func FuzzDecodeCreate(f *testing.F) {
 	for _, s := range []string{`{"hostname":"a","template":"t","flavor":"f","project":"p","ssh_public_key":"k"}`,
-		``, `{}`, `[]`, `null`, `{"hostname":1}`, `{"security_groups":[{"url":1}]}`, `{"hostname":"a"} {}`} {
+		``, `{}`, `[]`, `null`, `{"hostname":1}`, `{"security_groups":[{"url":1}]}`, `{"hostname":"a"} {}`,
+		`{"hostname":"\u202ea","template":"t","flavor":"f","project":"p","ssh_public_key":"k","description":"x\ny"}`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
@@ -34,6 +36,14 @@ func FuzzDecodeCreate(f *testing.F) {
 			if strings.TrimSpace(v) == "" {
 				t.Fatalf("decode %q: accepted an incomplete request %+v", body, req)
 			}
+		}
+		for _, c := range req.Hostname + req.Description {
+			if (unicode.IsControl(c) && c != '\n' && c != '\t' && c != '\r') || unicode.Is(unicode.Bidi_Control, c) {
+				t.Fatalf("decode %q: accepted %U in the hostname or description", body, c)
+			}
+		}
+		if strings.ContainsAny(req.Hostname, "\n\t\r") {
+			t.Fatalf("decode %q: accepted a hostname of several lines", body)
 		}
 	})
 }

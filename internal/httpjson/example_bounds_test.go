@@ -15,7 +15,7 @@ func ExampleParseQueryString() {
 	}
 	// Output:
 	// map[hostname:[web-1]] <nil>
-	// map[] query string: ';' is not a separator: separate parameters with '&' (write a literal ';' as %3B)
+	// map[] query string: ';' is not a separator: parameters are separated by ampersands (write a literal ';' as %3B)
 	// map[] query string: invalid %-escape "%zz" (write a literal % as %25)
 	// map[] o: 3 values; at most 2 per parameter
 }

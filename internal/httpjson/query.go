@@ -99,7 +99,7 @@ func queryProblem(err error) string {
 		return fmt.Sprintf("invalid %%-escape %q (write a literal %% as %%25)", "%"+strings.TrimPrefix(string(esc), "%"))
 	}
 	if strings.Contains(err.Error(), "semicolon") {
-		return "';' is not a separator: separate parameters with '&' (write a literal ';' as %3B)"
+		return "';' is not a separator: parameters are separated by ampersands (write a literal ';' as %3B)"
 	}
 	return err.Error()
 }

@@ -32,7 +32,7 @@ func CheckText(field, s string, rules TextRules) error {
 		case rules.Multiline && (c == '\n' || c == '\t' || c == '\r'):
 		case unicode.IsControl(c):
 			return badRequest(fmt.Sprintf("%s: control character %U at byte %d is not allowed", field, c, i))
-		case isBidiControl(c):
+		case unicode.Is(unicode.Bidi_Control, c):
 			return badRequest(fmt.Sprintf("%s: bidirectional control character %U at byte %d is not allowed", field, c, i))
 		}
 	}
@@ -44,19 +44,4 @@ func CheckText(field, s string, rules TextRules) error {
 func validAt(s string, i int) bool {
 	_, size := utf8.DecodeRuneInString(s[i:])
 	return size == 3
-}
-
-// isBidiControl reports the characters that reorder the text around them:
-// the marks, embeddings, overrides and isolates of Unicode's bidirectional
-// algorithm.
-func isBidiControl(c rune) bool {
-	switch {
-	case c == '\u061c', c == '\u200e', c == '\u200f':
-		return true
-	case '\u202a' <= c && c <= '\u202e':
-		return true
-	case '\u2066' <= c && c <= '\u2069':
-		return true
-	}
-	return false
 }
