@@ -293,3 +293,41 @@ func jsonString(t *testing.T, s string) string {
 	require.NoError(t, err)
 	return string(b)
 }
+
+// TestCreateOutsideTheProject: a template of another project's cloud (by
+// its global id, as the listing links it), a project the user does not
+// see, and a key nobody has are 400s, and nothing is launched.
+func TestCreateOutsideTheProject(t *testing.T) {
+	tp := newTestPortal(t, sample(t, nil))
+	beta := tp.portal.projects["c3c546b92845431188636d8f97df223c"]
+	imgs, err := tp.portal.set.Images().In(beta.target).List(context.Background())
+	require.NoError(t, err)
+	require.NotEmpty(t, imgs)
+	before := fleet(t, tp)
+	body := func(template, project, key string) string {
+		return `{"hostname":"web-9","template":"` + template + `","flavor":"m1.tiny","project":"` + project +
+			`","ssh_public_key":"` + key + `"}`
+	}
+	tests := []struct{ name, body, says string }{
+		{"another cloud's template", body(hexUUID(imgs[0].ID), alphaWeb, aliceKey), `template: no template "` + hexUUID(imgs[0].ID) + `" in the cloud of project "alpha-web"`},
+		{"a project the user does not see", body("cirros-0.6.2", beta.UUID, aliceKey), `project: no project "` + beta.UUID + `"`},
+		{"a key nobody has", body("cirros-0.6.2", alphaWeb, "00000000000000000000000000000000"), `ssh_public_key: no key "00000000000000000000000000000000"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, got := tp.call(t, aliceToken, "POST", "/api/instances/", tt.body)
+			assert.Equal(t, 400, status, "%s", got)
+			assert.Contains(t, detail(t, got), tt.says)
+		})
+	}
+	assert.Equal(t, before, fleet(t, tp), "nothing was launched")
+}
+
+// TestHugePathNotEchoed: a huge {uuid} is a 404 that does not repeat it.
+func TestHugePathNotEchoed(t *testing.T) {
+	tp := newTestPortal(t, sample(t, nil))
+	status, body := tp.call(t, staffToken, "GET", "/api/instances/"+strings.Repeat("x", 100000)+"/", "")
+	assert.Equal(t, 404, status)
+	assert.Less(t, len(body), 200, "%.200s", body)
+	assert.Contains(t, detail(t, body), "a uuid of 100000 bytes is not a uuid")
+}

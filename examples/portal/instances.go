@@ -33,6 +33,9 @@ func (p *portal) visible(ctx context.Context, u *user) ([]listed, error) {
 func (p *portal) find(ctx context.Context, u *user, raw string) (listed, error) {
 	id, ok := instanceID(raw)
 	if !ok {
+		if len(raw) > 64 { // an answer never echoes a huge input
+			return listed{}, notFound(fmt.Sprintf("no instance: a uuid of %d bytes is not a uuid", len(raw)))
+		}
 		return listed{}, notFound(fmt.Sprintf("no instance %q: not a uuid", raw))
 	}
 	inst, err := p.set.Instances().Get(ctx, id)
