@@ -28,7 +28,7 @@ func FuzzDecodeLaunch(f *testing.F) {
 			t.Fatalf("decode %q: accepted an incomplete request %+v", body, req)
 		}
 		for _, c := range req.Name {
-			if unicode.IsControl(c) || unicode.Is(unicode.Bidi_Control, c) {
+			if unicode.IsControl(c) || unicode.Is(unicode.Cf, c) {
 				t.Fatalf("decode %q: accepted the name %q with %U", body, req.Name, c)
 			}
 		}

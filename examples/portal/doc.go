@@ -24,7 +24,8 @@
 // most 100 parameters, 50 values a field and 255 bytes a value, and a
 // listing at most 10 ordering fields; a malformed one (a ';' separator, a
 // bad %-escape) is a 400, never a filter dropped. Hostnames and
-// descriptions may not hold control or bidirectional characters. Every
+// descriptions may not hold control or invisible format characters (bidi
+// overrides, zero-width spaces). Every
 // answer is JSON, errors {"detail": "…"}: an unknown path is 404, a
 // method a route does not have 405 with Allow.
 //

@@ -184,6 +184,7 @@ func TestCreateRefusesDeceptiveNames(t *testing.T) {
 		{"ESC", "\x1b[2Jweb", "", "hostname: control character U+001B"},
 		{"newline", "web\nroot", "", "hostname: control character U+000A"},
 		{"bidi override", "\u202egnp.exe", "", "hostname: bidirectional control character U+202E"},
+		{"zero-width space", "web\u200b1", "", "hostname: invisible format character U+200B"},
 		{"description with ESC", "web-9", "\x1b]0;pwned\x07", "description: control character U+001B"},
 		{"description with a bidi isolate", "web-9", "a\u2067b", "description: bidirectional control character U+2067"},
 	}

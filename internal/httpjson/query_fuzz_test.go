@@ -70,7 +70,7 @@ func FuzzCheckText(f *testing.F) {
 			t.Fatalf("check %q: accepted", s)
 		}
 		for _, c := range s {
-			if (unicode.IsControl(c) && !(multiline && (c == '\n' || c == '\t' || c == '\r'))) || unicode.Is(unicode.Bidi_Control, c) {
+			if (unicode.IsControl(c) && !(multiline && (c == '\n' || c == '\t' || c == '\r'))) || unicode.Is(unicode.Cf, c) {
 				t.Fatalf("check %q: accepted %U", s, c)
 			}
 		}

@@ -20,7 +20,10 @@ type TextRules struct {
 // what it holds: one that is not UTF-8, holds a control character (NUL,
 // ESC, a newline where the text is one line, C1 controls, DEL), a
 // bidirectional override, embedding or isolate ("\u202egnp.exe" shows as
-// "exe.png"), or is longer than the rules allow.
+// "exe.png") or another invisible format character (zero-width space,
+// soft hyphen), or is longer than the rules allow. These are the
+// characters the perspective package refuses in names, refused here with
+// the API's field name before anything is sent.
 func CheckText(field, s string, rules TextRules) error {
 	if rules.MaxBytes > 0 && len(s) > rules.MaxBytes {
 		return badRequest(fmt.Sprintf("%s: %d bytes; at most %d", field, len(s), rules.MaxBytes))
@@ -34,6 +37,8 @@ func CheckText(field, s string, rules TextRules) error {
 			return badRequest(fmt.Sprintf("%s: control character %U at byte %d is not allowed", field, c, i))
 		case unicode.Is(unicode.Bidi_Control, c):
 			return badRequest(fmt.Sprintf("%s: bidirectional control character %U at byte %d is not allowed", field, c, i))
+		case unicode.Is(unicode.Cf, c):
+			return badRequest(fmt.Sprintf("%s: invisible format character %U at byte %d is not allowed", field, c, i))
 		}
 	}
 	return nil

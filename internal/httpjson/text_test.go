@@ -28,6 +28,8 @@ func TestCheckText(t *testing.T) {
 		{name: "bidi override", s: "\u202egnp.exe", rules: name, message: "hostname: bidirectional control character U+202E at byte 0"},
 		{name: "bidi isolate", s: "a\u2066b", rules: name, message: "U+2066"},
 		{name: "right-to-left mark", s: "a\u200fb", rules: name, message: "U+200F"},
+		{name: "zero-width space", s: "web\u200b1", rules: name, message: "hostname: invisible format character U+200B at byte 3"},
+		{name: "soft hyphen", s: "we\u00adb", rules: name, message: "U+00AD"},
 		{name: "not UTF-8", s: "a\xffb", rules: name, message: "hostname: not valid UTF-8 (byte 1)"},
 		{name: "U+FFFD itself is text", s: "a\ufffdb", rules: name},
 		{name: "too long", s: "abcdefghijklmnopq", rules: name, message: "hostname: 17 bytes; at most 16"},
