@@ -28,7 +28,7 @@ type args struct {
 	addr    string         // out: AddFloatingIP
 	console Console        // out: Console
 	log     string         // out: ConsoleLog
-	points  []UsagePoint   // out: Usage
+	series  UsageSeries    // out: Usage
 }
 
 // opFunc is one operation bound to one driver: id is a real id.
@@ -121,7 +121,7 @@ var operations = map[Operation]binder{
 		return err
 	}),
 	OpUsage: bind(func(d driver.UsageReporter, ctx context.Context, id string, a *args) (err error) {
-		a.points, err = d.Usage(ctx, id, a.usage)
+		a.series, err = d.Usage(ctx, id, a.usage)
 		return err
 	}),
 	// Images and keypairs: id is the image's real id or the keypair's name.

@@ -122,14 +122,11 @@ func handleUsage(d *deps) http.Handler {
 		if err != nil {
 			return 0, nil, err
 		}
-		pts, err := insts.Usage(r.Context(), r.PathValue("id"), uq)
+		series, err := insts.Usage(r.Context(), r.PathValue("id"), uq)
 		if err != nil {
 			return 0, nil, err
 		}
-		if pts == nil {
-			pts = []perspective.UsagePoint{}
-		}
-		return http.StatusOK, pts, nil
+		return http.StatusOK, series.Points, nil
 	})
 }
 
