@@ -45,7 +45,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.IntVar(&c.maxTasks, "tasks", 1024, "keep at most `N` bulk tasks in memory")
 	fs.DurationVar(&c.grace, "grace", 10*time.Second, "on SIGINT/SIGTERM, wait this long for requests in flight")
 	fs.BoolVar(&c.quiet, "quiet", false, "do not log requests")
-	fs.StringVar(&c.authFile, "auth", "", "sign users in as `FILE` says (static users, LDAP or OpenStack; see examples/server/auth); without it the server runs open, on loopback only")
+	fs.StringVar(&c.authFile, "auth", "", "sign users in as `FILE` says (static users, LDAP or OpenStack; see examples/server/README.md); without it the server runs open, on loopback only")
 	if len(args) > 0 {
 		args = args[1:]
 	}

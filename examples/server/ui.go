@@ -3,7 +3,7 @@ package main
 import (
 	"maps"
 
-	"github.com/perspective-cloud/sdk/examples/server/auth"
+	"github.com/perspective-cloud/sdk/examples/server/internal/auth"
 	"github.com/perspective-cloud/sdk/examples/server/web"
 )
 

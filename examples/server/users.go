@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"sync"
 
-	"github.com/perspective-cloud/sdk/examples/server/auth"
+	"github.com/perspective-cloud/sdk/examples/server/internal/auth"
 )
 
 // users is sign-in and per-user narrowing: every request of a signed-in
