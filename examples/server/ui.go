@@ -4,6 +4,7 @@ import (
 	"maps"
 
 	"github.com/perspective-cloud/sdk/examples/server/internal/auth"
+	"github.com/perspective-cloud/sdk/internal/apidoc"
 	"github.com/perspective-cloud/sdk/examples/server/web"
 )
 
@@ -69,8 +70,8 @@ func init() {
 }
 
 // withUISchemas adds the schemas of the routes above to s.
-func withUISchemas(s map[string]any) map[string]any {
-	s["DryRunRequest"] = obj([]string{"ids"}, map[string]any{"ids": ref("IDList"), "operations": arr(str("reboot, start, delete, … (default: every instance operation)")),
+func withUISchemas(s map[string]apidoc.Schema) map[string]apidoc.Schema {
+	s["DryRunRequest"] = obj([]string{"ids"}, map[string]any{"ids": maxItemsOf(arr(str("")), maxDryRunIDs), "operations": arr(str("reboot, start, delete, … (default: every instance operation)")),
 		"limit": integer()})
 	s["DryRunAnswer"] = obj([]string{"operations"}, map[string]any{"operations": map[string]any{"type": "object",
 		"additionalProperties": obj([]string{"admitted", "refusedCount", "refused"}, map[string]any{"admitted": integer(), "refusedCount": integer(),

@@ -8,6 +8,10 @@ import (
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
+// maxDryRunIDs bounds the ids of one dry run: the web UI asks about every
+// selected row at once, and a dry run changes nothing.
+const maxDryRunIDs = 10000
+
 // dryRunRequest is the body of POST /instances/dryrun.
 type dryRunRequest struct {
 	IDs        []string `json:"ids"`
@@ -23,8 +27,8 @@ func (q *dryRunRequest) Validate() error {
 	if len(q.IDs) == 0 {
 		return invalidf("ids: give at least one instance id")
 	}
-	if len(q.IDs) > 10000 || len(q.Operations) > 64 {
-		return invalidf("at most 10000 ids and 64 operations per dry run")
+	if len(q.IDs) > maxDryRunIDs || len(q.Operations) > 64 {
+		return invalidf("ids, operations: at most %d ids and 64 operations per dry run", maxDryRunIDs)
 	}
 	if q.Limit < 0 {
 		return invalidf("limit: %d is negative; give 0 for every refusal or a positive count", q.Limit)
