@@ -4,8 +4,8 @@ import (
 	"maps"
 
 	"github.com/perspective-cloud/sdk/examples/server/internal/auth"
-	"github.com/perspective-cloud/sdk/internal/apidoc"
 	"github.com/perspective-cloud/sdk/examples/server/web"
+	"github.com/perspective-cloud/sdk/internal/apidoc"
 )
 
 // addUIRoutes adds the web application, the sign-in routes and the
