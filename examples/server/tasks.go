@@ -94,8 +94,15 @@ type task struct {
 // the task as soon as the library has it, so that GET /tasks/{id} shows
 // the finished items while the others still run. The library names a
 // result by the id given; every item with that id gets it.
-func (t *task) track() perspective.CallOption {
+func (t *task) track() perspective.CallOption { return t.trackWith(nil) }
+
+// trackWith is track with each result passed through fix first (when not
+// nil), outside the task's lock.
+func (t *task) trackWith(fix func(perspective.Result) perspective.Result) perspective.CallOption {
 	return perspective.OnResult(func(r perspective.Result) {
+		if fix != nil {
+			r = fix(r)
+		}
 		t.mu.Lock()
 		defer t.mu.Unlock()
 		for _, i := range t.byID[r.ID] {
@@ -271,7 +278,7 @@ func (s *taskStore) start(op string, ids []string) (*task, error) {
 	for len(s.order) >= s.capacity || s.bytesLocked()+need > s.budget {
 		if !s.evictLocked() {
 			return nil, perspective.RateLimited(time.Second, perspective.Errorf(perspective.CodeRateLimited,
-				"%d bulk calls are running and fill the task store (%d tasks, %d MiB); try again when one has finished",
+				"%d bulk calls are running and fill the task store (at most %d tasks, %d MiB); try again when one has finished",
 				len(s.order), s.capacity, s.budget>>20))
 		}
 	}

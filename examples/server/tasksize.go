@@ -18,7 +18,7 @@ const (
 	maxMessageBytes  = 1 << 10
 	maxResultBytes   = 8 << 10
 	maxTaskItems     = maxItems
-	maxTaskBytes     = maxItems * maxResultBytes
+	maxTaskBytes     = maxItems*maxResultBytes + taskOverhead
 	taskOverhead     = 512
 	defaultTaskBytes = 64 << 20
 )

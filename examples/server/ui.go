@@ -1,7 +1,11 @@
 package main
 
 import (
+	"io/fs"
 	"maps"
+	"net/http"
+	"path"
+	"strings"
 
 	"github.com/perspective-cloud/sdk/examples/server/internal/auth"
 	"github.com/perspective-cloud/sdk/examples/server/web"
@@ -15,7 +19,7 @@ import (
 func addUIRoutes(m *router, d *deps) {
 	app := web.Handler()
 	m.Handle("GET /{$}", app)
-	m.Handle("GET "+web.Prefix, app)
+	m.Handle("GET "+web.Prefix, assetOrNotFound(app))
 	if d.users != nil {
 		d.users.auth.Register(m)
 	} else {
@@ -32,6 +36,20 @@ func addUIRoutes(m *router, d *deps) {
 		m.Handle("GET "+p+"/networks", handleListNetworks(d))
 	}
 	m.Handle("POST /images/upload", handleUploadImage(d))
+}
+
+// assetOrNotFound serves the application's assets with app, and a JSON
+// 404 for a path under web.Prefix that is none.
+func assetOrNotFound(app http.Handler) http.Handler {
+	assets := web.Assets()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := path.Clean(strings.TrimPrefix(r.URL.Path, web.Prefix))
+		if st, err := fs.Stat(assets, name); err != nil || st.IsDir() || name == "index.html" {
+			writeError(w, notFoundf("no asset %s; the application is at /", shortQuote(r.URL.Path)))
+			return
+		}
+		app.ServeHTTP(w, r)
+	})
 }
 
 var uiInstanceDocs = map[string]opDoc{

@@ -66,6 +66,7 @@ func handleDryRun(d *deps) http.Handler {
 				ops = append(ops, string(op))
 			}
 		}
+		x := d.explain(perspective.OpReboot, false)
 		out := map[string]admits{}
 		for _, name := range ops {
 			op, err := perspective.ParseOperation(name)
@@ -76,6 +77,7 @@ func handleDryRun(d *deps) http.Handler {
 			if rep == nil {
 				return 0, nil, err
 			}
+			x.as(op).report(r.Context(), rep)
 			a := admits{Refused: []refusal{}}
 			for _, res := range rep.Results {
 				if res.Err == nil {
@@ -200,6 +202,9 @@ func handleUploadImage(d *deps) http.Handler {
 			return 0, nil, invalidf("name is required: POST /images/upload?name=…")
 		}
 		t := perspective.Target{CloudID: q.Get("cloud"), ProjectID: q.Get("project"), Region: q.Get("region")}
+		if err := d.createTarget("image "+shortQuote(q.Get("name")), t); err != nil {
+			return 0, nil, err
+		}
 		img, err := d.set.Images().In(t).Create(r.Context(), perspective.ImageSpec{Name: q.Get("name"),
 			DiskFormat: q.Get("diskFormat"), ContainerFormat: q.Get("containerFormat"), Visibility: q.Get("visibility"),
 			Data: http.MaxBytesReader(w, r.Body, maxUploadBytes)})

@@ -97,6 +97,11 @@ func (u *users) routerFor(d *deps, p *auth.Principal, a auth.Action) *router {
 	}
 	ud := *d
 	ud.set = p.Narrow(d.set, a)
+	if a == auth.ActionWrite {
+		if seen := p.Narrow(d.set, auth.ActionRead); len(seen.Clouds()) > len(ud.set.Clouds()) {
+			ud.readable = seen
+		}
+	}
 	ud.tasks = ts
 	m := newRouter(&ud)
 	u.routers[k] = m

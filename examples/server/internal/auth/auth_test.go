@@ -144,6 +144,11 @@ func TestSignInErrors(t *testing.T) {
 		{"not JSON", `username=alice`, 400, "expected JSON"},
 		{"unknown field", `{"user":"alice","password":"x"}`, 400, "unknown field"},
 		{"empty password", `{"username":"alice","password":""}`, 400, "password is empty"},
+		{"no username", `{"password":"x"}`, 400, "username is empty or missing"},
+		{"no password", `{"username":"alice"}`, 400, "password is empty or missing"},
+		{"malformed JSON", `{"username":"alice",`, 400, "expected JSON"},
+		{"two objects", `{"username":"alice","password":"x"} {}`, 400, "nothing after it"},
+		{"empty body", ``, 400, "the body is empty"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -165,6 +170,41 @@ func TestFormSignIn(t *testing.T) {
 	rec := httptest.NewRecorder()
 	ts.h.ServeHTTP(rec, req)
 	assert.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+}
+
+// TestSignInContentTypes: JSON is read whatever the Content-Type says
+// (curl -d sends application/x-www-form-urlencoded), a form as a form, and
+// a form without its password says so.
+func TestSignInContentTypes(t *testing.T) {
+	ts := newTestServer(t)
+	tests := []struct {
+		contentType, body string
+		status            int
+		msg               string
+	}{
+		{"application/x-www-form-urlencoded", `{"username":"alice","password":"alice-pass"}`, 200, `"user"`},
+		{"text/plain", `{"username":"alice","password":"alice-pass"}`, 200, `"user"`},
+		{"", ` {"username":"alice","password":"alice-pass"}`, 200, `"user"`},
+		{"application/json; charset=utf-8", `{"username":"alice","password":"alice-pass"}`, 200, `"user"`},
+		{"application/x-www-form-urlencoded", `username=alice&password=alice-pass`, 200, `"user"`},
+		{"application/x-www-form-urlencoded", `username=alice`, 400, "password is empty or missing"},
+		{"application/x-www-form-urlencoded", `password=x`, 400, "username is empty or missing"},
+		{"application/x-www-form-urlencoded", `username=%zz`, 400, "the form cannot be read"},
+		{"application/x-www-form-urlencoded", `{"username":"alice"`, 400, "expected JSON"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.contentType+" "+tt.body, func(t *testing.T) {
+			req := httptest.NewRequest("POST", "/auth/token", strings.NewReader(tt.body))
+			if tt.contentType != "" {
+				req.Header.Set("Content-Type", tt.contentType)
+			}
+			rec := httptest.NewRecorder()
+			ts.h.ServeHTTP(rec, req)
+			assert.Equal(t, tt.status, rec.Code, rec.Body.String())
+			assert.Contains(t, rec.Body.String(), tt.msg)
+			assert.Equal(t, "application/json", rec.Header().Get("Content-Type"))
+		})
+	}
 }
 
 func TestLogoutRevokes(t *testing.T) {

@@ -1,11 +1,14 @@
 package auth
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -44,24 +47,42 @@ type credentials struct {
 // String hides the password from any log or %v.
 func (c credentials) String() string { return fmt.Sprintf("{username:%q password:***}", c.Username) }
 
-// readCredentials reads a JSON or form-encoded sign-in request.
+// readCredentials reads a sign-in request: JSON {"username","password"}
+// whatever the Content-Type says (curl -d sends JSON as a form), or a
+// form (username=…&password=…) when the body is one. Its errors say
+// which field is missing or what is wrong with the body.
 func readCredentials(w http.ResponseWriter, r *http.Request) (credentials, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxLoginBody)
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxLoginBody))
+	if err != nil {
+		return credentials{}, fmt.Errorf("%w: the body cannot be read (at most %d bytes): %v", ErrInvalidRequest, maxLoginBody, err)
+	}
+	trimmed := bytes.TrimSpace(body)
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct == "application/x-www-form-urlencoded" {
-		if err := r.ParseForm(); err != nil {
+	if ct == "application/x-www-form-urlencoded" && !bytes.HasPrefix(trimmed, []byte("{")) {
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
 			return credentials{}, fmt.Errorf("%w: the form cannot be read: %v", ErrInvalidRequest, err)
 		}
-		return credentials{Username: r.PostForm.Get("username"), Password: r.PostForm.Get("password")}, nil
+		return credentials{Username: form.Get("username"), Password: form.Get("password")}, nil
+	}
+	if len(trimmed) == 0 {
+		return credentials{}, fmt.Errorf("%w: the body is empty; expected JSON %s", ErrInvalidRequest, credentialsShape)
 	}
 	var c credentials
-	dec := json.NewDecoder(r.Body)
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
-		return c, fmt.Errorf("%w: expected JSON {\"username\": …, \"password\": …}: %v", ErrInvalidRequest, err)
+		return c, fmt.Errorf("%w: expected JSON %s (or a form username=…&password=…): %s",
+			ErrInvalidRequest, credentialsShape, strings.TrimPrefix(err.Error(), "json: "))
+	}
+	if dec.More() {
+		return c, fmt.Errorf("%w: expected one JSON object %s, and nothing after it", ErrInvalidRequest, credentialsShape)
 	}
 	return c, nil
 }
+
+// credentialsShape is the sign-in body, for error messages.
+const credentialsShape = `{"username": "…", "password": "…"}`
 
 // meView is what GET /auth/me and a sign-in answer.
 type meView struct {

@@ -28,13 +28,13 @@ const maxCredentialLen = 512
 func checkCredentials(user, password string) error {
 	switch {
 	case strings.TrimSpace(user) == "":
-		return fmt.Errorf("%w: the user name is empty", ErrInvalidRequest)
+		return fmt.Errorf("%w: username is empty or missing", ErrInvalidRequest)
 	case password == "":
-		return fmt.Errorf("%w: the password is empty", ErrInvalidRequest)
+		return fmt.Errorf("%w: password is empty or missing", ErrInvalidRequest)
 	case len(user) > maxCredentialLen || len(password) > maxCredentialLen:
-		return fmt.Errorf("%w: the user name or password is longer than %d bytes", ErrInvalidRequest, maxCredentialLen)
+		return fmt.Errorf("%w: username or password is longer than %d bytes", ErrInvalidRequest, maxCredentialLen)
 	case strings.ContainsAny(user, "\x00\r\n"):
-		return fmt.Errorf("%w: the user name contains control characters", ErrInvalidRequest)
+		return fmt.Errorf("%w: username contains control characters", ErrInvalidRequest)
 	}
 	return nil
 }
