@@ -39,7 +39,7 @@ func TestBadNamesRefusedBeforeATask(t *testing.T) {
 			require.NoError(t, err)
 			q := string(qb)
 			bodies := map[string]string{
-				"POST /instances":      `[{"name":` + q + `,"flavor":{"id":"m1.small"},"image":{"id":"cirros-0.6.2"}}]`,
+				"POST /instances":       `[{"name":` + q + `,"flavor":{"id":"m1.small"},"image":{"id":"cirros-0.6.2"}}]`,
 				"PUT /instances/rename": `{"` + id + `":` + q + `}`,
 			}
 			for route, body := range bodies {

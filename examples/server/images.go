@@ -134,7 +134,9 @@ func handleModifyImages(d *deps) http.Handler {
 		}
 		x := d.explain(perspective.OpUpdateImage, true)
 		d.runEach(w, r, perspective.OpUpdateImage, keysOf(changes, imageChange.id), 1,
-			func(ctx context.Context, i int) perspective.Result { return x.result(ctx, updateImage(ctx, imgs, changes[i])) })
+			func(ctx context.Context, i int) perspective.Result {
+				return x.result(ctx, updateImage(ctx, imgs, changes[i]))
+			})
 	})
 }
 

@@ -133,6 +133,11 @@ func (d *deps) scope(r *http.Request) (perspective.Target, error) {
 		return t, nil
 	}
 	if _, ok := d.set.Cloud(t); !ok {
+		if d.readOnly() {
+			if _, seen := d.readable.Cloud(t); seen {
+				return t, forbiddenf("%s: changing anything there needs the %s role; you may only view it", t, roleToAct)
+			}
+		}
 		return t, notFoundf("no cloud serves %s", t)
 	}
 	return t, nil
