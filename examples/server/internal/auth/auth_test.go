@@ -66,7 +66,7 @@ func (ts *testServer) login(t *testing.T, user, pass string) (cookie string, me 
 	cs := rec.Result().Cookies()
 	require.Len(t, cs, 1)
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &me))
-	return CookieName + "=" + cs[0].Value, me
+	return cookieName + "=" + cs[0].Value, me
 }
 
 func TestCookieAttributes(t *testing.T) {
@@ -119,8 +119,8 @@ func TestMiddleware(t *testing.T) {
 		{"lower-case scheme", "GET", "/x", map[string]string{"Authorization": "bearer " + tv.Token}, 200, "bob"},
 		{"unknown bearer", "GET", "/x", map[string]string{"Authorization": "Bearer abc"}, 401, "unknown, expired or revoked"},
 		{"basic auth", "GET", "/x", map[string]string{"Authorization": "Basic YTpi"}, 401, "expected"},
-		{"stale cookie on public path", "GET", "/ping", map[string]string{"Cookie": CookieName + "=stale"}, 200, "-"},
-		{"stale cookie", "GET", "/x", map[string]string{"Cookie": CookieName + "=stale"}, 401, "sign in first"},
+		{"stale cookie on public path", "GET", "/ping", map[string]string{"Cookie": cookieName + "=stale"}, 200, "-"},
+		{"stale cookie", "GET", "/x", map[string]string{"Cookie": cookieName + "=stale"}, 401, "sign in first"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -158,7 +158,7 @@ func TestSignInErrors(t *testing.T) {
 			assert.Empty(t, rec.Result().Cookies())
 		})
 	}
-	assert.Zero(t, ts.auth.Sessions().Len())
+	assert.Zero(t, ts.auth.store().Len())
 	assert.NotContains(t, ts.logs.String(), "Secr3t-guess", "a password reached the log")
 	assert.Contains(t, ts.logs.String(), "sign-in refused")
 }
@@ -222,7 +222,7 @@ func TestLogoutRevokes(t *testing.T) {
 	bearer := map[string]string{"Authorization": "Bearer " + tv.Token}
 	require.Equal(t, 200, ts.do("POST", "/auth/logout", "", bearer).Code)
 	assert.Equal(t, 401, ts.do("GET", "/x", "", bearer).Code)
-	assert.Zero(t, ts.auth.Sessions().Len())
+	assert.Zero(t, ts.auth.store().Len())
 	assert.NotContains(t, ts.logs.String(), tv.Token, "a token reached the log")
 }
 

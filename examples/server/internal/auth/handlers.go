@@ -54,29 +54,29 @@ func (c credentials) String() string { return fmt.Sprintf("{username:%q password
 func readCredentials(w http.ResponseWriter, r *http.Request) (credentials, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxLoginBody))
 	if err != nil {
-		return credentials{}, fmt.Errorf("%w: the body cannot be read (at most %d bytes): %v", ErrInvalidRequest, maxLoginBody, err)
+		return credentials{}, fmt.Errorf("%w: the body cannot be read (at most %d bytes): %v", errInvalidRequest, maxLoginBody, err)
 	}
 	trimmed := bytes.TrimSpace(body)
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct == "application/x-www-form-urlencoded" && !bytes.HasPrefix(trimmed, []byte("{")) {
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
-			return credentials{}, fmt.Errorf("%w: the form cannot be read: %v", ErrInvalidRequest, err)
+			return credentials{}, fmt.Errorf("%w: the form cannot be read: %v", errInvalidRequest, err)
 		}
 		return credentials{Username: form.Get("username"), Password: form.Get("password")}, nil
 	}
 	if len(trimmed) == 0 {
-		return credentials{}, fmt.Errorf("%w: the body is empty; expected JSON %s", ErrInvalidRequest, credentialsShape)
+		return credentials{}, fmt.Errorf("%w: the body is empty; expected JSON %s", errInvalidRequest, credentialsShape)
 	}
 	var c credentials
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
 		return c, fmt.Errorf("%w: expected JSON %s (or a form username=…&password=…): %s",
-			ErrInvalidRequest, credentialsShape, strings.TrimPrefix(err.Error(), "json: "))
+			errInvalidRequest, credentialsShape, strings.TrimPrefix(err.Error(), "json: "))
 	}
 	if dec.More() {
-		return c, fmt.Errorf("%w: expected one JSON object %s, and nothing after it", ErrInvalidRequest, credentialsShape)
+		return c, fmt.Errorf("%w: expected one JSON object %s, and nothing after it", errInvalidRequest, credentialsShape)
 	}
 	return c, nil
 }
@@ -96,7 +96,7 @@ type meView struct {
 	Expires      time.Time `json:"expires,omitzero"`
 }
 
-func viewOf(s *Session) meView {
+func viewOf(s *sessionRecord) meView {
 	g := s.Principal.Grants
 	if g == nil {
 		g = []Grant{}
@@ -134,7 +134,7 @@ func (a *Auth) handleSignIn(bearer bool) http.Handler {
 		if bearer {
 			v.Token = tok
 		} else {
-			http.SetCookie(w, &http.Cookie{Name: CookieName, Value: tok, Path: "/", HttpOnly: true,
+			http.SetCookie(w, &http.Cookie{Name: cookieName, Value: tok, Path: "/", HttpOnly: true,
 				Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode, Expires: sess.Created.Add(a.cfg.MaxAge)})
 		}
 		writeJSON(w, http.StatusOK, v)
@@ -157,7 +157,7 @@ func (a *Auth) handleLogout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if viaCookie {
-		c, _ := r.Cookie(CookieName)
+		c, _ := r.Cookie(cookieName)
 		a.sessions.Revoke(c.Value)
 		a.clearCookie(w, r)
 	} else {
@@ -186,7 +186,7 @@ func (a *Auth) handleMe(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *Auth) clearCookie(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", HttpOnly: true,
 		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 
