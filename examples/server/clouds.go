@@ -48,7 +48,7 @@ func openCloud(ctx context.Context, raw string, getenv func(string) string) (*pe
 	if err != nil {
 		return nil, err
 	}
-	d, err := openstack.Open(ctx, cfg)
+	d, err := openstack.New(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
