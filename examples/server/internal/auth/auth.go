@@ -122,7 +122,7 @@ func (a *Auth) session(r *http.Request) (*sessionRecord, bool, error) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		tok := bearerToken(h)
 		if tok == "" {
-			return nil, false, errors.New("Authorization header: expected \"Bearer <token>\"")
+			return nil, false, errors.New("the Authorization header: expected \"Bearer <token>\"")
 		}
 		sess, ok := a.sessions.Lookup(tok)
 		if !ok {
