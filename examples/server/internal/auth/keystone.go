@@ -10,9 +10,9 @@ import (
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
-// KeystoneConfig says which OpenStack cloud users sign in to with their
+// keystoneConfig says which OpenStack cloud users sign in to with their
 // own Keystone credentials.
-type KeystoneConfig struct {
+type keystoneConfig struct {
 	// URL is the cloud as perspective.Open takes it, without credentials:
 	// openstack://?cloud=NAME (clouds.yaml) or openstack:// (OS_*
 	// variables). The user's name and password replace the credentials it
@@ -29,17 +29,17 @@ type KeystoneConfig struct {
 	Open func(ctx context.Context, c openstack.Config) (driver.Driver, error) `yaml:"-"`
 }
 
-// Keystone is the identity back-end of the OpenStack cloud itself: a user
+// keystoneBackend is the identity back-end of the OpenStack cloud itself: a user
 // signs in with their Keystone name and password, and the server keeps an
 // authenticated cloud session for them (the driver re-authenticates by
 // itself when the token expires), so no request fetches a token.
-type Keystone struct {
-	cfg  KeystoneConfig
+type keystoneBackend struct {
+	cfg  keystoneConfig
 	base *url.URL
 }
 
-// NewKeystone checks cfg and returns the back-end.
-func NewKeystone(cfg KeystoneConfig) (*Keystone, error) {
+// newKeystone checks cfg and returns the back-end.
+func newKeystone(cfg keystoneConfig) (*keystoneBackend, error) {
 	if cfg.URL == "" {
 		cfg.URL = "openstack://"
 	}
@@ -50,7 +50,7 @@ func NewKeystone(cfg KeystoneConfig) (*Keystone, error) {
 	if u.User != nil {
 		return nil, fmt.Errorf("keystone: url must not carry credentials: each user signs in with their own")
 	}
-	r, err := ParseRole(string(cfg.Role))
+	r, err := parseRole(string(cfg.Role))
 	if err != nil {
 		return nil, fmt.Errorf("keystone: %w", err)
 	}
@@ -66,22 +66,22 @@ func NewKeystone(cfg KeystoneConfig) (*Keystone, error) {
 			return openstack.New(ctx, c)
 		}
 	}
-	return &Keystone{cfg: cfg, base: u}, nil
+	return &keystoneBackend{cfg: cfg, base: u}, nil
 }
 
 // Name implements Identity.
-func (k *Keystone) Name() string { return "openstack" }
+func (k *keystoneBackend) Name() string { return "openstack" }
 
 // Authenticate implements Identity: it opens the cloud with the user's
 // credentials. The principal keeps that cloud session; signing out or
 // the session's expiry closes it.
-func (k *Keystone) Authenticate(ctx context.Context, user, password string) (*Principal, error) {
+func (k *keystoneBackend) Authenticate(ctx context.Context, user, password string) (*Principal, error) {
 	if err := checkCredentials(user, password); err != nil {
 		return nil, err
 	}
 	c, err := openstack.ConfigFromURL(k.base, k.userEnv(user, password))
 	if err != nil {
-		return nil, fmt.Errorf("keystone user %q: %w: the cloud is misconfigured: %v", user, ErrUnavailable, err)
+		return nil, fmt.Errorf("keystone user %q: %w: the cloud is misconfigured: %v", user, errUnavailable, err)
 	}
 	c.Username, c.Password = user, password
 	c.UserID, c.Token = "", ""
@@ -95,12 +95,12 @@ func (k *Keystone) Authenticate(ctx context.Context, user, password string) (*Pr
 	}
 	cloud, err := perspective.NewCloud(drv, k.cfg.Options...)
 	if err != nil {
-		return nil, fmt.Errorf("keystone user %q: %w: %v", user, ErrUnavailable, err)
+		return nil, fmt.Errorf("keystone user %q: %w: %v", user, errUnavailable, err)
 	}
 	set, err := perspective.NewSet(cloud)
 	if err != nil {
 		_ = cloud.Close()
-		return nil, fmt.Errorf("keystone user %q: %w: %v", user, ErrUnavailable, err)
+		return nil, fmt.Errorf("keystone user %q: %w: %v", user, errUnavailable, err)
 	}
 	i := cloud.Info()
 	return &Principal{Name: user, Backend: k.Name(), clouds: set,
@@ -109,7 +109,7 @@ func (k *Keystone) Authenticate(ctx context.Context, user, password string) (*Pr
 
 // userEnv is the server's OS_* environment with the user's credentials
 // in place of any it holds.
-func (k *Keystone) userEnv(user, password string) func(string) string {
+func (k *keystoneBackend) userEnv(user, password string) func(string) string {
 	return func(key string) string {
 		switch key {
 		case "OS_USERNAME":
@@ -134,11 +134,11 @@ func (k *Keystone) userEnv(user, password string) func(string) string {
 func classifyCloudError(err error) error {
 	switch perspective.Code(err) {
 	case perspective.CodeUnauthenticated, perspective.CodeNotFound:
-		return fmt.Errorf("%w (%v)", ErrBadCredentials, err)
+		return fmt.Errorf("%w (%v)", errBadCredentials, err)
 	case perspective.CodeForbidden:
-		return fmt.Errorf("%w (%v)", ErrNoAccess, err)
+		return fmt.Errorf("%w (%v)", errNoAccess, err)
 	case perspective.CodeInvalidArgument:
-		return fmt.Errorf("%w (%v)", ErrInvalidRequest, err)
+		return fmt.Errorf("%w (%v)", errInvalidRequest, err)
 	}
-	return fmt.Errorf("%w (%v)", ErrUnavailable, err)
+	return fmt.Errorf("%w (%v)", errUnavailable, err)
 }

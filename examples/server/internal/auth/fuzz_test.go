@@ -50,7 +50,7 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add("backend: openstack\nopenstack: {url: 'openstack://?cloud=x'}\n")
 	f.Add("session: {idle: -1s}\n")
 	f.Fuzz(func(t *testing.T, text string) {
-		c, err := ParseConfig([]byte(text), func(string) string { return "" })
+		c, err := parseConfig([]byte(text), func(string) string { return "" })
 		if err == nil && c.Identity == nil {
 			t.Fatalf("no error and no identity for %q", text)
 		}

@@ -42,7 +42,7 @@ func NewStatic(users []StaticUser) (*Static, error) {
 			return nil, fmt.Errorf("static users: user %q: password_hash is not a bcrypt hash: %v", u.Name, err)
 		}
 		for j, g := range u.Grants {
-			r, err := ParseRole(string(g.Role))
+			r, err := parseRole(string(g.Role))
 			if err != nil {
 				return nil, fmt.Errorf("static users: user %q, grant %d: %w", u.Name, j+1, err)
 			}
@@ -70,11 +70,11 @@ func LoadStatic(path string) (*Static, error) {
 	if err != nil {
 		return nil, fmt.Errorf("static users: %w", err)
 	}
-	return ParseStatic(b)
+	return parseStatic(b)
 }
 
-// ParseStatic reads the contents of a static users file.
-func ParseStatic(b []byte) (*Static, error) {
+// parseStatic reads the contents of a static users file.
+func parseStatic(b []byte) (*Static, error) {
 	var f staticFile
 	if err := yaml.Unmarshal(b, &f); err != nil {
 		return nil, fmt.Errorf("static users: %v", err)
@@ -99,16 +99,16 @@ func (s *Static) Authenticate(_ context.Context, user, password string) (*Princi
 	u, ok := s.users[user]
 	if !ok {
 		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
-		return nil, fmt.Errorf("static user %q: %w", user, ErrUnknownUser)
+		return nil, fmt.Errorf("static user %q: %w", user, errUnknownUser)
 	}
 	if err := bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)); err != nil {
 		if errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) || errors.Is(err, bcrypt.ErrPasswordTooLong) {
-			return nil, fmt.Errorf("static user %q: %w", user, ErrBadCredentials)
+			return nil, fmt.Errorf("static user %q: %w", user, errBadCredentials)
 		}
-		return nil, fmt.Errorf("static user %q: %w: %v", user, ErrUnavailable, err)
+		return nil, fmt.Errorf("static user %q: %w: %v", user, errUnavailable, err)
 	}
 	if len(u.Grants) == 0 {
-		return nil, fmt.Errorf("static user %q: %w", user, ErrNoAccess)
+		return nil, fmt.Errorf("static user %q: %w", user, errNoAccess)
 	}
 	return &Principal{Name: u.Name, Grants: append([]Grant(nil), u.Grants...), Backend: s.Name()}, nil
 }

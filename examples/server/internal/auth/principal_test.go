@@ -49,7 +49,7 @@ func TestPrincipalCan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, tt.p.Can(a, tt.action))
+			assert.Equal(t, tt.want, tt.p.can(a, tt.action))
 		})
 	}
 }
@@ -83,7 +83,7 @@ func TestPrincipalNarrow(t *testing.T) {
 	assert.Len(t, list, 2, "alice sees both projects")
 
 	write := alice.Narrow(set, ActionWrite)
-	assert.Equal(t, []perspective.Target{{CloudID: "mock-a", ProjectID: "a", Region: "RegionOne"}}, alice.Targets(set, ActionWrite))
+	assert.Equal(t, []perspective.Target{{CloudID: "mock-a", ProjectID: "a", Region: "RegionOne"}}, alice.targets(set, ActionWrite))
 	rep, err := write.Instances().Reboot(ctx, idOf["a"], idOf["b"])
 	require.Error(t, err)
 	require.Len(t, rep.Results, 2)
@@ -102,18 +102,18 @@ func TestContext(t *testing.T) {
 	_, ok := FromContext(context.Background())
 	assert.False(t, ok)
 	p := &Principal{Name: "x"}
-	got, ok := FromContext(NewContext(context.Background(), p))
+	got, ok := FromContext(newContext(context.Background(), p))
 	assert.True(t, ok)
 	assert.Same(t, p, got)
 }
 
 func TestParseRole(t *testing.T) {
 	for in, want := range map[string]Role{"": RoleViewer, "viewer": RoleViewer, "operator": RoleOperator} {
-		got, err := ParseRole(in)
+		got, err := parseRole(in)
 		require.NoError(t, err)
 		assert.Equal(t, want, got)
 	}
-	_, err := ParseRole("root")
+	_, err := parseRole("root")
 	assert.ErrorContains(t, err, `role "root"`)
 	assert.Equal(t, ActionRead, ActionOf("HEAD"))
 	assert.Equal(t, ActionWrite, ActionOf("DELETE"))

@@ -67,13 +67,13 @@ func TestKeystoneRealDriverErrors(t *testing.T) {
 		name, authURL, pass string
 		want                error
 	}{
-		{"wrong password", ks.URL + "/v3", "Wr0ng-pass-123", ErrBadCredentials},
-		{"no role in the project", ks.URL + "/v3", "right-pass", ErrNoAccess},
-		{"keystone down", down, "any-pass-456", ErrUnavailable},
+		{"wrong password", ks.URL + "/v3", "Wr0ng-pass-123", errBadCredentials},
+		{"no role in the project", ks.URL + "/v3", "right-pass", errNoAccess},
+		{"keystone down", down, "any-pass-456", errUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			k, err := NewKeystone(KeystoneConfig{Getenv: envOf(map[string]string{
+			k, err := newKeystone(keystoneConfig{Getenv: envOf(map[string]string{
 				"OS_AUTH_URL": tt.authURL, "OS_PROJECT_NAME": "demo", "OS_PROJECT_DOMAIN_NAME": "Default",
 				// The server's own credentials must not be used for the user.
 				"OS_USERNAME": "admin", "OS_PASSWORD": "server-secret",
@@ -92,7 +92,7 @@ func TestKeystoneRealDriverErrors(t *testing.T) {
 func TestKeystoneSession(t *testing.T) {
 	var got openstack.Config
 	var drv *closeCounting
-	k, err := NewKeystone(KeystoneConfig{
+	k, err := newKeystone(keystoneConfig{
 		URL: "openstack://?region=RegionTwo",
 		Getenv: envOf(map[string]string{"OS_AUTH_URL": "http://127.0.0.1:5000/v3", "OS_PROJECT_NAME": "demo",
 			"OS_PROJECT_DOMAIN_NAME": "Default", "OS_USERNAME": "admin", "OS_PASSWORD": "server-secret"}),
@@ -113,12 +113,12 @@ func TestKeystoneSession(t *testing.T) {
 
 	// The principal's own cloud replaces the server's, whatever that is.
 	other := twoProjects(t)
-	clouds := p.Clouds(other, ActionWrite)
+	clouds := p.cloudsFor(other, ActionWrite)
 	require.Len(t, clouds, 1)
 	assert.Equal(t, "os", clouds[0].Info().CloudID)
 
 	// Revoking the session closes the user's cloud.
-	s := NewSessions(DefaultIdle, DefaultMaxAge, 10, nil)
+	s := newSessionStore(defaultIdle, defaultMaxAge, 10, nil)
 	tok, _ := s.Create(p, true)
 	assert.Zero(t, drv.closed.Load())
 	require.True(t, s.Revoke(tok))
@@ -138,9 +138,9 @@ func (d *closeCounting) Close() error {
 
 func TestNewKeystoneErrors(t *testing.T) {
 	for _, u := range []string{"mock://", "openstack://user:pw@host", "::"} {
-		_, err := NewKeystone(KeystoneConfig{URL: u})
+		_, err := newKeystone(keystoneConfig{URL: u})
 		assert.Error(t, err, u)
 	}
-	_, err := NewKeystone(KeystoneConfig{Role: "god"})
+	_, err := newKeystone(keystoneConfig{Role: "god"})
 	assert.Error(t, err)
 }

@@ -11,11 +11,11 @@ import (
 
 // Default session lifetimes and limits.
 const (
-	DefaultIdle        = 30 * time.Minute
-	DefaultMaxAge      = 12 * time.Hour
-	DefaultMaxSessions = 10000
-	// CookieName is the browser session cookie.
-	CookieName = "perspective_session"
+	defaultIdle        = 30 * time.Minute
+	defaultMaxAge      = 12 * time.Hour
+	defaultMaxSessions = 10000
+	// cookieName is the browser session cookie.
+	cookieName = "perspective_session"
 	// CSRFHeader carries a browser session's CSRF token on mutating requests.
 	CSRFHeader = "X-CSRF-Token"
 )
@@ -25,8 +25,8 @@ type Config struct {
 	// Identity checks credentials. Nil runs the server open: every request
 	// acts as an unrestricted principal (for the mock cloud on loopback).
 	Identity Identity
-	// Idle and MaxAge bound a session's life (defaults DefaultIdle,
-	// DefaultMaxAge); MaxSessions bounds how many are kept.
+	// Idle and MaxAge bound a session's life (defaults defaultIdle,
+	// defaultMaxAge); MaxSessions bounds how many are kept.
 	Idle, MaxAge time.Duration
 	MaxSessions  int
 	// Public lists paths served without a session: an exact path, or a
@@ -42,25 +42,25 @@ type Config struct {
 // Auth signs users in and out and guards the routes of a server.
 type Auth struct {
 	cfg      Config
-	sessions *Sessions
+	sessions *sessionStore
 	cop      *http.CrossOriginProtection
 }
 
 // New returns an Auth for cfg.
 func New(cfg Config) *Auth {
 	if cfg.Idle <= 0 {
-		cfg.Idle = DefaultIdle
+		cfg.Idle = defaultIdle
 	}
 	if cfg.MaxAge <= 0 {
-		cfg.MaxAge = DefaultMaxAge
+		cfg.MaxAge = defaultMaxAge
 	}
 	if cfg.MaxSessions <= 0 {
-		cfg.MaxSessions = DefaultMaxSessions
+		cfg.MaxSessions = defaultMaxSessions
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	a := &Auth{cfg: cfg, sessions: NewSessions(cfg.Idle, cfg.MaxAge, cfg.MaxSessions, cfg.Now)}
+	a := &Auth{cfg: cfg, sessions: newSessionStore(cfg.Idle, cfg.MaxAge, cfg.MaxSessions, cfg.Now)}
 	a.cop = http.NewCrossOriginProtection()
 	a.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusForbidden, "forbidden", "cross-origin request refused: "+r.Method+" "+r.URL.Path+" must come from this site")
@@ -71,8 +71,8 @@ func New(cfg Config) *Auth {
 // Open reports whether the server runs without an identity back-end.
 func (a *Auth) Open() bool { return a.cfg.Identity == nil }
 
-// Sessions returns the session store (for tests and metrics).
-func (a *Auth) Sessions() *Sessions { return a.sessions }
+// store returns the session store (for tests and metrics).
+func (a *Auth) store() *sessionStore { return a.sessions }
 
 // Close ends every session and releases the users' cloud sessions.
 func (a *Auth) Close() { a.sessions.Close() }
@@ -88,7 +88,7 @@ var openPrincipal = &Principal{Name: "anonymous", Unrestricted: true, Backend: "
 func (a *Auth) Middleware(next http.Handler) http.Handler {
 	return a.cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a.Open() {
-			next.ServeHTTP(w, r.WithContext(NewContext(r.Context(), openPrincipal)))
+			next.ServeHTTP(w, r.WithContext(newContext(r.Context(), openPrincipal)))
 			return
 		}
 		sess, viaCookie, err := a.session(r)
@@ -111,18 +111,18 @@ func (a *Auth) Middleware(next http.Handler) http.Handler {
 				"missing or wrong "+CSRFHeader+" header: a browser session must send the CSRF token GET /auth/me returns")
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(NewContext(r.Context(), sess.Principal)))
+		next.ServeHTTP(w, r.WithContext(newContext(r.Context(), sess.Principal)))
 	}))
 }
 
 // session finds the request's session. A bearer token that is not a live
 // session is an error (the client meant to authenticate); a stale cookie
 // is treated as no session, so public pages still load.
-func (a *Auth) session(r *http.Request) (*Session, bool, error) {
+func (a *Auth) session(r *http.Request) (*sessionRecord, bool, error) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		tok := bearerToken(h)
 		if tok == "" {
-			return nil, false, errors.New("Authorization header: expected \"Bearer <token>\"")
+			return nil, false, errors.New("the Authorization header: expected \"Bearer <token>\"")
 		}
 		sess, ok := a.sessions.Lookup(tok)
 		if !ok {
@@ -130,7 +130,7 @@ func (a *Auth) session(r *http.Request) (*Session, bool, error) {
 		}
 		return sess, false, nil
 	}
-	if c, err := r.Cookie(CookieName); err == nil {
+	if c, err := r.Cookie(cookieName); err == nil {
 		if sess, ok := a.sessions.Lookup(c.Value); ok {
 			return sess, true, nil
 		}
@@ -166,5 +166,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // messages quote bodies such as username=…&password=…
+	_ = enc.Encode(v)
 }

@@ -13,9 +13,9 @@ import (
 	"github.com/go-ldap/ldap/v3"
 )
 
-// LDAPConfig says how to find and check users in an LDAP directory and
+// ldapConfig says how to find and check users in an LDAP directory and
 // how their groups map to projects and roles.
-type LDAPConfig struct {
+type ldapConfig struct {
 	// URL is the directory's address: ldap://host:389 or ldaps://host:636.
 	URL string `yaml:"url"`
 	// StartTLS upgrades an ldap:// connection before any bind; TLS
@@ -43,15 +43,15 @@ type LDAPConfig struct {
 	Timeout time.Duration `yaml:"timeout"`
 }
 
-// LDAP is the identity back-end of an LDAP directory: a user signs in
+// ldapBackend is the identity back-end of an LDAP directory: a user signs in
 // with their directory password, and their groups give them projects.
-type LDAP struct {
-	cfg LDAPConfig
+type ldapBackend struct {
+	cfg ldapConfig
 }
 
-// NewLDAP checks cfg and returns the back-end. It does not connect: the
+// newLDAP checks cfg and returns the back-end. It does not connect: the
 // directory may come up later, and each sign-in connects anew.
-func NewLDAP(cfg LDAPConfig) (*LDAP, error) {
+func newLDAP(cfg ldapConfig) (*ldapBackend, error) {
 	if cfg.URL == "" {
 		return nil, errors.New("ldap: url is required, e.g. ldap://127.0.0.1:389")
 	}
@@ -78,22 +78,22 @@ func NewLDAP(cfg LDAPConfig) (*LDAP, error) {
 	}
 	for name, gs := range cfg.Groups {
 		for i, g := range gs {
-			r, err := ParseRole(string(g.Role))
+			r, err := parseRole(string(g.Role))
 			if err != nil {
 				return nil, fmt.Errorf("ldap: group %q, grant %d: %w", name, i+1, err)
 			}
 			gs[i].Role = r
 		}
 	}
-	return &LDAP{cfg: cfg}, nil
+	return &ldapBackend{cfg: cfg}, nil
 }
 
 // Name implements Identity.
-func (l *LDAP) Name() string { return "ldap" }
+func (l *ldapBackend) Name() string { return "ldap" }
 
 // Authenticate implements Identity: it finds the user's entry, binds as
 // the user with password, then reads the user's groups.
-func (l *LDAP) Authenticate(ctx context.Context, user, password string) (*Principal, error) {
+func (l *ldapBackend) Authenticate(ctx context.Context, user, password string) (*Principal, error) {
 	if err := checkCredentials(user, password); err != nil {
 		return nil, err
 	}
@@ -111,9 +111,9 @@ func (l *LDAP) Authenticate(ctx context.Context, user, password string) (*Princi
 	}
 	if err := conn.Bind(dn, password); err != nil {
 		if ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidCredentials) {
-			return nil, fmt.Errorf("ldap user %q: %w", user, ErrBadCredentials)
+			return nil, fmt.Errorf("ldap user %q: %w", user, errBadCredentials)
 		}
-		return nil, fmt.Errorf("ldap user %q: bind: %w: %v", user, ErrUnavailable, err)
+		return nil, fmt.Errorf("ldap user %q: bind: %w: %v", user, errUnavailable, err)
 	}
 	// Search the groups as the service account: users may not read them.
 	if err := l.serviceBind(conn); err != nil {
@@ -128,13 +128,13 @@ func (l *LDAP) Authenticate(ctx context.Context, user, password string) (*Princi
 		grants = append(grants, l.cfg.Groups[g]...)
 	}
 	if len(grants) == 0 {
-		return nil, fmt.Errorf("ldap user %q (groups %v): %w", user, groups, ErrNoAccess)
+		return nil, fmt.Errorf("ldap user %q (groups %v): %w", user, groups, errNoAccess)
 	}
 	return &Principal{Name: user, Grants: grants, Backend: l.Name()}, nil
 }
 
 // dial connects to the directory within the timeout.
-func (l *LDAP) dial(ctx context.Context) (*ldap.Conn, error) {
+func (l *ldapBackend) dial(ctx context.Context) (*ldap.Conn, error) {
 	d := &net.Dialer{Timeout: l.cfg.Timeout}
 	if dl, ok := ctx.Deadline(); ok {
 		d.Deadline = dl
@@ -145,7 +145,7 @@ func (l *LDAP) dial(ctx context.Context) (*ldap.Conn, error) {
 	}
 	conn, err := ldap.DialURL(l.cfg.URL, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("ldap %s: %w: %v", l.cfg.URL, ErrUnavailable, err)
+		return nil, fmt.Errorf("ldap %s: %w: %v", l.cfg.URL, errUnavailable, err)
 	}
 	conn.SetTimeout(l.cfg.Timeout)
 	if l.cfg.StartTLS {
@@ -155,14 +155,14 @@ func (l *LDAP) dial(ctx context.Context) (*ldap.Conn, error) {
 		}
 		if err := conn.StartTLS(tc); err != nil {
 			conn.Close()
-			return nil, fmt.Errorf("ldap %s: StartTLS: %w: %v", l.cfg.URL, ErrUnavailable, err)
+			return nil, fmt.Errorf("ldap %s: StartTLS: %w: %v", l.cfg.URL, errUnavailable, err)
 		}
 	}
 	return conn, nil
 }
 
 // serviceBind binds as the service account, or anonymously without one.
-func (l *LDAP) serviceBind(conn *ldap.Conn) error {
+func (l *ldapBackend) serviceBind(conn *ldap.Conn) error {
 	var err error
 	if l.cfg.BindDN == "" {
 		err = conn.UnauthenticatedBind("")
@@ -172,38 +172,38 @@ func (l *LDAP) serviceBind(conn *ldap.Conn) error {
 	if err != nil {
 		// A wrong service password is the server's configuration, not
 		// the user's fault: the service is unavailable to them.
-		return fmt.Errorf("ldap %s: service bind as %q: %w: %v", l.cfg.URL, l.cfg.BindDN, ErrUnavailable, err)
+		return fmt.Errorf("ldap %s: service bind as %q: %w: %v", l.cfg.URL, l.cfg.BindDN, errUnavailable, err)
 	}
 	return nil
 }
 
 // findUser returns the DN of user's entry.
-func (l *LDAP) findUser(conn *ldap.Conn, user string) (string, error) {
+func (l *ldapBackend) findUser(conn *ldap.Conn, user string) (string, error) {
 	filter := strings.ReplaceAll(l.cfg.UserFilter, "{user}", ldap.EscapeFilter(user))
 	res, err := conn.Search(ldap.NewSearchRequest(l.cfg.UserBaseDN, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
 		2, int(l.cfg.Timeout.Seconds()), false, filter, []string{"dn"}, nil))
 	if err != nil && !ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded) {
 		if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
-			return "", fmt.Errorf("ldap user %q: %w", user, ErrUnknownUser)
+			return "", fmt.Errorf("ldap user %q: %w", user, errUnknownUser)
 		}
-		return "", fmt.Errorf("ldap user %q: search: %w: %v", user, ErrUnavailable, err)
+		return "", fmt.Errorf("ldap user %q: search: %w: %v", user, errUnavailable, err)
 	}
 	switch {
 	case res == nil || len(res.Entries) == 0:
-		return "", fmt.Errorf("ldap user %q: %w", user, ErrUnknownUser)
+		return "", fmt.Errorf("ldap user %q: %w", user, errUnknownUser)
 	case len(res.Entries) > 1:
-		return "", fmt.Errorf("ldap user %q: %w: the filter %s finds several entries", user, ErrUnavailable, filter)
+		return "", fmt.Errorf("ldap user %q: %w: the filter %s finds several entries", user, errUnavailable, filter)
 	}
 	return res.Entries[0].DN, nil
 }
 
 // groupsOf returns the names of the groups user (whose entry is dn) is in.
-func (l *LDAP) groupsOf(conn *ldap.Conn, user, dn string) ([]string, error) {
+func (l *ldapBackend) groupsOf(conn *ldap.Conn, user, dn string) ([]string, error) {
 	filter := strings.NewReplacer("{dn}", ldap.EscapeFilter(dn), "{user}", ldap.EscapeFilter(user)).Replace(l.cfg.GroupFilter)
 	res, err := conn.Search(ldap.NewSearchRequest(l.cfg.GroupBaseDN, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
 		0, int(l.cfg.Timeout.Seconds()), false, filter, []string{l.cfg.GroupNameAttr}, nil))
 	if err != nil {
-		return nil, fmt.Errorf("ldap user %q: group search: %w: %v", user, ErrUnavailable, err)
+		return nil, fmt.Errorf("ldap user %q: group search: %w: %v", user, errUnavailable, err)
 	}
 	var names []string
 	for _, e := range res.Entries {

@@ -66,7 +66,7 @@ func (ts *testServer) login(t *testing.T, user, pass string) (cookie string, me 
 	cs := rec.Result().Cookies()
 	require.Len(t, cs, 1)
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &me))
-	return CookieName + "=" + cs[0].Value, me
+	return cookieName + "=" + cs[0].Value, me
 }
 
 func TestCookieAttributes(t *testing.T) {
@@ -119,8 +119,8 @@ func TestMiddleware(t *testing.T) {
 		{"lower-case scheme", "GET", "/x", map[string]string{"Authorization": "bearer " + tv.Token}, 200, "bob"},
 		{"unknown bearer", "GET", "/x", map[string]string{"Authorization": "Bearer abc"}, 401, "unknown, expired or revoked"},
 		{"basic auth", "GET", "/x", map[string]string{"Authorization": "Basic YTpi"}, 401, "expected"},
-		{"stale cookie on public path", "GET", "/ping", map[string]string{"Cookie": CookieName + "=stale"}, 200, "-"},
-		{"stale cookie", "GET", "/x", map[string]string{"Cookie": CookieName + "=stale"}, 401, "sign in first"},
+		{"stale cookie on public path", "GET", "/ping", map[string]string{"Cookie": cookieName + "=stale"}, 200, "-"},
+		{"stale cookie", "GET", "/x", map[string]string{"Cookie": cookieName + "=stale"}, 401, "sign in first"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,6 +144,11 @@ func TestSignInErrors(t *testing.T) {
 		{"not JSON", `username=alice`, 400, "expected JSON"},
 		{"unknown field", `{"user":"alice","password":"x"}`, 400, "unknown field"},
 		{"empty password", `{"username":"alice","password":""}`, 400, "password is empty"},
+		{"no username", `{"password":"x"}`, 400, "username is empty or missing"},
+		{"no password", `{"username":"alice"}`, 400, "password is empty or missing"},
+		{"malformed JSON", `{"username":"alice",`, 400, "expected JSON"},
+		{"two objects", `{"username":"alice","password":"x"} {}`, 400, "nothing after it"},
+		{"empty body", ``, 400, "the body is empty"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -153,7 +158,7 @@ func TestSignInErrors(t *testing.T) {
 			assert.Empty(t, rec.Result().Cookies())
 		})
 	}
-	assert.Zero(t, ts.auth.Sessions().Len())
+	assert.Zero(t, ts.auth.store().Len())
 	assert.NotContains(t, ts.logs.String(), "Secr3t-guess", "a password reached the log")
 	assert.Contains(t, ts.logs.String(), "sign-in refused")
 }
@@ -165,6 +170,41 @@ func TestFormSignIn(t *testing.T) {
 	rec := httptest.NewRecorder()
 	ts.h.ServeHTTP(rec, req)
 	assert.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+}
+
+// TestSignInContentTypes: JSON is read whatever the Content-Type says
+// (curl -d sends application/x-www-form-urlencoded), a form as a form, and
+// a form without its password says so.
+func TestSignInContentTypes(t *testing.T) {
+	ts := newTestServer(t)
+	tests := []struct {
+		contentType, body string
+		status            int
+		msg               string
+	}{
+		{"application/x-www-form-urlencoded", `{"username":"alice","password":"alice-pass"}`, 200, `"user"`},
+		{"text/plain", `{"username":"alice","password":"alice-pass"}`, 200, `"user"`},
+		{"", ` {"username":"alice","password":"alice-pass"}`, 200, `"user"`},
+		{"application/json; charset=utf-8", `{"username":"alice","password":"alice-pass"}`, 200, `"user"`},
+		{"application/x-www-form-urlencoded", `username=alice&password=alice-pass`, 200, `"user"`},
+		{"application/x-www-form-urlencoded", `username=alice`, 400, "password is empty or missing"},
+		{"application/x-www-form-urlencoded", `password=x`, 400, "username is empty or missing"},
+		{"application/x-www-form-urlencoded", `username=%zz`, 400, "the form cannot be read"},
+		{"application/x-www-form-urlencoded", `{"username":"alice"`, 400, "expected JSON"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.contentType+" "+tt.body, func(t *testing.T) {
+			req := httptest.NewRequest("POST", "/auth/token", strings.NewReader(tt.body))
+			if tt.contentType != "" {
+				req.Header.Set("Content-Type", tt.contentType)
+			}
+			rec := httptest.NewRecorder()
+			ts.h.ServeHTTP(rec, req)
+			assert.Equal(t, tt.status, rec.Code, rec.Body.String())
+			assert.Contains(t, rec.Body.String(), tt.msg)
+			assert.Equal(t, "application/json", rec.Header().Get("Content-Type"))
+		})
+	}
 }
 
 func TestLogoutRevokes(t *testing.T) {
@@ -182,7 +222,7 @@ func TestLogoutRevokes(t *testing.T) {
 	bearer := map[string]string{"Authorization": "Bearer " + tv.Token}
 	require.Equal(t, 200, ts.do("POST", "/auth/logout", "", bearer).Code)
 	assert.Equal(t, 401, ts.do("GET", "/x", "", bearer).Code)
-	assert.Zero(t, ts.auth.Sessions().Len())
+	assert.Zero(t, ts.auth.store().Len())
 	assert.NotContains(t, ts.logs.String(), tv.Token, "a token reached the log")
 }
 

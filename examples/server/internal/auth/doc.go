@@ -1,12 +1,13 @@
 // Package auth signs users in to the Perspective REST API example server
 // and tells every handler what the signed-in user may see and do.
 //
-// An identity back-end, chosen by configuration, checks credentials: a
-// static users file with bcrypt hashes (Static, for demos), an LDAP
-// directory whose groups map to projects and roles (LDAP), or the
-// OpenStack cloud itself with the user's Keystone credentials (Keystone,
-// which keeps the user's authenticated cloud session on the server, so no
-// request fetches a token). With no back-end the server runs open.
+// An identity back-end, chosen by the configuration file (LoadConfig),
+// checks credentials: a static users file with bcrypt hashes (Static, for
+// demos; examples/server/auth.sample.yaml is one), an LDAP directory whose
+// groups map to projects and roles, or the OpenStack cloud itself with the
+// user's Keystone credentials (the user's authenticated cloud session stays
+// on the server, so no request fetches a token). With no back-end the
+// server runs open.
 //
 // Browsers get a session cookie (HttpOnly, Secure over TLS, SameSite=Lax)
 // and send the session's CSRF token in X-CSRF-Token on every mutating

@@ -11,7 +11,7 @@ import (
 // request's context.
 func BenchmarkMiddlewareBearer(b *testing.B) {
 	a := New(Config{Identity: testUsers(b)})
-	tok, _ := a.Sessions().Create(&Principal{Name: "alice", Grants: []Grant{{Role: RoleOperator}}}, true)
+	tok, _ := a.store().Create(&Principal{Name: "alice", Grants: []Grant{{Role: RoleOperator}}}, true)
 	h := a.Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	req := httptest.NewRequest("GET", "/instances/all", nil)
 	req.Header.Set("Authorization", "Bearer "+tok)

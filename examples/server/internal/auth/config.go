@@ -9,7 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// FileConfig is the layout of an auth configuration file (YAML or JSON):
+// fileConfig is the layout of an auth configuration file (YAML or JSON):
 //
 //	backend: ldap            # static, ldap or openstack
 //	session: {idle: 30m, max_age: 12h}
@@ -24,7 +24,7 @@ import (
 //	    ops:  [{project: demo, role: operator}]
 //	    devs: [{project: demo, role: viewer}]
 //	openstack: {url: "openstack://?cloud=devstack", role: operator}
-type FileConfig struct {
+type fileConfig struct {
 	Backend string `yaml:"backend"`
 	Session struct {
 		Idle   string `yaml:"idle"`
@@ -34,8 +34,8 @@ type FileConfig struct {
 		File  string       `yaml:"file"`
 		Users []StaticUser `yaml:"users"`
 	} `yaml:"static"`
-	LDAP      LDAPConfig     `yaml:"ldap"`
-	OpenStack KeystoneConfig `yaml:"openstack"`
+	LDAP      ldapConfig     `yaml:"ldap"`
+	OpenStack keystoneConfig `yaml:"openstack"`
 }
 
 // LoadConfig reads an auth configuration file and returns the Config it
@@ -45,12 +45,12 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 	if err != nil {
 		return Config{}, fmt.Errorf("auth config: %w", err)
 	}
-	return ParseConfig(b, getenv)
+	return parseConfig(b, getenv)
 }
 
-// ParseConfig reads the contents of an auth configuration file.
-func ParseConfig(b []byte, getenv func(string) string) (Config, error) {
-	var f FileConfig
+// parseConfig reads the contents of an auth configuration file.
+func parseConfig(b []byte, getenv func(string) string) (Config, error) {
+	var f fileConfig
 	if err := yaml.Unmarshal(b, &f); err != nil {
 		return Config{}, fmt.Errorf("auth config: %v", err)
 	}
@@ -75,10 +75,10 @@ func ParseConfig(b []byte, getenv func(string) string) (Config, error) {
 		}
 		c.Identity = s
 	case "ldap":
-		c.Identity, err = NewLDAP(f.LDAP)
+		c.Identity, err = newLDAP(f.LDAP)
 	case "openstack":
 		f.OpenStack.Getenv = getenv
-		c.Identity, err = NewKeystone(f.OpenStack)
+		c.Identity, err = newKeystone(f.OpenStack)
 	default:
 		return c, fmt.Errorf("auth config: backend %q: expected static, ldap or openstack", f.Backend)
 	}

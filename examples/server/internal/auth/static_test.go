@@ -36,12 +36,12 @@ func TestStaticAuthenticate(t *testing.T) {
 		wantErr          error
 	}{
 		{"good", "alice", "alice-pass", nil},
-		{"bad password", "alice", "bob-pass", ErrBadCredentials},
-		{"unknown user", "zed", "zed-pass", ErrUnknownUser},
-		{"no grants", "nobody", "nobody-pass", ErrNoAccess},
-		{"empty password", "alice", "", ErrInvalidRequest},
-		{"empty user", " ", "x", ErrInvalidRequest},
-		{"control characters", "al\nice", "x", ErrInvalidRequest},
+		{"bad password", "alice", "bob-pass", errBadCredentials},
+		{"unknown user", "zed", "zed-pass", errUnknownUser},
+		{"no grants", "nobody", "nobody-pass", errNoAccess},
+		{"empty password", "alice", "", errInvalidRequest},
+		{"empty user", " ", "x", errInvalidRequest},
+		{"control characters", "al\nice", "x", errInvalidRequest},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,7 +74,7 @@ func TestParseStatic(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := ParseStatic([]byte(tt.text))
+			s, err := parseStatic([]byte(tt.text))
 			if tt.wantErr != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tt.wantErr)

@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// Session is one signed-in user: a browser (cookie) or an API client
+// sessionRecord is one signed-in user: a browser (cookie) or an API client
 // (bearer token).
-type Session struct {
+type sessionRecord struct {
 	Principal *Principal
 	// CSRF is the token a browser session sends back in X-CSRF-Token on
 	// every mutating request; bearer sessions need none.
@@ -24,24 +24,24 @@ type Session struct {
 	Expires time.Time
 }
 
-// Sessions keeps sessions in memory by the SHA-256 of their token, so
+// sessionStore keeps sessions in memory by the SHA-256 of their token, so
 // the tokens themselves are never stored. It is safe for concurrent use.
-type Sessions struct {
+type sessionStore struct {
 	idle, maxAge time.Duration
 	limit        int
 	now          func() time.Time
 
 	mu   sync.Mutex
-	byID map[[32]byte]*Session
+	byID map[[32]byte]*sessionRecord
 }
 
-// NewSessions returns a store whose sessions end after idle without use,
+// newSessionStore returns a store whose sessions end after idle without use,
 // or maxAge in all; it keeps at most limit sessions (the oldest go first).
-func NewSessions(idle, maxAge time.Duration, limit int, now func() time.Time) *Sessions {
+func newSessionStore(idle, maxAge time.Duration, limit int, now func() time.Time) *sessionStore {
 	if now == nil {
 		now = time.Now
 	}
-	return &Sessions{idle: idle, maxAge: maxAge, limit: max(limit, 1), now: now, byID: map[[32]byte]*Session{}}
+	return &sessionStore{idle: idle, maxAge: maxAge, limit: max(limit, 1), now: now, byID: map[[32]byte]*sessionRecord{}}
 }
 
 // newToken returns 32 random bytes, URL-safe base64.
@@ -55,12 +55,12 @@ func newToken() string {
 func hashToken(tok string) [32]byte { return sha256.Sum256([]byte(tok)) }
 
 // Create starts a session for p and returns its token.
-func (s *Sessions) Create(p *Principal, bearer bool) (string, *Session) {
+func (s *sessionStore) Create(p *Principal, bearer bool) (string, *sessionRecord) {
 	tok := newToken()
 	now := s.now()
-	sess := &Session{Principal: p, CSRF: newToken(), Bearer: bearer, Created: now, Expires: s.expiry(now, now)}
+	sess := &sessionRecord{Principal: p, CSRF: newToken(), Bearer: bearer, Created: now, Expires: s.expiry(now, now)}
 	s.mu.Lock()
-	var gone []*Session
+	var gone []*sessionRecord
 	for id, o := range s.byID {
 		if !now.Before(o.Expires) {
 			delete(s.byID, id)
@@ -79,10 +79,10 @@ func (s *Sessions) Create(p *Principal, bearer bool) (string, *Session) {
 }
 
 // dropOldest removes the oldest session; s.mu is held.
-func (s *Sessions) dropOldest() *Session {
+func (s *sessionStore) dropOldest() *sessionRecord {
 	var (
 		oldID [32]byte
-		old   *Session
+		old   *sessionRecord
 	)
 	for id, o := range s.byID {
 		if old == nil || o.Created.Before(old.Created) {
@@ -93,7 +93,7 @@ func (s *Sessions) dropOldest() *Session {
 	return old
 }
 
-func (s *Sessions) expiry(created, now time.Time) time.Time {
+func (s *sessionStore) expiry(created, now time.Time) time.Time {
 	e := now.Add(s.idle)
 	if limit := created.Add(s.maxAge); e.After(limit) {
 		e = limit
@@ -103,7 +103,7 @@ func (s *Sessions) expiry(created, now time.Time) time.Time {
 
 // Lookup returns the live session of tok and extends its idle expiry. An
 // expired session is removed and its cloud sessions closed.
-func (s *Sessions) Lookup(tok string) (*Session, bool) {
+func (s *sessionStore) Lookup(tok string) (*sessionRecord, bool) {
 	if tok == "" {
 		return nil, false
 	}
@@ -125,7 +125,7 @@ func (s *Sessions) Lookup(tok string) (*Session, bool) {
 }
 
 // Revoke ends the session of tok; it reports whether there was one.
-func (s *Sessions) Revoke(tok string) bool {
+func (s *sessionStore) Revoke(tok string) bool {
 	id := hashToken(tok)
 	s.mu.Lock()
 	sess, ok := s.byID[id]
@@ -139,17 +139,17 @@ func (s *Sessions) Revoke(tok string) bool {
 
 // Len returns how many sessions are kept (expired ones included until
 // they are next noticed).
-func (s *Sessions) Len() int {
+func (s *sessionStore) Len() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.byID)
 }
 
 // Close ends every session.
-func (s *Sessions) Close() {
+func (s *sessionStore) Close() {
 	s.mu.Lock()
 	all := s.byID
-	s.byID = map[[32]byte]*Session{}
+	s.byID = map[[32]byte]*sessionRecord{}
 	s.mu.Unlock()
 	for _, o := range all {
 		o.Principal.close()

@@ -8,7 +8,7 @@ import (
 
 // Identity is an identity back-end: it checks a user's credentials and
 // says what the user may do. Implementations return errors that wrap
-// ErrBadCredentials, ErrNoAccess, ErrUnavailable or ErrInvalidRequest, and
+// errBadCredentials, errNoAccess, errUnavailable or errInvalidRequest, and
 // never put the password in an error.
 type Identity interface {
 	// Name names the back-end in logs ("static", "ldap", "openstack").
@@ -28,13 +28,13 @@ const maxCredentialLen = 512
 func checkCredentials(user, password string) error {
 	switch {
 	case strings.TrimSpace(user) == "":
-		return fmt.Errorf("%w: the user name is empty", ErrInvalidRequest)
+		return fmt.Errorf("%w: username is empty or missing", errInvalidRequest)
 	case password == "":
-		return fmt.Errorf("%w: the password is empty", ErrInvalidRequest)
+		return fmt.Errorf("%w: password is empty or missing", errInvalidRequest)
 	case len(user) > maxCredentialLen || len(password) > maxCredentialLen:
-		return fmt.Errorf("%w: the user name or password is longer than %d bytes", ErrInvalidRequest, maxCredentialLen)
+		return fmt.Errorf("%w: username or password is longer than %d bytes", errInvalidRequest, maxCredentialLen)
 	case strings.ContainsAny(user, "\x00\r\n"):
-		return fmt.Errorf("%w: the user name contains control characters", ErrInvalidRequest)
+		return fmt.Errorf("%w: username contains control characters", errInvalidRequest)
 	}
 	return nil
 }

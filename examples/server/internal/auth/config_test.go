@@ -29,7 +29,7 @@ func TestParseConfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := ParseConfig([]byte(tt.text), func(string) string { return "" })
+			c, err := parseConfig([]byte(tt.text), func(string) string { return "" })
 			if tt.wantErr != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tt.wantErr)
@@ -46,7 +46,7 @@ func TestParseConfig(t *testing.T) {
 
 func TestSessionsLimit(t *testing.T) {
 	now := time.Unix(0, 0)
-	s := NewSessions(time.Hour, time.Hour, 2, func() time.Time { now = now.Add(time.Second); return now })
+	s := newSessionStore(time.Hour, time.Hour, 2, func() time.Time { now = now.Add(time.Second); return now })
 	t1, _ := s.Create(&Principal{Name: "1"}, false)
 	t2, _ := s.Create(&Principal{Name: "2"}, false)
 	t3, _ := s.Create(&Principal{Name: "3"}, false)

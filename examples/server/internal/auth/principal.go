@@ -20,8 +20,8 @@ const (
 	RoleOperator Role = "operator"
 )
 
-// ParseRole reads a role name; the empty name is a viewer.
-func ParseRole(s string) (Role, error) {
+// parseRole reads a role name; the empty name is a viewer.
+func parseRole(s string) (Role, error) {
 	switch Role(s) {
 	case "", RoleViewer:
 		return RoleViewer, nil
@@ -60,15 +60,15 @@ type Grant struct {
 	Role    Role   `json:"role" yaml:"role"`
 }
 
-// Matches reports whether g covers the cloud described by info.
-func (g Grant) Matches(info perspective.CloudInfo) bool {
+// matches reports whether g covers the cloud described by info.
+func (g Grant) matches(info perspective.CloudInfo) bool {
 	return (g.Cloud == "" || g.Cloud == info.CloudID) &&
 		(g.Project == "" || g.Project == info.ProjectID || g.Project == info.ProjectName) &&
 		(g.Region == "" || g.Region == info.Region)
 }
 
-// Allows reports whether g's role permits a.
-func (g Grant) Allows(a Action) bool {
+// allows reports whether g's role permits a.
+func (g Grant) allows(a Action) bool {
 	return a == ActionRead || g.Role == RoleOperator
 }
 
@@ -90,20 +90,20 @@ type Principal struct {
 	clouds *perspective.Set
 }
 
-// Can reports whether p may do a in the cloud described by info.
-func (p *Principal) Can(info perspective.CloudInfo, a Action) bool {
+// can reports whether p may do a in the cloud described by info.
+func (p *Principal) can(info perspective.CloudInfo, a Action) bool {
 	if p == nil {
 		return false
 	}
 	if p.Unrestricted {
 		return true
 	}
-	return slices.ContainsFunc(p.Grants, func(g Grant) bool { return g.Matches(info) && g.Allows(a) })
+	return slices.ContainsFunc(p.Grants, func(g Grant) bool { return g.matches(info) && g.allows(a) })
 }
 
-// Clouds returns the clouds of base (or of the user's own session, when
+// cloudsFor returns the clouds of base (or of the user's own session, when
 // the identity back-end opened one) in which p may do a.
-func (p *Principal) Clouds(base *perspective.Set, a Action) []*perspective.Cloud {
+func (p *Principal) cloudsFor(base *perspective.Set, a Action) []*perspective.Cloud {
 	if p == nil {
 		return nil
 	}
@@ -115,7 +115,7 @@ func (p *Principal) Clouds(base *perspective.Set, a Action) []*perspective.Cloud
 	}
 	var out []*perspective.Cloud
 	for _, c := range base.Clouds() {
-		if p.Can(c.Info(), a) {
+		if p.can(c.Info(), a) {
 			out = append(out, c)
 		}
 	}
@@ -126,7 +126,7 @@ func (p *Principal) Clouds(base *perspective.Set, a Action) []*perspective.Cloud
 // listing, query and bulk call made through it sees only those. The Set
 // shares base's clouds: do not Close it.
 func (p *Principal) Narrow(base *perspective.Set, a Action) *perspective.Set {
-	s, err := perspective.NewSet(p.Clouds(base, a)...)
+	s, err := perspective.NewSet(p.cloudsFor(base, a)...)
 	if err != nil {
 		// The clouds come from one valid Set, so they are distinct; an
 		// error here means base itself was invalid: grant nothing.
@@ -135,11 +135,11 @@ func (p *Principal) Narrow(base *perspective.Set, a Action) *perspective.Set {
 	return s
 }
 
-// Targets returns the project and region of every cloud in which p may do
+// targets returns the project and region of every cloud in which p may do
 // a, for pickers and for narrowing a handler by perspective.Target.
-func (p *Principal) Targets(base *perspective.Set, a Action) []perspective.Target {
+func (p *Principal) targets(base *perspective.Set, a Action) []perspective.Target {
 	var out []perspective.Target
-	for _, c := range p.Clouds(base, a) {
+	for _, c := range p.cloudsFor(base, a) {
 		i := c.Info()
 		out = append(out, perspective.Target{CloudID: i.CloudID, ProjectID: i.ProjectID, Region: i.Region})
 	}
@@ -155,8 +155,8 @@ func (p *Principal) close() {
 
 type ctxKey struct{}
 
-// NewContext returns ctx carrying p.
-func NewContext(ctx context.Context, p *Principal) context.Context {
+// newContext returns ctx carrying p.
+func newContext(ctx context.Context, p *Principal) context.Context {
 	return context.WithValue(ctx, ctxKey{}, p)
 }
 

@@ -1,11 +1,14 @@
 package auth
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -44,24 +47,42 @@ type credentials struct {
 // String hides the password from any log or %v.
 func (c credentials) String() string { return fmt.Sprintf("{username:%q password:***}", c.Username) }
 
-// readCredentials reads a JSON or form-encoded sign-in request.
+// readCredentials reads a sign-in request: JSON {"username","password"}
+// whatever the Content-Type says (curl -d sends JSON as a form), or a
+// form (username=…&password=…) when the body is one. Its errors say
+// which field is missing or what is wrong with the body.
 func readCredentials(w http.ResponseWriter, r *http.Request) (credentials, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxLoginBody)
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxLoginBody))
+	if err != nil {
+		return credentials{}, fmt.Errorf("%w: the body cannot be read (at most %d bytes): %v", errInvalidRequest, maxLoginBody, err)
+	}
+	trimmed := bytes.TrimSpace(body)
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct == "application/x-www-form-urlencoded" {
-		if err := r.ParseForm(); err != nil {
-			return credentials{}, fmt.Errorf("%w: the form cannot be read: %v", ErrInvalidRequest, err)
+	if ct == "application/x-www-form-urlencoded" && !bytes.HasPrefix(trimmed, []byte("{")) {
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			return credentials{}, fmt.Errorf("%w: the form cannot be read: %v", errInvalidRequest, err)
 		}
-		return credentials{Username: r.PostForm.Get("username"), Password: r.PostForm.Get("password")}, nil
+		return credentials{Username: form.Get("username"), Password: form.Get("password")}, nil
+	}
+	if len(trimmed) == 0 {
+		return credentials{}, fmt.Errorf("%w: the body is empty; expected JSON %s", errInvalidRequest, credentialsShape)
 	}
 	var c credentials
-	dec := json.NewDecoder(r.Body)
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
-		return c, fmt.Errorf("%w: expected JSON {\"username\": …, \"password\": …}: %v", ErrInvalidRequest, err)
+		return c, fmt.Errorf("%w: expected JSON %s (or a form username=…&password=…): %s",
+			errInvalidRequest, credentialsShape, strings.TrimPrefix(err.Error(), "json: "))
+	}
+	if dec.More() {
+		return c, fmt.Errorf("%w: expected one JSON object %s, and nothing after it", errInvalidRequest, credentialsShape)
 	}
 	return c, nil
 }
+
+// credentialsShape is the sign-in body, for error messages.
+const credentialsShape = `{"username": "…", "password": "…"}`
 
 // meView is what GET /auth/me and a sign-in answer.
 type meView struct {
@@ -75,7 +96,7 @@ type meView struct {
 	Expires      time.Time `json:"expires,omitzero"`
 }
 
-func viewOf(s *Session) meView {
+func viewOf(s *sessionRecord) meView {
 	g := s.Principal.Grants
 	if g == nil {
 		g = []Grant{}
@@ -113,7 +134,7 @@ func (a *Auth) handleSignIn(bearer bool) http.Handler {
 		if bearer {
 			v.Token = tok
 		} else {
-			http.SetCookie(w, &http.Cookie{Name: CookieName, Value: tok, Path: "/", HttpOnly: true,
+			http.SetCookie(w, &http.Cookie{Name: cookieName, Value: tok, Path: "/", HttpOnly: true,
 				Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode, Expires: sess.Created.Add(a.cfg.MaxAge)})
 		}
 		writeJSON(w, http.StatusOK, v)
@@ -136,7 +157,7 @@ func (a *Auth) handleLogout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if viaCookie {
-		c, _ := r.Cookie(CookieName)
+		c, _ := r.Cookie(cookieName)
 		a.sessions.Revoke(c.Value)
 		a.clearCookie(w, r)
 	} else {
@@ -165,7 +186,7 @@ func (a *Auth) handleMe(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *Auth) clearCookie(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", HttpOnly: true,
 		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 

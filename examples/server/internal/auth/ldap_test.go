@@ -15,8 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func testLDAPConfig(url string) LDAPConfig {
-	return LDAPConfig{
+func testLDAPConfig(url string) ldapConfig {
+	return ldapConfig{
 		URL: url, BindDN: testRootDN, BindPassword: testRootPW,
 		UserBaseDN: "ou=people," + testSuffix, GroupBaseDN: "ou=groups," + testSuffix,
 		Groups: map[string][]Grant{
@@ -29,7 +29,7 @@ func testLDAPConfig(url string) LDAPConfig {
 
 func TestLDAPSignIn(t *testing.T) {
 	srv := startSlapd(t)
-	l, err := NewLDAP(testLDAPConfig(srv.URL))
+	l, err := newLDAP(testLDAPConfig(srv.URL))
 	require.NoError(t, err)
 
 	tests := []struct {
@@ -40,12 +40,12 @@ func TestLDAPSignIn(t *testing.T) {
 		{"operator in two groups", "alice", "alice-pass", nil,
 			[]Grant{{Project: "staging", Role: RoleViewer}, {Project: "demo", Role: RoleOperator}}},
 		{"viewer", "bob", "bob-pass", nil, []Grant{{Project: "staging", Role: RoleViewer}}},
-		{"bad password", "alice", "Wr0ng-pw-7731", ErrBadCredentials, nil},
-		{"unknown user", "mallory", "whatever", ErrUnknownUser, nil},
-		{"user in no group", "carol", "carol-pass", ErrNoAccess, nil},
-		{"user in an unmapped group", "dave", "dave-pass", ErrNoAccess, nil},
-		{"empty password is not an anonymous bind", "alice", "", ErrInvalidRequest, nil},
-		{"filter injection", "*)(uid=*", "x", ErrUnknownUser, nil},
+		{"bad password", "alice", "Wr0ng-pw-7731", errBadCredentials, nil},
+		{"unknown user", "mallory", "whatever", errUnknownUser, nil},
+		{"user in no group", "carol", "carol-pass", errNoAccess, nil},
+		{"user in an unmapped group", "dave", "dave-pass", errNoAccess, nil},
+		{"empty password is not an anonymous bind", "alice", "", errInvalidRequest, nil},
+		{"filter injection", "*)(uid=*", "x", errUnknownUser, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,32 +68,32 @@ func TestLDAPSignIn(t *testing.T) {
 
 func TestLDAPServerDown(t *testing.T) {
 	srv := startSlapd(t)
-	l, err := NewLDAP(testLDAPConfig(srv.URL))
+	l, err := newLDAP(testLDAPConfig(srv.URL))
 	require.NoError(t, err)
 	_, err = l.Authenticate(context.Background(), "alice", "alice-pass")
 	require.NoError(t, err, "the directory answers before it is stopped")
 
 	srv.Stop()
 	_, err = l.Authenticate(context.Background(), "alice", "alice-pass")
-	require.ErrorIs(t, err, ErrUnavailable)
-	assert.NotErrorIs(t, err, ErrBadCredentials)
+	require.ErrorIs(t, err, errUnavailable)
+	assert.NotErrorIs(t, err, errBadCredentials)
 
 	// A port where nothing ever listened, too.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	addr := ln.Addr().String()
 	require.NoError(t, ln.Close())
-	l2, err := NewLDAP(testLDAPConfig("ldap://" + addr))
+	l2, err := newLDAP(testLDAPConfig("ldap://" + addr))
 	require.NoError(t, err)
 	_, err = l2.Authenticate(context.Background(), "alice", "alice-pass")
-	require.ErrorIs(t, err, ErrUnavailable)
+	require.ErrorIs(t, err, errUnavailable)
 }
 
 // TestLDAPSignInRoute checks what a browser sees for each failure: a
 // clear message, the right status, and no session cookie.
 func TestLDAPSignInRoute(t *testing.T) {
 	srv := startSlapd(t)
-	l, err := NewLDAP(testLDAPConfig(srv.URL))
+	l, err := newLDAP(testLDAPConfig(srv.URL))
 	require.NoError(t, err)
 	a := New(Config{Identity: l})
 	mux := http.NewServeMux()
@@ -124,17 +124,17 @@ func TestLDAPSignInRoute(t *testing.T) {
 			assert.Empty(t, rec.Result().Cookies(), "a failed sign-in must not set a cookie")
 		})
 	}
-	assert.Zero(t, a.Sessions().Len())
+	assert.Zero(t, a.store().Len())
 
 	rec := signIn("alice", "alice-pass")
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	require.Len(t, rec.Result().Cookies(), 1)
-	assert.Equal(t, 1, a.Sessions().Len())
+	assert.Equal(t, 1, a.store().Len())
 
 	srv.Stop()
 	rec = signIn("alice", "alice-pass")
 	assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
 	assert.Contains(t, rec.Body.String(), "identity service is unavailable")
 	assert.Empty(t, rec.Result().Cookies())
-	assert.Equal(t, 1, a.Sessions().Len())
+	assert.Equal(t, 1, a.store().Len())
 }
