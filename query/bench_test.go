@@ -66,9 +66,9 @@ func bigDB(b *testing.B) bigData {
 				s(fmt.Sprintf("p%03d", i%100)), flavor, image, s(states[i%3]),
 				s("2024-02-01T00:00:00Z"), s("2024-01-15T00:00:00Z"), Null(), s("10.0.0.1"), Null()})
 		}
-		big.db = NewMemDB(PerspectiveSchema())
-		for table, rows := range map[string][][]Value{TableInstances: big.instances, TableProjects: big.projects,
-			TableFlavors: big.flavors, TableImages: big.ims} {
+		big.db = NewMemDB(testSchema)
+		for table, rows := range map[string][][]Value{tableInstances: big.instances, tableProjects: big.projects,
+			tableFlavors: big.flavors, tableImages: big.ims} {
 			if err := big.db.Set(table, rows); err != nil {
 				panic(err)
 			}
@@ -107,7 +107,7 @@ func loopTime(n int, f func()) time.Duration {
 
 func BenchmarkWhere100k(b *testing.B) {
 	d := bigDB(b)
-	q, err := Compile(PerspectiveSchema(), whereSQL)
+	q, err := testEngine().Compile(whereSQL)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func BenchmarkWhere100k(b *testing.B) {
 func BenchmarkCompile(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Compile(PerspectiveSchema(), whereSQL); err != nil {
+		if _, err := testEngine().Compile(whereSQL); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -185,7 +185,7 @@ func handListing(d bigData) [][]Value {
 
 func BenchmarkListing100k(b *testing.B) {
 	d := bigDB(b)
-	q, err := Compile(PerspectiveSchema(), listingSQL)
+	q, err := testEngine().Compile(listingSQL)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -210,7 +210,7 @@ func BenchmarkListing100k(b *testing.B) {
 // heap against the same query forced to sort all 100,000 rows.
 func BenchmarkOrderByLimit100k(b *testing.B) {
 	d := bigDB(b)
-	q, err := Compile(PerspectiveSchema(), "SELECT id, name FROM instances ORDER BY name LIMIT 20")
+	q, err := testEngine().Compile("SELECT id, name FROM instances ORDER BY name LIMIT 20")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -236,7 +236,7 @@ func BenchmarkOrderByLimit100k(b *testing.B) {
 func TestBenchQueriesAgreeWithHandLoops(t *testing.T) {
 	d := bigDB(nil)
 	ctx := context.Background()
-	q, err := Compile(PerspectiveSchema(), whereSQL)
+	q, err := testEngine().Compile(whereSQL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +247,7 @@ func TestBenchQueriesAgreeWithHandLoops(t *testing.T) {
 	if got, want := res.Rows(), handWhere(d.instances, "openstack"); !slices.EqualFunc(got, want, slices.Equal) {
 		t.Fatalf("where: %d rows, hand loop %d", len(got), len(want))
 	}
-	q, err = Compile(PerspectiveSchema(), listingSQL)
+	q, err = testEngine().Compile(listingSQL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +258,7 @@ func TestBenchQueriesAgreeWithHandLoops(t *testing.T) {
 	if got, want := res.Rows(), handListing(d); !slices.EqualFunc(got, want, slices.Equal) {
 		t.Fatalf("listing: %d rows, hand loop %d", len(got), len(want))
 	}
-	heap, err := Compile(PerspectiveSchema(), "SELECT id, name FROM instances ORDER BY name DESC LIMIT 5, 20")
+	heap, err := testEngine().Compile("SELECT id, name FROM instances ORDER BY name DESC LIMIT 5, 20")
 	if err != nil {
 		t.Fatal(err)
 	}

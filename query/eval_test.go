@@ -14,7 +14,7 @@ func vals(t *testing.T, rows [][]any) [][]Value {
 	for i, r := range rows {
 		out[i] = make([]Value, len(r))
 		for j, x := range r {
-			v, err := ValueOf(x)
+			v, err := valueOf(x)
 			require.NoError(t, err)
 			out[i][j] = v
 		}
@@ -112,7 +112,7 @@ func TestRun(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			q, err := Compile(PerspectiveSchema(), tc.sql)
+			q, err := testEngine().Compile(tc.sql)
 			require.NoError(t, err)
 			res, err := q.Run(context.Background(), db, tc.args...)
 			require.NoError(t, err)
@@ -130,7 +130,7 @@ func TestRun(t *testing.T) {
 
 func TestRunIsReusable(t *testing.T) {
 	db := testDB(t)
-	q, err := Compile(PerspectiveSchema(), "select count(*) from instances where state = :s")
+	q, err := testEngine().Compile("select count(*) from instances where state = :s")
 	require.NoError(t, err)
 	for state, want := range map[string]float64{"launched": 3, "error": 1, "nope": 0} {
 		res, err := q.Run(context.Background(), db, Named("s", state))
@@ -142,7 +142,7 @@ func TestRunIsReusable(t *testing.T) {
 func TestRunCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	q, err := Compile(PerspectiveSchema(), "select id from instances")
+	q, err := testEngine().Compile("select id from instances")
 	require.NoError(t, err)
 	_, err = q.Run(ctx, testDB(t))
 	require.ErrorIs(t, err, context.Canceled)
@@ -162,7 +162,7 @@ func (f *filterDB) FilteredRows(ctx context.Context, table string, preds []Predi
 
 func TestPushdown(t *testing.T) {
 	db := &filterDB{MemDB: testDB(t)}
-	q, err := Compile(PerspectiveSchema(), "select id from instances where state = ? and name like 'web%' and length(name) > 2 order by id")
+	q, err := testEngine().Compile("select id from instances where state = ? and name like 'web%' and length(name) > 2 order by id")
 	require.NoError(t, err)
 	res, err := q.Run(context.Background(), db, "launched")
 	require.NoError(t, err)
