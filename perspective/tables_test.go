@@ -173,6 +173,50 @@ func TestTablesPushdownKeepsResult(t *testing.T) {
 	assert.Equal(t, 2, viaTables.Count)
 }
 
+// TestQueryBounds: the Set's statements and listings stay within the
+// query engine's bounds, and a canceled context stops them, each with a
+// classified error.
+func TestQueryBounds(t *testing.T) {
+	c, _ := newCloud(t)
+	launchN(t, c, "vm", 15)
+	set, err := perspective.NewSet(c)
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	_, err = set.Query(ctx, "select * from instances a, instances b, instances c, instances d")
+	assert.ErrorIs(t, err, query.ErrLimit, "50,625 rows of 56 values")
+	assert.Equal(t, perspective.CodeInvalidArgument, perspective.Code(err))
+
+	many := make([]query.Request, 101)
+	for i := range many {
+		many[i] = query.Request{SQL: "select count(*) from instances"}
+	}
+	res, err := set.QueryBatch(ctx, many)
+	assert.ErrorIs(t, err, query.ErrLimit)
+	assert.Equal(t, perspective.CodeInvalidArgument, perspective.Code(err))
+	assert.Nil(t, res)
+
+	hosts := url.Values{}
+	for i := range 5000 {
+		hosts.Add("hostname", fmt.Sprintf("a%d", i))
+	}
+	_, err = set.ListInstances(ctx, hosts)
+	assert.ErrorIs(t, err, query.ErrInvalidFilter)
+	assert.ErrorIs(t, err, query.ErrLimit)
+	assert.Equal(t, perspective.CodeInvalidArgument, perspective.Code(err))
+
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = set.Query(canceled, "select count(*) from instances")
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, perspective.CodeCanceled, perspective.Code(err))
+	res, err = set.QueryBatch(canceled, many[:2])
+	require.NoError(t, err)
+	for _, r := range res {
+		assert.ErrorIs(t, r.Err(), context.Canceled)
+	}
+}
+
 // Query the inventory of every cloud of a set with the original
 // Perspective's SQL.
 func ExampleSet_Query() {

@@ -128,8 +128,8 @@ func TestFilterCostIsLinear(t *testing.T) {
 	en := testEngine(WithLimits(Limits{FilterValues: 1 << 20, FilterParams: 1 << 20}))
 	for name, raw := range map[string]string{
 		"5,000 values":           hostnames(5000),
-		"9,999 o=hostname":       "hostname=a0&" + strings.Repeat("o=hostname&", 9999),
-		"one o= of 9,999 fields": "hostname=a0&o=" + strings.Repeat("hostname,", 9999),
+		"9,999 o=hostname":       "hostname=web-1&" + strings.Repeat("o=hostname&", 9999),
+		"one o= of 9,999 fields": "hostname=web-1&o=" + strings.Repeat("hostname,", 9999),
 	} {
 		t.Run(name, func(t *testing.T) {
 			db := testDB(t)
@@ -151,7 +151,7 @@ func TestFilterBoundsAttack(t *testing.T) {
 	en := testEngine()
 	for name, raw := range map[string]string{
 		"5,000 values":     hostnames(5000),
-		"9,999 o=hostname": "hostname=a0&" + strings.Repeat("o=hostname&", 9999),
+		"9,999 o=hostname": "hostname=web-1&" + strings.Repeat("o=hostname&", 9999),
 		"1,000,000 params": strings.Repeat("o=hostname&", 1_000_000),
 	} {
 		t.Run(name, func(t *testing.T) {
