@@ -64,14 +64,6 @@ type limitSpec struct {
 	param int // -1 when n is a constant
 }
 
-// ParamInfo describes a parameter of a compiled statement.
-type ParamInfo struct {
-	Name  string // the name of :name or :name:; "" for ?
-	Index int    // for ?, its 1-based position
-	Type  Type   // the type inferred from its use, TypeAny if none
-	Pos   Pos
-}
-
 // compiler holds the state of compiling one statement.
 type compiler struct {
 	schema   *Schema

@@ -14,8 +14,8 @@ type Pos struct {
 // String formats the position as line:col.
 func (p Pos) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
 
-// IsValid reports whether p is a real position.
-func (p Pos) IsValid() bool { return p.Line > 0 }
+// valid reports whether p is a real position.
+func (p Pos) valid() bool { return p.Line > 0 }
 
 // Sentinel errors, usable with errors.Is on any error this package returns.
 var (
@@ -68,7 +68,7 @@ type Error struct {
 // Error formats the message, position and hint.
 func (e *Error) Error() string {
 	s := e.Msg
-	if e.Pos.IsValid() {
+	if e.Pos.valid() {
 		s += " at " + e.Pos.String()
 	}
 	if e.Hint != "" {
