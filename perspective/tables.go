@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/perspective-cloud/sdk/driver"
 	"maps"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/query"
 )
 
