@@ -23,6 +23,7 @@ type Compiled struct {
 	aggs     []aggSpec
 	having   condFn
 	items    []valueFn
+	plain    [][2]int // when every item is a plain column: its table slot and column
 	keys     []orderKey
 	distinct bool
 	limit    limitSpec
@@ -120,6 +121,12 @@ func compileStatement(schema *Schema, st *statement, limits Limits) (*Compiled, 
 		}
 		q.columns = append(q.columns, o.name)
 		q.items = append(q.items, ce.value())
+		if ce.isColumn() && !q.grouped && !c.nullable[ce.slot] {
+			q.plain = append(q.plain, [2]int{ce.slot, ce.col})
+		}
+	}
+	if len(q.plain) != len(q.items) {
+		q.plain = nil
 	}
 	if st.Having != nil {
 		ce, err := c.expr(c.substituteAliases(st.Having, outs), mode)

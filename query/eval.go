@@ -228,6 +228,9 @@ func (r *runner) scan() error {
 	}
 	first := &q.steps[0]
 	pre := first.prefilter
+	// One table, no groups, no HAVING: a row that passes goes straight to
+	// the output.
+	direct := len(q.steps) == 1 && r.groups == nil && q.having == nil
 	for _, row := range r.rows[0] {
 		if err := r.tick(); err != nil {
 			return err
@@ -236,7 +239,13 @@ func (r *runner) scan() error {
 		if pre != nil && pre(&r.e) != triTrue {
 			continue
 		}
-		if err := r.step(1); err != nil {
+		var err error
+		if direct {
+			err = r.out.add(&r.e)
+		} else {
+			err = r.step(1)
+		}
+		if err != nil {
 			return err
 		}
 	}

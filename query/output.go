@@ -92,8 +92,14 @@ func (c *collector) add(e *env) error {
 		return err
 	}
 	row := c.alloc(c.width)
-	for i, f := range c.q.items {
-		row[i] = f(e)
+	if c.q.plain != nil {
+		for i, p := range c.q.plain {
+			row[i] = e.row[p[0]][p[1]]
+		}
+	} else {
+		for i, f := range c.q.items {
+			row[i] = f(e)
+		}
 	}
 	c.rows = append(c.rows, row)
 	if c.nkeys > 0 {
