@@ -51,7 +51,8 @@ type cexpr struct {
 	param int    // parameter slot of a plain parameter, else -1
 	slots uint64 // table slots referenced
 	agg   bool   // contains an aggregate
-	src   node   // simple describes a condition on one column of a table that is never
+	src   node
+	// simple describes a condition on one column of a table that is never
 	// null-extended, against a constant or a parameter; nil otherwise.
 	simple *simplePred
 }
