@@ -170,3 +170,40 @@ func TestPushdown(t *testing.T) {
 	assert.Equal(t, []Predicate{{Column: "state", Op: "=", Value: String("launched")}, {Column: "name", Op: "LIKE", Value: String("web%")}}, db.got)
 	assert.Contains(t, q.Explain(), "pushdown to source: state = (parameter) AND name LIKE 'web%'")
 }
+
+// TestFusedConjunctionAgrees checks the one-loop evaluation of simple
+// predicates against the closure per condition, NULLs included: a AND b
+// AND c must give what NOT (NOT a OR NOT b OR NOT c) gives, which never
+// fuses.
+func TestFusedConjunctionAgrees(t *testing.T) {
+	db := testDB(t)
+	preds := []string{"state = 'launched'", "state != 'error'", "fqdn = 'x'", "flavor_id != 'f2'", "image_id = :img",
+		"name LIKE 'web%'", "name NOT LIKE '%1'", "flavor_id LIKE :pat", "name REGEXP '^d'", "image_id NOT REGEXP :re",
+		"cloud_id = :cloud", "availability_zone != :img"}
+	args := []any{Named("img", "i1"), Named("pat", "f%"), Named("re", "9$"), Named("cloud", "os1")}
+	nullArgs := []any{Named("img", nil), Named("pat", nil), Named("re", nil), Named("cloud", nil)}
+	en := testEngine()
+	for i := range preds {
+		for j := range preds {
+			for k := range preds {
+				if i >= j || j >= k {
+					continue
+				}
+				a, b, c := preds[i], preds[j], preds[k]
+				fused := "select id, (" + a + " AND " + b + " AND " + c + ") from instances where " + a + " AND " + b + " AND " + c
+				plain := "select id, NOT (NOT " + a + " OR NOT " + b + " OR NOT " + c + ") from instances where NOT (NOT " + a + " OR NOT " + b + " OR NOT " + c + ")"
+				for _, bind := range [][]any{args, nullArgs} {
+					qf, err := en.Compile(fused)
+					require.NoError(t, err)
+					qp, err := en.Compile(plain)
+					require.NoError(t, err)
+					rf, err := qf.Run(context.Background(), db, bind...)
+					require.NoError(t, err, fused)
+					rp, err := qp.Run(context.Background(), db, bind...)
+					require.NoError(t, err, plain)
+					assert.Equal(t, rp.Rows(), rf.Rows(), "%s with %v", fused, bind)
+				}
+			}
+		}
+	}
+}
