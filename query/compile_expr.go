@@ -52,9 +52,6 @@ type cexpr struct {
 	slots uint64 // table slots referenced
 	agg   bool   // contains an aggregate
 	src   node
-	// simple describes a condition on one column of a table that is never
-	// null-extended, against a constant or a parameter; nil otherwise.
-	simple *simplePred
 }
 
 func (c *cexpr) isColumn() bool { return c.slot >= 0 }
@@ -288,7 +285,6 @@ func (c *compiler) logical(x *binaryExpr, mode exprMode) (*cexpr, error) {
 	flatten(x)
 	out := newExpr(x, TypeBool)
 	conds := make([]condFn, len(terms))
-	cts := make([]*cexpr, len(terms))
 	for i, t := range terms {
 		ct, err := c.expr(t, mode)
 		if err != nil {
@@ -299,12 +295,7 @@ func (c *compiler) logical(x *binaryExpr, mode exprMode) (*cexpr, error) {
 		}
 		out.slots |= ct.slots
 		out.agg = out.agg || ct.agg
-		conds[i], cts[i] = ct.condition(), ct
-	}
-	if x.Op == "AND" {
-		if out.cond = fusedAnd(cts); out.cond != nil {
-			return out, nil
-		}
+		conds[i] = ct.condition()
 	}
 	out.cond = logicalCond(x.Op == "AND", conds)
 	return out, nil
@@ -451,12 +442,10 @@ func (c *compiler) compare(x *binaryExpr, l, r *cexpr) (*cexpr, error) {
 	}
 	if l.isColumn() && r.konst && r.typ == TypeString && (op == "=" || op == "!=") {
 		out.cond = c.colEqString(l, r.kv.s, op == "!=")
-		out.simple = c.simplePred(l, simplePred{op: simpleEqString, s: r.kv.s, negate: op == "!="})
 		return out, nil
 	}
 	if l.isColumn() && r.isParam() && (op == "=" || op == "!=") {
 		out.cond = c.colEqParam(l, r.param, op == "!=")
-		out.simple = c.simplePred(l, simplePred{op: simpleEqParam, param: r.param, negate: op == "!="})
 		return out, nil
 	}
 	lv, rv := l.value(), r.value()
@@ -591,21 +580,12 @@ func (c *compiler) match(x *matchExpr, mode exprMode) (*cexpr, error) {
 				Msg: "invalid regexp " + strconv.Quote(pat.kv.s), Hint: regexpHint(err), Err: err}
 		}
 		test = func(_ *env, s string) (bool, bool) { return re.MatchString(s), true }
-		if subj.isColumn() {
-			out.simple = c.simplePred(subj, simplePred{op: simpleRegexp, re: re, negate: not})
-		}
 	case pat.konst:
 		m := newLikeMatcher(pat.kv.s)
 		test = func(_ *env, s string) (bool, bool) { return m.match(s), true }
-		if subj.isColumn() {
-			out.simple = c.simplePred(subj, simplePred{op: simpleLike, like: m, negate: not})
-		}
 	case pat.isParam():
 		slot := len(c.matchers)
 		c.matchers = append(c.matchers, matcherSpec{param: pat.param, regexp: x.Regexp, pos: x.Pattern.Position()})
-		if subj.isColumn() {
-			out.simple = c.simplePred(subj, simplePred{op: simpleMatchParam, param: slot, negate: not})
-		}
 		test = func(e *env, s string) (bool, bool) {
 			m := e.matches[slot]
 			switch {
@@ -730,103 +710,4 @@ func (c *compiler) in(x *inExpr, mode exprMode) (*cexpr, error) {
 		return boolTri(not)
 	}
 	return out, nil
-}
-
-// simplePred is a condition on one column against a constant or a
-// parameter. A conjunction of several on one table evaluates them in one
-// loop over the row (see fusedAnd) rather than one closure call each,
-// which is most of the cost of a WHERE clause over 100,000 rows.
-type simplePred struct {
-	slot, col int
-	op        simpleOp
-	negate    bool
-	s         string         // simpleEqString: the constant
-	param     int            // simpleEqParam: the parameter slot; simpleMatchParam: the matcher slot
-	like      *likeMatcher   // simpleLike
-	re        *regexp.Regexp // simpleRegexp
-}
-
-type simpleOp uint8
-
-const (
-	simpleEqString   simpleOp = iota // col = 'x', col != 'x'
-	simpleEqParam                    // col = ?, col != ?
-	simpleLike                       // col [NOT] LIKE 'x'
-	simpleRegexp                     // col [NOT] REGEXP 'x'
-	simpleMatchParam                 // col [NOT] LIKE ?, col [NOT] REGEXP ?
-)
-
-// simplePred completes p for the column col, or returns nil when the
-// column's table may be null-extended (its row may be missing).
-func (c *compiler) simplePred(col *cexpr, p simplePred) *simplePred {
-	if c.nullable[col.slot] || c.nilSafe {
-		return nil
-	}
-	p.slot, p.col = col.slot, col.col
-	return &p
-}
-
-// eval is the predicate's value on row, exactly as its own condition
-// computes it.
-func (p *simplePred) eval(e *env, row []Value) tri {
-	v := row[p.col]
-	switch p.op {
-	case simpleEqString:
-		if v.kind == KindNull {
-			return triNull
-		}
-		return boolTri((v.kind == KindString && v.s == p.s) != p.negate)
-	case simpleEqParam:
-		w := e.params[p.param]
-		if v.kind == KindNull || w.kind == KindNull {
-			return triNull
-		}
-		return boolTri((v.kind == w.kind && v.s == w.s && v.n == w.n) != p.negate)
-	}
-	if v.kind != KindString {
-		return triNull
-	}
-	switch p.op {
-	case simpleLike:
-		return boolTri(p.like.match(v.s) != p.negate)
-	case simpleRegexp:
-		return boolTri(p.re.MatchString(v.s) != p.negate)
-	}
-	m := e.matches[p.param]
-	switch {
-	case m.re != nil:
-		return boolTri(m.re.MatchString(v.s) != p.negate)
-	case m.like != nil:
-		return boolTri(m.like.match(v.s) != p.negate)
-	}
-	return triNull // a NULL pattern
-}
-
-// fusedAnd is the conjunction of simple predicates on one table slot, or
-// nil when they are not all simple predicates of one slot.
-func fusedAnd(cs []*cexpr) condFn {
-	if len(cs) < 2 {
-		return nil
-	}
-	preds := make([]simplePred, len(cs))
-	for i, x := range cs {
-		if x.simple == nil || x.simple.slot != cs[0].simple.slot {
-			return nil
-		}
-		preds[i] = *x.simple
-	}
-	slot := preds[0].slot
-	return func(e *env) tri {
-		row := e.row[slot]
-		res := triTrue
-		for i := range preds {
-			switch preds[i].eval(e, row) {
-			case triFalse:
-				return triFalse
-			case triNull:
-				res = triNull
-			}
-		}
-		return res
-	}
 }

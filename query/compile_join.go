@@ -248,13 +248,6 @@ func andOf(cs []*conjunct) condFn {
 	case 1:
 		return cs[0].ce.condition()
 	}
-	ces := make([]*cexpr, len(cs))
-	for i, c := range cs {
-		ces[i] = c.ce
-	}
-	if f := fusedAnd(ces); f != nil {
-		return f
-	}
 	conds := make([]condFn, len(cs))
 	for i, c := range cs {
 		conds[i] = c.ce.condition()

@@ -171,11 +171,10 @@ func TestPushdown(t *testing.T) {
 	assert.Contains(t, q.Explain(), "pushdown to source: state = (parameter) AND name LIKE 'web%'")
 }
 
-// TestFusedConjunctionAgrees checks the one-loop evaluation of simple
-// predicates against the closure per condition, NULLs included: a AND b
-// AND c must give what NOT (NOT a OR NOT b OR NOT c) gives, which never
-// fuses.
-func TestFusedConjunctionAgrees(t *testing.T) {
+// TestConjunctionThreeValued checks AND over column conditions, in WHERE
+// (split into per-table filters) and as a value, against De Morgan's
+// NOT (NOT a OR NOT b OR NOT c), NULLs included.
+func TestConjunctionThreeValued(t *testing.T) {
 	db := testDB(t)
 	preds := []string{"state = 'launched'", "state != 'error'", "fqdn = 'x'", "flavor_id != 'f2'", "image_id = :img",
 		"name LIKE 'web%'", "name NOT LIKE '%1'", "flavor_id LIKE :pat", "name REGEXP '^d'", "image_id NOT REGEXP :re",
