@@ -91,7 +91,7 @@ func (d *tiny) ListFlavors(context.Context) ([]driver.Flavor, error) {
 
 func (d *tiny) ListNetworks(context.Context) ([]driver.Network, error) { return nil, nil }
 func (d *tiny) ListKeypairs(context.Context) ([]driver.Keypair, error) { return nil, nil }
-func (d *tiny) Close() error                                          { return nil }
+func (d *tiny) Close() error                                           { return nil }
 
 // A driver registers an opener under its URL scheme; programs open it by
 // URL and use the portable API, which validates, checks states, routes
