@@ -31,10 +31,13 @@ type collector struct {
 	budget *budget
 }
 
-// chunkValues is the size of one chunk of values: about 2 MB, and never
-// less than one row (a statement with 10,000 ORDER BY keys must not make
-// every chunk hold 2,048 such rows).
-const chunkValues = 1 << 16
+// A chunk holds rowsPerChunk rows, but at most chunkValues values (about
+// 2 MB) unless one row needs more: a statement with 10,000 ORDER BY keys
+// must not make every chunk hold 2,048 such rows (655 MB).
+const (
+	rowsPerChunk = 2048
+	chunkValues  = 1 << 16
+)
 
 func newCollector(q *Compiled, limit, offset int64, b *budget) *collector {
 	c := &collector{q: q, width: len(q.items), nkeys: len(q.keys), limit: limit, offset: offset, budget: b}
@@ -58,7 +61,7 @@ func (c *collector) alloc(n int) []Value {
 		return nil
 	}
 	if len(c.chunk) < n {
-		c.chunk = make([]Value, max(chunkValues, c.width+c.nkeys))
+		c.chunk = make([]Value, max(min(rowsPerChunk*(c.width+c.nkeys), chunkValues), c.width+c.nkeys))
 	}
 	v := c.chunk[:n:n]
 	c.chunk = c.chunk[n:]
