@@ -4,7 +4,7 @@ import (
 	"strings"
 )
 
-// Statement is one parsed SELECT (or EXPLAIN SELECT).
+// statement is one parsed SELECT (or EXPLAIN SELECT).
 type statement struct {
 	Explain  bool
 	Distinct bool
@@ -20,7 +20,7 @@ type statement struct {
 	Pos      Pos
 }
 
-// SelectItem is one item of the select list: `*`, `t.*` or an expression
+// selectItem is one item of the select list: `*`, `t.*` or an expression
 // with an optional alias.
 type selectItem struct {
 	Star      bool   // * or t.*
@@ -31,10 +31,10 @@ type selectItem struct {
 	Pos       Pos
 }
 
-// JoinKind says how a FromItem joins to the items before it.
+// joinKind says how a fromItem joins to the items before it.
 type joinKind uint8
 
-// The join kinds. A comma list is a JoinCross.
+// The join kinds. A comma list is a joinCross.
 const (
 	joinNone joinKind = iota
 	joinInner
@@ -48,7 +48,7 @@ func (k joinKind) String() string {
 	return [...]string{"", "inner", "cross", "left", "right"}[k]
 }
 
-// FromItem is a table in the FROM clause with its join to the items before.
+// fromItem is a table in the FROM clause with its join to the items before.
 type fromItem struct {
 	Table   string
 	Alias   string
@@ -67,32 +67,32 @@ func (f fromItem) Name() string {
 	return f.Table
 }
 
-// OrderItem is one ORDER BY key.
+// orderItem is one ORDER BY key.
 type orderItem struct {
 	node node
 	Desc bool
 }
 
-// Expr is an expression node.
+// node is an expression node.
 type node interface {
 	Position() Pos
 	// String formats the expression as SQL.
 	String() string
 }
 
-// Literal is a constant: string, number, bool or NULL.
+// literal is a constant: string, number, bool or NULL.
 type literal struct {
 	Value Value
 	Pos   Pos
 }
 
-// ColumnRef is a column, optionally qualified by a table name or alias.
+// columnRef is a column, optionally qualified by a table name or alias.
 type columnRef struct {
 	Table, Name string
 	Pos         Pos
 }
 
-// Param is a placeholder: `?` (Name empty, Index its 1-based position among
+// paramRef is a placeholder: `?` (Name empty, Index its 1-based position among
 // the ?s of the statement) or `:name` / `:name:`.
 type paramRef struct {
 	Name  string
@@ -100,21 +100,21 @@ type paramRef struct {
 	Pos   Pos
 }
 
-// Unary is NOT x, !x or -x.
+// unaryExpr is NOT x, !x or -x.
 type unaryExpr struct {
 	Op  string // "NOT" or "-"
 	X   node
 	Pos Pos
 }
 
-// Binary is a binary operator: comparison, AND, OR, XOR or arithmetic.
+// binaryExpr is a binary operator: comparison, AND, OR, XOR or arithmetic.
 type binaryExpr struct {
 	Op   string // =, !=, <, <=, >, >=, <=>, AND, OR, XOR, +, -, *, /, %
 	L, R node
 	Pos  Pos
 }
 
-// Match is x [NOT] LIKE pattern or x [NOT] REGEXP pattern.
+// matchExpr is x [NOT] LIKE pattern or x [NOT] REGEXP pattern.
 type matchExpr struct {
 	Regexp  bool
 	Not     bool
@@ -123,7 +123,7 @@ type matchExpr struct {
 	Pos     Pos
 }
 
-// In is x [NOT] IN (list).
+// inExpr is x [NOT] IN (list).
 type inExpr struct {
 	Not  bool
 	X    node
@@ -131,21 +131,21 @@ type inExpr struct {
 	Pos  Pos
 }
 
-// Between is x [NOT] BETWEEN lo AND hi.
+// betweenExpr is x [NOT] BETWEEN lo AND hi.
 type betweenExpr struct {
 	Not       bool
 	X, Lo, Hi node
 	Pos       Pos
 }
 
-// IsNull is x IS [NOT] NULL.
+// isNullExpr is x IS [NOT] NULL.
 type isNullExpr struct {
 	Not bool
 	X   node
 	Pos Pos
 }
 
-// Call is a function call; Star is set for count(*).
+// callExpr is a function call; Star is set for count(*).
 type callExpr struct {
 	Name     string // lower case
 	Args     []node
