@@ -50,6 +50,7 @@ type inventory struct {
 	touched  map[string]time.Time // real ids this library changed, and when
 	synced   bool                 // a sync has succeeded
 	cursor   time.Time            // the cloud's clock: next ListChanges since
+	newest   time.Time            // the cloud's clock: the newest Updated read
 	lastOK   time.Time            // start of the last successful sync
 	lastFull time.Time            // start of the last successful full sync
 	tried    time.Time            // start of the last sync that ended
@@ -227,14 +228,7 @@ func (v *inventory) sync(ctx context.Context) error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.applyLocked(insts, start, full)
-	// Every change made after the listing started is stamped, by the
-	// cloud's clock, no earlier than the newest stamp it returned less the
-	// time it took: the cursor needs no clock of this machine.
-	if !newest.IsZero() {
-		if next := newest.Add(-took); next.After(v.cursor) || full {
-			v.cursor = next
-		}
-	}
+	v.advanceLocked(newest, took, full)
 	v.synced, v.needFull, v.lastErr = true, false, nil
 	v.tried, v.lastOK = start, start
 	if full {
@@ -247,6 +241,34 @@ func (v *inventory) sync(ctx context.Context) error {
 	v.stats.LastRequests, v.stats.LastRows = requests, len(rows)
 	v.notifyLocked()
 	return nil
+}
+
+// advanceLocked moves the cursor after a sync whose newest row was
+// stamped newest (by the cloud) and that took took (by this machine), so
+// that no change is missed and a quiet cloud returns nothing. Only the
+// cloud's stamps and durations are used: clock skew does not matter.
+//
+// Every change made after a listing started is stamped no earlier than the
+// listing's newest stamp less the time it took, so when a sync brings a
+// newer stamp the next one starts there. When it brings none, every stamp
+// up to the newest has been read by a listing that started after it was
+// made, and the next sync asks only for later ones. (A cloud with coarse
+// stamps asks for an overlap on its side; see driver.ChangeLister.)
+// v.mu must be held.
+func (v *inventory) advanceLocked(newest time.Time, took time.Duration, full bool) {
+	switch {
+	case newest.After(v.newest):
+		v.newest = newest
+		if next := newest.Add(-took); full || next.After(v.cursor) {
+			v.cursor = next
+		}
+	case full && !newest.IsZero():
+		v.cursor = newest.Add(-took)
+	case !v.newest.IsZero():
+		if next := v.newest.Add(time.Nanosecond); next.After(v.cursor) {
+			v.cursor = next
+		}
+	}
 }
 
 // gapAfter is how long without a successful sync makes the next one full:
