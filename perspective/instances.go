@@ -92,14 +92,10 @@ func (s *Instances) Get(ctx context.Context, id string) (Instance, error) {
 		return Instance{}, &Error{Code: CodeNotFound, Op: OpGet, Kind: KindInstance, ID: id, Msg: "no such instance"}
 	}
 	c, realID := rs[0].cloud, rs[0].realID
-	cur, errs, err := c.inv.states(ctx, []string{realID}, s.call.listAge())
-	if err == nil {
-		err = errs[realID]
-	}
+	inst, ok, err := c.inv.one(ctx, realID, s.call.listAge())
 	if err != nil {
 		return Instance{}, classify(err, OpGet, KindInstance, id)
 	}
-	inst, ok := cur[realID]
 	if !ok {
 		return Instance{}, &Error{Code: CodeNotFound, Op: OpGet, Kind: KindInstance, ID: id, Msg: "the instance is gone"}
 	}

@@ -118,6 +118,30 @@ func (v *inventory) states(ctx context.Context, realIDs []string, maxAge time.Du
 	return cur, errs, nil
 }
 
+// one returns the instance behind realID (ok false: not found), from
+// memory when it is there, untouched and no older than maxAge, and from a
+// GET otherwise.
+func (v *inventory) one(ctx context.Context, realID string, maxAge time.Duration) (inst Instance, ok bool, err error) {
+	v.mu.RLock()
+	e, held := v.items[realID]
+	_, dirty := v.touched[realID]
+	if v.synced && held && !dirty && (maxAge < 0 || time.Since(later(e.seen, v.lastOK)) <= maxAge) {
+		inst = e.inst.Clone()
+		v.mu.RUnlock()
+		return inst, true, nil
+	}
+	v.mu.RUnlock()
+	cur, errs, err := v.states(ctx, []string{realID}, maxAge)
+	if err == nil {
+		err = errs[realID]
+	}
+	if err != nil {
+		return Instance{}, false, err
+	}
+	inst, ok = cur[realID]
+	return inst, ok, nil
+}
+
 func later(a, b time.Time) time.Time {
 	if a.After(b) {
 		return a
