@@ -339,25 +339,3 @@ func (s *Instances) Usage(ctx context.Context, id string, q UsageQuery) ([]Usage
 	err = it.cloud.call(ctx, OpUsage, it.realID, &a)
 	return a.points, classify(err, OpUsage, KindInstance, id)
 }
-
-func validName(op Operation, name string) error {
-	if strings.TrimSpace(name) == "" {
-		return invalidArg(op, "name", "is empty")
-	}
-	if len(name) > 255 {
-		return invalidArg(op, "name", "is longer than 255 bytes")
-	}
-	return nil
-}
-
-func validTags(op Operation, tags []string) error {
-	if len(tags) == 0 {
-		return invalidArg(op, "tags", "no tags given")
-	}
-	for _, t := range tags {
-		if t == "" || len(t) > 60 || strings.ContainsAny(t, "/,") {
-			return invalidArg(op, "tags", "%q: a tag is 1 to 60 bytes without '/' or ','", t)
-		}
-	}
-	return nil
-}
