@@ -52,6 +52,7 @@ type inventory struct {
 	cursor   time.Time            // the cloud's clock: next ListChanges since
 	newest   time.Time            // the cloud's clock: the newest Updated read
 	lastOK   time.Time            // start of the last successful sync
+	lastEnd  time.Time            // end of the last successful sync
 	lastFull time.Time            // start of the last successful full sync
 	tried    time.Time            // start of the last sync that ended
 	lastErr  error                // of the last sync; nil when it succeeded
@@ -190,7 +191,7 @@ func (v *inventory) sync(ctx context.Context) error {
 	o := v.c.opts
 	v.mu.RLock()
 	full := v.lister == nil || !v.synced || v.needFull || v.cursor.IsZero() ||
-		start.Sub(v.lastFull) >= o.fullEvery || start.Sub(v.lastOK) > gapAfter(o)
+		start.Sub(v.lastFull) >= o.fullEvery || start.Sub(v.lastEnd) > gapAfter(o)
 	cursor := v.cursor
 	v.mu.RUnlock()
 	var rows []driver.Instance
@@ -230,7 +231,7 @@ func (v *inventory) sync(ctx context.Context) error {
 	v.applyLocked(insts, start, full)
 	v.advanceLocked(newest, took, full)
 	v.synced, v.needFull, v.lastErr = true, false, nil
-	v.tried, v.lastOK = start, start
+	v.tried, v.lastOK, v.lastEnd = start, start, time.Now()
 	if full {
 		v.lastFull = start
 		v.stats.FullSyncs++
@@ -271,9 +272,10 @@ func (v *inventory) advanceLocked(newest time.Time, took time.Duration, full boo
 	}
 }
 
-// gapAfter is how long without a successful sync makes the next one full:
-// several intervals missed (a stopped process, a long outage) may have
-// lost what a listing of changes still returns.
+// gapAfter is how long between the end of a successful sync and the
+// start of the next makes that one full: several intervals missed (a
+// stopped process) may have lost what a listing of changes still returns.
+// A slow sync is no gap.
 func gapAfter(o options) time.Duration { return 5*o.syncInterval + time.Second }
 
 // adopt turns a driver's instances into the user's model, with flavors and
