@@ -186,7 +186,7 @@ func (d *Driver) Fail(id, fault string) error {
 	}
 	s.pending = false
 	s.inst.State, s.inst.Status, s.inst.Fault = driver.StateError, "ERROR", fault
-	s.inst.Updated = time.Now()
+	s.inst.Updated = d.now()
 	d.logf(s, "fault: %s", fault)
 	return nil
 }
