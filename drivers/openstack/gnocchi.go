@@ -2,6 +2,7 @@ package openstack
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -238,8 +239,17 @@ func parseMeasures(raw [][3]any) ([]slot, error) {
 		if err != nil {
 			return nil, driver.Errorf(driver.CodeUnknown, "usage: Gnocchi answered a measure with timestamp %q", ts)
 		}
-		v, ok := r[2].(float64)
-		if !ok {
+		var v float64
+		switch x := r[2].(type) {
+		case float64:
+			v = x
+		case json.Number:
+			f, err := x.Float64()
+			if err != nil {
+				continue
+			}
+			v = f
+		default:
 			continue // null: no value in that slot
 		}
 		out = append(out, slot{at: at, value: v})
