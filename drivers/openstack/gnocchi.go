@@ -28,9 +28,8 @@ import (
 //	storage  disk.usage (bytes, shown in GiB)
 //
 // One request reads a metric's means over [from, to) at one granularity of
-// its archive policy: the coarsest that is not coarser than an interval, so
-// every interval gets at least one of Gnocchi's aggregation slots and the
-// reply stays small. Each asked interval's value is the mean of Gnocchi's
+// its archive policy: the coarsest whose slots fit the asked intervals
+// whole (see pickGranularity), so the reply stays small. Each asked interval's value is the mean of Gnocchi's
 // slot means that start in it (refresh=true: measures not yet processed by
 // metricd count too); an interval without a slot is absent from the result.
 
@@ -92,7 +91,7 @@ func (d *Driver) gnocchiUsage(ctx context.Context, id string, q driver.UsageQuer
 		return out, err
 	}
 	step := q.To.Sub(q.From) / time.Duration(q.Points)
-	gran, err := pickGranularity(m, step)
+	gran, err := pickGranularity(m, q.From, step)
 	if err != nil {
 		return out, err
 	}
@@ -168,9 +167,13 @@ func replyOf(err error) string {
 	return err.Error()
 }
 
-// pickGranularity chooses the coarsest granularity of the metric's archive
-// policy that is not coarser than step, else the finest there is.
-func pickGranularity(m gnocchiMetric, step time.Duration) (time.Duration, error) {
+// pickGranularity chooses a granularity of the metric's archive policy for
+// intervals of step starting at from. Gnocchi's slots are aligned to the
+// epoch, so the best is the coarsest granularity that divides step and
+// from's offset (each interval then holds whole slots only); else the
+// finest there is (a slot straddling two intervals counts in the one it
+// starts in).
+func pickGranularity(m gnocchiMetric, from time.Time, step time.Duration) (time.Duration, error) {
 	var grans []time.Duration
 	for _, def := range m.ArchivePolicy.Definition {
 		g, err := parseTimespan(def.Granularity)
@@ -183,13 +186,12 @@ func pickGranularity(m gnocchiMetric, step time.Duration) (time.Duration, error)
 		return 0, driver.Errorf(driver.CodeUnknown, "usage: the metric's archive policy %q names no granularity", m.ArchivePolicy.Name)
 	}
 	slices.Sort(grans)
-	best := grans[0]
-	for _, g := range grans {
-		if g <= step {
-			best = g
+	for _, g := range slices.Backward(grans) {
+		if g <= step && step%g == 0 && from.UnixNano()%int64(g) == 0 {
+			return g, nil
 		}
 	}
-	return best, nil
+	return grans[0], nil // the finest: closest to the intervals' edges
 }
 
 // parseTimespan reads Gnocchi's rendering of a Python timedelta: "0:05:00",

@@ -159,3 +159,24 @@ func TestCPURateFromTheCumulativeCounter(t *testing.T) {
 		assert.InDelta(t, 50, x.value, 1e-9)
 	}
 }
+
+func TestPickGranularityFitsWholeSlots(t *testing.T) {
+	var m gnocchiMetric
+	require.NoError(t, json.Unmarshal(archive, &m))
+	hour := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		from time.Time
+		step time.Duration
+		want time.Duration
+	}{
+		{hour, time.Hour, time.Hour},                         // whole hourly slots
+		{hour.Add(17 * time.Minute), time.Hour, time.Minute}, // hourly slots would straddle
+		{hour, 10 * time.Minute, time.Minute},
+		{hour.Add(7 * time.Second), 10 * time.Minute, time.Minute}, // nothing fits: the finest
+		{hour, 30 * time.Second, time.Minute},                      // intervals finer than any slot
+	} {
+		got, err := pickGranularity(m, tc.from, tc.step)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, got, "from %s step %s", tc.from.Format("15:04:05"), tc.step)
+	}
+}
