@@ -56,7 +56,7 @@ var uiInstanceDocs = map[string]opDoc{
 	"POST /instances/dryrun": {summary: "Which of the ids each operation admits, without doing anything (the state machine's dry run)",
 		tag: "instances", body: "DryRunRequest", ok: answerJSON, schema: "DryRunAnswer", errs: []int{400, 404, 413, 503}},
 	"GET /instances/{id}/usage": {summary: "Usage figures (seed 004): item=cpu|memory|storage, from/to as Unix seconds, datapoints",
-		tag: "instances", ok: answerJSON, schema: "UsageList", errs: []int{400, 404, 501, 503},
+		tag: "instances", ok: answerJSON, schema: "UsageSeries", errs: []int{400, 404, 501, 503},
 		query: []param{{"item", "cpu (percent), memory (MiB) or storage (GiB)"}, {"from", "start, Unix seconds (default: an hour ago)"},
 			{"to", "end, Unix seconds (default: now)"}, {"datapoints", "how many intervals (default 6, at most 1000)"}}},
 	"GET /instances/{id}/tags": {summary: "The instance's tags", tag: "instances", ok: answerJSON, schema: "TagList", errs: []int{404, 503}},
@@ -94,7 +94,11 @@ func withUISchemas(s map[string]apidoc.Schema) map[string]apidoc.Schema {
 	s["DryRunAnswer"] = obj([]string{"operations"}, map[string]any{"operations": map[string]any{"type": "object",
 		"additionalProperties": obj([]string{"admitted", "refusedCount", "refused"}, map[string]any{"admitted": integer(), "refusedCount": integer(),
 			"refused": arr(obj(nil, map[string]any{"id": str(""), "code": str(""), "message": str("why the state machine refuses")}))})}})
-	s["UsageList"] = arr(obj([]string{"from", "to", "value"}, map[string]any{"from": dateTime(), "to": dateTime(), "value": number()}))
+	s["UsageSeries"] = obj([]string{"item", "unit", "source", "points"}, map[string]any{
+		"item": str("cpu, memory or storage"), "unit": str("%, MiB or GiB"),
+		"source": str("gnocchi (measured), allocation (what the flavor allocates), diagnostics (present only), or the driver's word"),
+		"note":   str("what the figures are, in words"),
+		"points": arr(obj([]string{"from", "to", "value"}, map[string]any{"from": dateTime(), "to": dateTime(), "value": number()}))})
 	s["TagList"] = arr(str(""))
 	s["FlavorList"] = arr(ref("Flavor"))
 	s["NetworkList"] = arr(obj(nil, map[string]any{"id": str(""), "name": str(""), "state": str(""), "isShared": boolean()}))

@@ -132,7 +132,7 @@ func handleUsage(d *deps) http.Handler {
 		if err != nil {
 			return 0, nil, err
 		}
-		return http.StatusOK, series.Points, nil
+		return http.StatusOK, series, nil
 	})
 }
 
