@@ -16,11 +16,14 @@ type config struct {
 	failing                                 map[perspective.Operation]error
 	quota                                   int
 	seed                                    uint64
+	admin, softDelete                       bool
+	hosts                                   []string
 }
 
 func defaultConfig() config {
 	return config{cloudID: "mock", projectID: "demo", projectName: "demo", region: "RegionOne",
-		quota: 1000, seed: 1, failing: map[perspective.Operation]error{}}
+		quota: 1000, seed: 1, failing: map[perspective.Operation]error{},
+		hosts: []string{"aio", "aio2"}}
 }
 
 // WithCloudID sets the cloud id (default "mock"); it is part of global ids.
