@@ -18,6 +18,8 @@ type Diagnostics = driver.Diagnostics
 
 // Bounds of seed 003's instance operations.
 const (
+	// MaxDiagnosticsKeys bounds Diagnostics.Raw.
+	MaxDiagnosticsKeys = driver.MaxDiagnosticsKeys
 	// MaxBackupRotation bounds BackupSpec.Rotation.
 	MaxBackupRotation = 100
 	// MaxPasswordBytes bounds an administrator password.

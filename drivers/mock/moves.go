@@ -161,10 +161,13 @@ func (d *Driver) RemoveSecurityGroup(ctx context.Context, id, group string) erro
 }
 
 // Diagnostics returns the fake hypervisor's figures, as Nova's fake
-// driver does.
+// driver does. Only an administrator may see them (Nova's default policy).
 func (d *Driver) Diagnostics(ctx context.Context, id string) (driver.Diagnostics, error) {
 	if err := d.read(ctx, "Diagnostics", perspective.OpDiagnostics, id); err != nil {
 		return driver.Diagnostics{}, err
+	}
+	if !d.cfg.admin {
+		return driver.Diagnostics{}, forbidden("os-server-diagnostics")
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()

@@ -14,9 +14,9 @@ import (
 
 // WithAdmin gives the mock's credentials the administrator role (default
 // false, like a project member's): operator calls then succeed and
-// instances show their host. Without it every operator call, and cold and
-// live migration (admin-only in Nova's default policy), fail with
-// CodeForbidden as Nova's policy answers.
+// instances show their host. Without it every operator call, cold and live
+// migration and diagnostics (admin-only in Nova's default policy) fail
+// with CodeForbidden as Nova's policy answers.
 func WithAdmin(admin bool) Option { return func(c *config) { c.admin = admin } }
 
 // WithSoftDelete makes a delete soft, as Nova's reclaim_instance_interval
