@@ -147,7 +147,7 @@ func (d *Driver) Evacuate(ctx context.Context, id, host string) error {
 		}
 		body["host"] = host
 	}
-	_, err := serverAction(ctx, d.at(mvEvacuateActive), id, map[string]any{"evacuate": body}, nil, 200)
+	_, err := serverAction(ctx, d.at(mvEvacuateActive), id, map[string]any{"evacuate": body}, nil, 200, 202)
 	err = act(err, perspective.OpEvacuate, id)
 	if driver.CodeOf(err) == driver.CodeInvalidArgument && strings.Contains(err.Error(), "still in use") {
 		return driver.Wrap(driver.CodeConflict, err, "the instance's host is up: force its compute service down first")
