@@ -70,11 +70,15 @@ func parseUsageQuery(v url.Values) (perspective.UsageQuery, error) {
 // instance.
 func handleUsage(d *deps) http.Handler {
 	return withUser(d, func(ctx context.Context, u *user, _ http.ResponseWriter, r *http.Request) (int, any, error) {
+		values, err := usageValues(r.URL.RawQuery)
+		if err != nil {
+			return 0, nil, err
+		}
 		l, err := d.portal.find(ctx, u, r.PathValue("uuid"))
 		if err != nil {
 			return 0, nil, err
 		}
-		q, err := parseUsageQuery(r.URL.Query())
+		q, err := parseUsageQuery(values)
 		if err != nil {
 			return 0, nil, err
 		}
