@@ -301,6 +301,46 @@ type UsagePoint struct {
 	Value float64   `json:"value"`
 }
 
+// UsageSeries is a usage figure of an instance over time, and where it
+// came from, so that a chart can say what it shows.
+type UsageSeries struct {
+	Item UsageItem `json:"item"`
+	// Unit of every value: "%" (cpu, of the instance's vCPUs), "MiB"
+	// (memory) or "GiB" (storage).
+	Unit string `json:"unit"`
+	// Source says what the figures are: "gnocchi" (measured by the cloud's
+	// telemetry), "allocation" (what the flavor allocates: the same in every
+	// interval the instance existed in), "diagnostics" (the hypervisor's
+	// present reading only) or the driver's own word (e.g. "mock").
+	Source string `json:"source"`
+	// Note explains the figures in words when Source alone does not, e.g.
+	// that a past range has no points because only the present is known.
+	Note string `json:"note,omitempty"`
+	// Points are the intervals that have a figure, in time order; an
+	// interval without data is absent.
+	Points []UsagePoint `json:"points"`
+}
+
+// The units of usage figures.
+const (
+	UnitPercent = "%"
+	UnitMiB     = "MiB"
+	UnitGiB     = "GiB"
+)
+
+// UnitOf returns the unit of an item's figures.
+func UnitOf(item UsageItem) string {
+	switch item {
+	case UsageCPU:
+		return UnitPercent
+	case UsageMemory:
+		return UnitMiB
+	case UsageStorage:
+		return UnitGiB
+	}
+	return ""
+}
+
 // FloatingIPRequest says where a floating IP comes from: a given Address,
 // or a new one from Network (an external network's id or name); both empty
 // lets the driver choose.

@@ -73,7 +73,11 @@ func (o *Operator) act(ctx context.Context, op Operation, ids []string, admit fu
 	})
 	done := o.exec.Run(ctx, admitted, func(ctx context.Context, id string) error {
 		cp := *a
-		return o.calls[op](ctx, realID[id], &cp)
+		mu.Lock()
+		real := realID[id]
+		mu.Unlock()
+		defer o.cloud.Touched(real) // the cloud's next read of it asks the cloud
+		return o.calls[op](ctx, real, &cp)
 	})
 	for _, r := range done {
 		outcome[r.Key] = perspective.Result{ID: r.Key, Attempts: r.Attempts, Duration: r.Duration,

@@ -32,7 +32,7 @@ type args struct {
 	addr    string         // out: AddFloatingIP
 	console Console        // out: Console
 	log     string         // out: ConsoleLog
-	points  []UsagePoint   // out: Usage
+	series  UsageSeries    // out: Usage
 	diag    Diagnostics    // out: Diagnostics
 }
 
@@ -126,7 +126,7 @@ var operations = map[Operation]binder{
 		return err
 	}),
 	OpUsage: bind(func(d driver.UsageReporter, ctx context.Context, id string, a *args) (err error) {
-		a.points, err = d.Usage(ctx, id, a.usage)
+		a.series, err = d.Usage(ctx, id, a.usage)
 		return err
 	}),
 	OpShelve: bind(func(d driver.Shelver, ctx context.Context, id string, _ *args) error {
@@ -235,4 +235,14 @@ func (c *Cloud) call(ctx context.Context, op Operation, id string, a *args) erro
 		return c.unsupported(op)
 	}
 	return f(ctx, id, a)
+}
+
+// Touched tells the cloud that instances (their real ids) were changed
+// outside this package: through Driver(), or by package operator (an
+// evacuation, a state reset). The next read of each asks the cloud
+// instead of the inventory, so that it never shows the state from before.
+func (c *Cloud) Touched(realIDs ...string) {
+	for _, id := range realIDs {
+		c.inv.touch(id)
+	}
 }

@@ -179,6 +179,10 @@ type UsageQuery = driver.UsageQuery
 // percent of the instance's vCPUs, memory in MiB, storage in GiB.
 type UsagePoint = driver.UsagePoint
 
+// UsageSeries is a usage figure over time with its unit and where it came
+// from ("gnocchi", "allocation", "diagnostics", …); see driver.UsageSeries.
+type UsageSeries = driver.UsageSeries
+
 // FloatingIPRequest says which floating IP to add to an instance: Address
 // names an existing one, otherwise one is allocated from Network (an
 // external network's id or name; empty picks the cloud's default).

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"time"
 
 	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/perspective"
@@ -17,15 +16,15 @@ func (d *Driver) ListInstances(ctx context.Context, _ driver.ListOptions) ([]dri
 		return nil, err
 	}
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.settle(time.Now())
+	d.settle(d.now())
 	out := make([]driver.Instance, 0, len(d.servers))
 	for _, s := range d.servers {
 		out = append(out, d.view(s))
 	}
-	slices.SortFunc(out, func(a, b driver.Instance) int { return a.Created.Compare(b.Created) })
 	d.rows["ListInstances"] += len(out)
-	return out, nil
+	d.mu.Unlock()
+	slices.SortFunc(out, func(a, b driver.Instance) int { return a.Created.Compare(b.Created) })
+	return out, d.pay(ctx, "ListInstances", len(out))
 }
 
 // GetInstance returns one instance.
@@ -34,13 +33,15 @@ func (d *Driver) GetInstance(ctx context.Context, id string) (driver.Instance, e
 		return driver.Instance{}, err
 	}
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	s, err := d.find(id)
 	if err != nil {
+		d.mu.Unlock()
 		return driver.Instance{}, err
 	}
 	d.rows["GetInstance"]++
-	return d.view(s), nil
+	inst := d.view(s)
+	d.mu.Unlock()
+	return inst, d.pay(ctx, "GetInstance", 1)
 }
 
 // LaunchInstances creates spec.Count instances, or none when the quota
@@ -51,7 +52,7 @@ func (d *Driver) LaunchInstances(ctx context.Context, spec driver.LaunchSpec) ([
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.settle(time.Now())
+	d.settle(d.now())
 	count := max(spec.Count, 1)
 	if used := len(d.servers); used+count > d.cfg.quota {
 		return nil, driver.Errorf(driver.CodeQuotaExceeded,
@@ -69,7 +70,7 @@ func (d *Driver) LaunchInstances(ctx context.Context, spec driver.LaunchSpec) ([
 	if len(nets) == 0 {
 		nets = []string{d.networks[0].ID}
 	}
-	now := time.Now()
+	now := d.now()
 	out := make([]driver.Instance, 0, count)
 	for i := range count {
 		name := spec.Name
@@ -156,7 +157,7 @@ func (d *Driver) transitionTo(ctx context.Context, method string, op perspective
 	if to != "" {
 		t.To = to
 	}
-	d.move(s, t.Via, t.To, time.Now())
+	d.move(s, t.Via, t.To, d.now())
 	d.logf(s, "%s", op)
 	return nil
 }
@@ -281,7 +282,7 @@ func (d *Driver) Rename(ctx context.Context, id, name string) error {
 func (d *Driver) Snapshot(ctx context.Context, id, name string) (driver.Image, error) {
 	var img driver.Image
 	err := d.transition(ctx, "Snapshot", perspective.OpSnapshot, id, func(s *server) error {
-		now := time.Now()
+		now := d.now()
 		img = driver.Image{ID: newID(), ProjectID: d.cfg.projectID, Name: name,
 			State: driver.ImageSaving, Status: "saving", Visibility: "private",
 			Metadata: map[string]string{"instance_uuid": id, "image_type": "snapshot"},

@@ -85,7 +85,7 @@ func (d *Driver) ListImages(ctx context.Context) ([]driver.Image, error) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.settle(time.Now())
+	d.settle(d.now())
 	out := make([]driver.Image, 0, len(d.images))
 	for _, img := range d.images {
 		out = append(out, img.Clone())
@@ -101,7 +101,7 @@ func (d *Driver) GetImage(ctx context.Context, id string) (driver.Image, error) 
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.settle(time.Now())
+	d.settle(d.now())
 	img, ok := d.images[id]
 	if !ok {
 		return driver.Image{}, driver.Errorf(driver.CodeNotFound, "mock: image %s could not be found", id)
@@ -114,7 +114,7 @@ func (d *Driver) CreateImage(ctx context.Context, spec driver.ImageSpec) (driver
 	if err := d.enter(ctx, "CreateImage", perspective.OpAddImage); err != nil {
 		return driver.Image{}, err
 	}
-	now := time.Now()
+	now := d.now()
 	img := driver.Image{ID: newID(), ProjectID: d.cfg.projectID, Name: spec.Name,
 		State: driver.ImageQueued, Status: "queued", Visibility: cmp.Or(spec.Visibility, "private"),
 		MinDisk: spec.MinDisk, MinRAM: spec.MinRAM, Metadata: maps.Clone(spec.Metadata), Created: now, Updated: now}
@@ -164,7 +164,7 @@ func (d *Driver) UpdateImage(ctx context.Context, id string, u driver.ImageUpdat
 	for _, k := range u.RemoveMetadata {
 		delete(img.Metadata, k)
 	}
-	img.Updated = time.Now()
+	img.Updated = d.now()
 	return img.Clone(), nil
 }
 

@@ -79,7 +79,7 @@ func (d *Driver) LiveMigrate(ctx context.Context, id, host string) error {
 func (d *Driver) Backup(ctx context.Context, id string, spec driver.BackupSpec) (driver.Image, error) {
 	var img driver.Image
 	err := d.transition(ctx, "Backup", perspective.OpBackup, id, func(s *server) error {
-		now := time.Now()
+		now := d.now()
 		img = driver.Image{ID: newID(), ProjectID: d.cfg.projectID, Name: spec.Name,
 			State: driver.ImageSaving, Status: "saving", Visibility: "private",
 			Metadata: map[string]string{"instance_uuid": id, "image_type": "backup", "backup_type": spec.Type},
@@ -224,7 +224,7 @@ func (d *Driver) operate(ctx context.Context, method, rule string, op perspectiv
 	if to != "" {
 		t.To = to
 	}
-	d.move(s, t.Via, t.To, time.Now())
+	d.move(s, t.Via, t.To, d.now())
 	d.logf(s, "%s", op)
 	return nil
 }

@@ -168,7 +168,7 @@ func (d *Driver) ListHypervisors(ctx context.Context) ([]driver.Hypervisor, erro
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.settle(time.Now())
+	d.settle(d.now())
 	out := make([]driver.Hypervisor, 0, len(d.cfg.hosts))
 	for i, h := range d.cfg.hosts {
 		svc := d.compute(h)
@@ -233,7 +233,7 @@ func (d *Driver) UpdateService(ctx context.Context, id string, u driver.ServiceU
 			s.State = "down"
 		}
 	}
-	s.Updated = time.Now().UTC()
+	s.Updated = d.now().UTC()
 	return *s, nil
 }
 
@@ -312,7 +312,7 @@ func (d *Driver) CreateAggregate(ctx context.Context, spec driver.AggregateSpec)
 		return driver.Aggregate{}, err
 	}
 	d.infra.nextAggr++
-	now := time.Now().UTC()
+	now := d.now().UTC()
 	a := &driver.Aggregate{ID: strconv.Itoa(d.infra.nextAggr), Name: spec.Name,
 		AvailabilityZone: spec.AvailabilityZone, Hosts: []string{}, Metadata: map[string]string{},
 		Created: now, Updated: now}
@@ -357,7 +357,7 @@ func (d *Driver) UpdateAggregate(ctx context.Context, id string, u driver.Aggreg
 			a.Metadata["availability_zone"] = a.AvailabilityZone
 		}
 	}
-	a.Updated = time.Now().UTC()
+	a.Updated = d.now().UTC()
 	return a.Clone(), nil
 }
 
@@ -404,7 +404,7 @@ func (d *Driver) AddAggregateHost(ctx context.Context, id, host string) (driver.
 		}
 	}
 	a.Hosts = append(a.Hosts, host)
-	a.Updated = time.Now().UTC()
+	a.Updated = d.now().UTC()
 	return a.Clone(), nil
 }
 
@@ -424,7 +424,7 @@ func (d *Driver) RemoveAggregateHost(ctx context.Context, id, host string) (driv
 		return driver.Aggregate{}, driver.Errorf(driver.CodeNotFound, "Cannot remove host %s in aggregate %s: host not in aggregate.", host, id)
 	}
 	a.Hosts = slices.Delete(a.Hosts, i, i+1)
-	a.Updated = time.Now().UTC()
+	a.Updated = d.now().UTC()
 	return a.Clone(), nil
 }
 
@@ -444,6 +444,6 @@ func (d *Driver) SetAggregateMetadata(ctx context.Context, id string, set map[st
 		delete(a.Metadata, k)
 	}
 	a.AvailabilityZone = a.Metadata["availability_zone"]
-	a.Updated = time.Now().UTC()
+	a.Updated = d.now().UTC()
 	return a.Clone(), nil
 }

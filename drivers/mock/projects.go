@@ -179,7 +179,7 @@ func (d *Driver) Quota(ctx context.Context, projectID string) (driver.Quota, err
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.settle(time.Now())
+	d.settle(d.now())
 	var q driver.Quota
 	q.Instances = driver.Usage{Used: len(d.servers), Max: d.cfg.quota}
 	q.Keypairs = driver.Usage{Used: len(d.keypairs), Max: 100}

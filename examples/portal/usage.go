@@ -82,12 +82,12 @@ func handleUsage(d *deps) http.Handler {
 		if err != nil {
 			return 0, nil, err
 		}
-		pts, err := d.portal.set.Instances().Usage(ctx, l.inst.ID, q)
+		series, err := d.portal.set.Instances().Usage(ctx, l.inst.ID, q)
 		if err != nil {
 			return 0, nil, err
 		}
-		out := make([]usagePoint, 0, len(pts))
-		for _, pt := range pts {
+		out := make([]usagePoint, 0, len(series.Points))
+		for _, pt := range series.Points {
 			out = append(out, usagePoint{From: pt.From.Unix(), To: pt.To.Unix(), Value: pt.Value})
 		}
 		return http.StatusOK, out, nil

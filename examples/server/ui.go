@@ -1,10 +1,15 @@
 package main
 
 import (
+	"io/fs"
 	"maps"
+	"net/http"
+	"path"
+	"strings"
 
-	"github.com/perspective-cloud/sdk/examples/server/auth"
+	"github.com/perspective-cloud/sdk/examples/server/internal/auth"
 	"github.com/perspective-cloud/sdk/examples/server/web"
+	"github.com/perspective-cloud/sdk/internal/apidoc"
 )
 
 // addUIRoutes adds the web application, the sign-in routes and the
@@ -14,7 +19,7 @@ import (
 func addUIRoutes(m *router, d *deps) {
 	app := web.Handler()
 	m.Handle("GET /{$}", app)
-	m.Handle("GET "+web.Prefix, app)
+	m.Handle("GET "+web.Prefix, assetOrNotFound(app))
 	if d.users != nil {
 		d.users.auth.Register(m)
 	} else {
@@ -31,6 +36,20 @@ func addUIRoutes(m *router, d *deps) {
 		m.Handle("GET "+p+"/networks", handleListNetworks(d))
 	}
 	m.Handle("POST /images/upload", handleUploadImage(d))
+}
+
+// assetOrNotFound serves the application's assets with app, and a JSON
+// 404 for a path under web.Prefix that is none.
+func assetOrNotFound(app http.Handler) http.Handler {
+	assets := web.Assets()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := path.Clean(strings.TrimPrefix(r.URL.Path, web.Prefix))
+		if st, err := fs.Stat(assets, name); err != nil || st.IsDir() || name == "index.html" {
+			writeError(w, notFoundf("no asset %s; the application is at /", shortQuote(r.URL.Path)))
+			return
+		}
+		app.ServeHTTP(w, r)
+	})
 }
 
 var uiInstanceDocs = map[string]opDoc{
@@ -69,8 +88,8 @@ func init() {
 }
 
 // withUISchemas adds the schemas of the routes above to s.
-func withUISchemas(s map[string]any) map[string]any {
-	s["DryRunRequest"] = obj([]string{"ids"}, map[string]any{"ids": ref("IDList"), "operations": arr(str("reboot, start, delete, … (default: every instance operation)")),
+func withUISchemas(s map[string]apidoc.Schema) map[string]apidoc.Schema {
+	s["DryRunRequest"] = obj([]string{"ids"}, map[string]any{"ids": maxItemsOf(arr(str("")), maxDryRunIDs), "operations": arr(str("reboot, start, delete, … (default: every instance operation)")),
 		"limit": integer()})
 	s["DryRunAnswer"] = obj([]string{"operations"}, map[string]any{"operations": map[string]any{"type": "object",
 		"additionalProperties": obj([]string{"admitted", "refusedCount", "refused"}, map[string]any{"admitted": integer(), "refusedCount": integer(),

@@ -571,7 +571,7 @@ func (s *suite) console(t *testing.T, id string) {
 		assert.LessOrEqual(t, strings.Count(strings.TrimRight(out, "\n"), "\n"), 4, "at most 5 lines")
 	}
 	now := time.Now()
-	pts, err := s.inst.Usage(ctx, id, perspective.UsageQuery{Item: perspective.UsageCPU, From: now.Add(-time.Hour), To: now, Points: 4})
+	series, err := s.inst.Usage(ctx, id, perspective.UsageQuery{Item: perspective.UsageCPU, From: now.Add(-time.Hour), To: now, Points: 4})
 	if !s.cloud.Supports(perspective.OpUsage) {
 		assert.ErrorIs(t, err, perspective.ErrUnsupported)
 		return
@@ -581,9 +581,16 @@ func (s *suite) console(t *testing.T, id string) {
 		return
 	}
 	require.NoError(t, err)
-	require.NotEmpty(t, pts)
-	for _, p := range pts {
+	assert.Equal(t, perspective.UsageCPU, series.Item)
+	assert.Equal(t, "%", series.Unit, "cpu figures are in percent")
+	assert.NotEmpty(t, series.Source, "a series says where its figures came from")
+	assert.LessOrEqual(t, len(series.Points), 4, "at most the asked number of intervals")
+	if len(series.Points) == 0 {
+		assert.NotEmpty(t, series.Note, "a series without points says why")
+	}
+	for _, p := range series.Points {
 		assert.False(t, p.To.Before(p.From))
+		assert.False(t, p.From.Before(now.Add(-time.Hour).Add(-time.Second)), "inside the asked range")
 	}
 }
 
