@@ -18,6 +18,9 @@ type Instance struct {
 	Region    string // empty: Info().Region
 	// AvailabilityZone is the zone the cloud placed the instance in, if any.
 	AvailabilityZone string
+	// Host is the host the instance runs on, when the credentials may see
+	// it (Nova shows it to administrators only).
+	Host string
 	// Flavor is what the cloud says of the instance's flavor: at least its
 	// ID when it knows one; the portable layer fills in the rest from
 	// ListFlavors when it can.

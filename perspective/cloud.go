@@ -171,6 +171,7 @@ func (c *Cloud) adoptInstance(d driver.Instance) Instance {
 		ProjectID:        cmp.Or(d.ProjectID, c.info.ProjectID),
 		Region:           cmp.Or(d.Region, c.info.Region),
 		AvailabilityZone: d.AvailabilityZone,
+		Host:             d.Host,
 		Name:             d.Name,
 		State:            cmp.Or(d.State, StateUnknown),
 		Status:           d.Status,

@@ -20,7 +20,10 @@ type Instance struct {
 	Region    string `json:"region,omitempty"`
 	// AvailabilityZone is the zone the cloud placed the instance in, if any.
 	AvailabilityZone string `json:"availabilityZone,omitempty"`
-	Name             string `json:"name"`
+	// Host is the host the instance runs on, when the credentials may see
+	// it (on OpenStack, administrators only).
+	Host string `json:"host,omitempty"`
+	Name string `json:"name"`
 	// Flavor, Image and Keypair carry at least their ids (Image its global
 	// id and real id); a Cloud fills in the rest from its metadata when it can.
 	Flavor  *Flavor  `json:"flavor,omitempty"`

@@ -181,7 +181,9 @@ func waitStep(ctx context.Context, w waiting, start time.Time, current map[strin
 			w.res.Instance.State = StateDeleted
 		}
 		return false
-	case slices.Contains(states, inst.State):
+	case slices.Contains(states, inst.State),
+		// soft-deleted is deleted for a wait (it can still be restored)
+		inst.State == StateSoftDeleted && slices.Contains(states, StateDeleted):
 		cp := inst
 		w.res.Instance = &cp
 		return false

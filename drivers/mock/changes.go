@@ -22,7 +22,7 @@ func (d *Driver) ListChanges(ctx context.Context, since time.Time) ([]driver.Ins
 	var out []driver.Instance
 	for _, s := range d.servers {
 		if !s.inst.Updated.Before(since) {
-			out = append(out, s.inst.Clone())
+			out = append(out, d.view(s))
 		}
 	}
 	for _, t := range d.tombs {

@@ -55,7 +55,13 @@ func (d *Driver) ListFlavors(ctx context.Context) ([]driver.Flavor, error) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return slices.Clone(d.flavors), nil
+	out := make([]driver.Flavor, 0, len(d.flavors))
+	for _, f := range d.flavors {
+		if d.visible(f) {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }
 
 // ListNetworks returns the seeded networks.

@@ -33,6 +33,7 @@ type Driver struct {
 	nextIP   int
 	calls    map[string]int
 	rows     map[string]int // instances returned, by method
+	infra    infra          // hosts, services, aggregates, flavor access (operator.go)
 }
 
 // server is an instance with the transition it is going through.
@@ -45,6 +46,8 @@ type server struct {
 	at         time.Time
 	prevFlavor string       // flavor before a resize, for revert
 	prevState  driver.State // state before a resize or snapshot
+	prevHost   string       // host before a cold migration, for revert
+	groups     []string     // security groups
 	log        []string
 }
 
@@ -68,6 +71,7 @@ func New(opts ...Option) *Driver {
 		rows:     map[string]int{},
 	}
 	d.seed()
+	d.seedInfra()
 	return d
 }
 
@@ -115,7 +119,10 @@ var mutating = map[string]bool{"LaunchInstances": true, "DeleteInstance": true, 
 	"Start": true, "Shutdown": true, "Pause": true, "Unpause": true, "Suspend": true, "Resume": true,
 	"Resize": true, "ConfirmResize": true, "RevertResize": true, "Rebuild": true, "Rename": true,
 	"Snapshot": true, "Lock": true, "Unlock": true, "AddTags": true, "RemoveTags": true,
-	"SetMetadata": true, "UnsetMetadata": true, "AddFloatingIP": true, "RemoveFloatingIP": true}
+	"SetMetadata": true, "UnsetMetadata": true, "AddFloatingIP": true, "RemoveFloatingIP": true,
+	"Shelve": true, "ShelveOffload": true, "Unshelve": true, "Migrate": true, "LiveMigrate": true,
+	"Backup": true, "SetAdminPassword": true, "AddSecurityGroup": true, "RemoveSecurityGroup": true,
+	"Restore": true, "ForceDelete": true, "Evacuate": true, "ResetState": true}
 
 // enter counts a call and applies the configured latency and faults. It
 // must be called without d.mu held.
@@ -250,6 +257,14 @@ func statusOf(s driver.State) string {
 		return "REVERT_RESIZE"
 	case driver.StateRebuilding:
 		return "REBUILD"
+	case driver.StateMigrating:
+		return "MIGRATING"
+	case driver.StateShelved:
+		return "SHELVED"
+	case driver.StateShelvedOffloaded:
+		return "SHELVED_OFFLOADED"
+	case driver.StateSoftDeleted:
+		return "SOFT_DELETED"
 	}
 	return "ACTIVE"
 }

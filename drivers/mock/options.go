@@ -19,11 +19,14 @@ type config struct {
 	skew                                    time.Duration // see WithClockSkew
 	tombstones                              time.Duration // see WithTombstones
 	rowCost                                 time.Duration // see WithRowCost
+	admin, softDelete                       bool
+	hosts                                   []string
 }
 
 func defaultConfig() config {
 	return config{cloudID: "mock", projectID: "demo", projectName: "demo", region: "RegionOne",
-		quota: 1000, seed: 1, tombstones: DefaultTombstones, failing: map[perspective.Operation]error{}}
+		quota: 1000, seed: 1, tombstones: DefaultTombstones, failing: map[perspective.Operation]error{},
+		hosts: []string{"aio", "aio2"}}
 }
 
 // WithCloudID sets the cloud id (default "mock"); it is part of global ids.

@@ -68,6 +68,15 @@ func Open(_ context.Context, u *url.URL) (driver.Driver, error) {
 			if fails, err = parseFail(v); err == nil {
 				opts = append(opts, fails...)
 			}
+		case "admin", "softdelete":
+			var b bool
+			if b, err = strconv.ParseBool(v); err == nil {
+				if key == "admin" {
+					opts = append(opts, WithAdmin(b))
+				} else {
+					opts = append(opts, WithSoftDelete(b))
+				}
+			}
 		case "seed":
 			var n uint64
 			n, err = strconv.ParseUint(v, 10, 64)

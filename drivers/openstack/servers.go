@@ -226,6 +226,7 @@ func (d *Driver) toInstance(ctx context.Context, s *servers.Server) driver.Insta
 		ProjectID:        s.TenantID,
 		Region:           d.info.Region,
 		AvailabilityZone: s.AvailabilityZone,
+		Host:             s.Host, // OS-EXT-SRV-ATTR:host, shown to administrators only
 		Name:             s.Name,
 		Status:           s.Status,
 		State:            NormalizeState(s.Status, s.TaskState, s.VmState),
