@@ -36,6 +36,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	defer set.Close()
+	defer warmInventories(ctx, set)() // before the clouds close (health.go)
 	logOut := stdout
 	if cfg.quiet {
 		logOut = io.Discard
