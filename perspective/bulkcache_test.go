@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/drivers/mock"
 	"github.com/perspective-cloud/sdk/perspective"
 )
@@ -44,7 +45,7 @@ func (f *flaky) Reboot(ctx context.Context, id string, hard bool) error {
 		defer t.Stop()
 		select {
 		case <-ctx.Done():
-			return perspective.Wrap(perspective.CodeCanceled, ctx.Err(), "reboot")
+			return driver.Wrap(driver.CodeCanceled, ctx.Err(), "reboot")
 		case <-t.C:
 		}
 	}
@@ -62,7 +63,7 @@ func (f *flaky) attempts(realID string) int {
 	return f.calls[realID]
 }
 
-func openCloud(t *testing.T, d perspective.Driver, opts ...perspective.Option) *perspective.Cloud {
+func openCloud(t *testing.T, d driver.Driver, opts ...perspective.Option) *perspective.Cloud {
 	t.Helper()
 	c, err := perspective.NewCloud(d, opts...)
 	require.NoError(t, err)

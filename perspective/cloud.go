@@ -1,10 +1,12 @@
 package perspective
 
 import (
+	"cmp"
 	"context"
 	"sync"
 
 	"github.com/perspective-cloud/sdk/bulk"
+	"github.com/perspective-cloud/sdk/driver"
 )
 
 // Cloud is one opened cloud: a Driver for one project in one region, wrapped
@@ -15,18 +17,19 @@ import (
 //
 // A Cloud is safe for concurrent use. Several Clouds form a Set.
 type Cloud struct {
-	drv  Driver
-	info DriverInfo
-	opts options
-	exec *bulk.Executor // runs every bulk operation on this cloud
-	meta metaCache      // flavors, networks, images, keypairs
+	drv   driver.Driver
+	info  CloudInfo
+	calls map[Operation]opFunc // the operations of the table the driver has
+	opts  options
+	exec  *bulk.Executor // runs every bulk operation on this cloud
+	meta  metaCache      // flavors, networks, images, keypairs
 
 	mu   sync.RWMutex
 	refs map[string]Ref // global id → what it stands for
 }
 
 // NewCloud wraps a driver. Most programs call Open instead, with a URL.
-func NewCloud(d Driver, opts ...Option) (*Cloud, error) {
+func NewCloud(d driver.Driver, opts ...Option) (*Cloud, error) {
 	if d == nil {
 		return nil, invalidArg("open", "driver", "is nil")
 	}
@@ -43,18 +46,21 @@ func NewCloud(d Driver, opts ...Option) (*Cloud, error) {
 			opt(&o)
 		}
 	}
-	c := &Cloud{drv: d, info: info, opts: o, refs: map[string]Ref{}}
+	c := &Cloud{drv: d, info: info, calls: bindAll(d), opts: o, refs: map[string]Ref{}}
 	c.initBulk()
 	c.initCache()
 	return c, nil
 }
 
+// CloudInfo names a cloud, its project and region.
+type CloudInfo = driver.Info
+
 // Info names the cloud, project and region.
-func (c *Cloud) Info() DriverInfo { return c.info }
+func (c *Cloud) Info() CloudInfo { return c.info }
 
 // Driver returns the wrapped driver, for capabilities this package does not
 // cover. Calls made on it bypass validation and the state machine.
-func (c *Cloud) Driver() Driver { return c.drv }
+func (c *Cloud) Driver() driver.Driver { return c.drv }
 
 // Close waits for the metadata caches' background refreshes, then releases
 // the driver.
@@ -62,9 +68,6 @@ func (c *Cloud) Close() error {
 	c.closeCache()
 	return c.drv.Close()
 }
-
-// Supports reports whether the cloud can perform op.
-func (c *Cloud) Supports(op Operation) bool { return Supports(c.drv, op) }
 
 // Operations returns the operations the cloud supports, in a stable order.
 // This is what the REST API's /operations serves.
@@ -130,78 +133,130 @@ func (c *Cloud) Resolve(id string) (Ref, bool) {
 	return r, ok
 }
 
-// adoptInstance gives an instance from the driver its global ids and the
-// cloud's names, and remembers it.
-func (c *Cloud) adoptInstance(inst *Instance) {
-	inst.ID = GlobalID(c.info.CloudID, KindInstance, inst.RealID)
-	inst.CloudID = c.info.CloudID
-	inst.CloudType = c.info.Type
-	if inst.ProjectID == "" {
-		inst.ProjectID = c.info.ProjectID
+// adoptInstance turns an instance from the driver into the user's model:
+// it gives it its global ids and the cloud's names, and remembers it. The
+// driver's fields are copied as they are (see package driver for the rule).
+func (c *Cloud) adoptInstance(d driver.Instance) Instance {
+	inst := Instance{
+		ID:               GlobalID(c.info.CloudID, KindInstance, d.ID),
+		RealID:           d.ID,
+		CloudID:          c.info.CloudID,
+		CloudType:        c.info.Type,
+		ProjectID:        cmp.Or(d.ProjectID, c.info.ProjectID),
+		Region:           cmp.Or(d.Region, c.info.Region),
+		AvailabilityZone: d.AvailabilityZone,
+		Name:             d.Name,
+		State:            cmp.Or(d.State, StateUnknown),
+		Status:           d.Status,
+		Locked:           d.Locked,
+		Tags:             d.Tags,
+		Metadata:         d.Metadata,
+		Addresses:        d.Addresses,
+		FQDN:             d.FQDN,
+		Created:          d.Created,
+		Updated:          d.Updated,
+		Fault:            d.Fault,
 	}
-	if inst.Region == "" {
-		inst.Region = c.info.Region
+	if d.Flavor != nil {
+		f := c.adoptFlavor(*d.Flavor)
+		f.ProjectID = cmp.Or(d.Flavor.ProjectID, inst.ProjectID)
+		inst.Flavor = &f
 	}
-	if inst.State == "" {
-		inst.State = StateUnknown
+	if d.ImageID != "" {
+		img := c.adoptImage(driver.Image{ID: d.ImageID})
+		inst.Image = &img
 	}
-	if inst.Image != nil {
-		if inst.Image.RealID == "" {
-			inst.Image.RealID = inst.Image.ID
-		}
-		if inst.Image.RealID != "" {
-			c.adoptImage(inst.Image)
-		}
+	if d.KeyName != "" {
+		inst.Keypair = &Keypair{Name: d.KeyName}
 	}
-	if inst.Flavor != nil {
-		inst.Flavor.CloudID = c.info.CloudID
-		if inst.Flavor.ProjectID == "" {
-			inst.Flavor.ProjectID = inst.ProjectID
+	if d.Networks != nil {
+		inst.Networks = make([]Network, len(d.Networks))
+		for i, n := range d.Networks {
+			inst.Networks[i] = Network{ID: n.ID, ProjectID: n.ProjectID, Name: n.Name, State: n.State,
+				IsShared: n.IsShared, IsExternal: n.IsExternal, Subnets: n.Subnets}
 		}
 	}
 	c.remember(inst.ID, KindInstance, inst.RealID)
+	return inst
 }
 
-// adoptImage gives an image from the driver its global id and remembers it.
-func (c *Cloud) adoptImage(img *Image) {
-	if img.RealID == "" {
-		img.RealID = img.ID
+// adoptInstances adopts every instance of a driver's listing.
+func (c *Cloud) adoptInstances(ds []driver.Instance) []Instance {
+	out := make([]Instance, len(ds))
+	for i := range ds {
+		out[i] = c.adoptInstance(ds[i])
 	}
-	img.ID = GlobalID(c.info.CloudID, KindImage, img.RealID)
-	img.CloudID = c.info.CloudID
-	img.CloudType = c.info.Type
-	if img.State == "" {
-		img.State = ImageUnknown
+	return out
+}
+
+// adoptImage turns an image from the driver into the user's model, with its
+// global id, and remembers it.
+func (c *Cloud) adoptImage(d driver.Image) Image {
+	img := Image{
+		ID:         GlobalID(c.info.CloudID, KindImage, d.ID),
+		RealID:     d.ID,
+		CloudID:    c.info.CloudID,
+		CloudType:  c.info.Type,
+		ProjectID:  d.ProjectID,
+		Name:       d.Name,
+		State:      cmp.Or(d.State, ImageUnknown),
+		Status:     d.Status,
+		Visibility: d.Visibility,
+		Size:       d.Size,
+		MinDisk:    d.MinDisk,
+		MinRAM:     d.MinRAM,
+		Checksum:   d.Checksum,
+		Metadata:   d.Metadata,
+		Created:    d.Created,
+		Updated:    d.Updated,
 	}
 	c.remember(img.ID, KindImage, img.RealID)
+	return img
 }
 
-func (c *Cloud) adoptFlavor(f *Flavor) {
-	f.CloudID = c.info.CloudID
-	if f.ProjectID == "" {
-		f.ProjectID = c.info.ProjectID
+func (c *Cloud) adoptFlavor(d driver.Flavor) Flavor {
+	return Flavor{
+		ID:            d.ID,
+		CloudID:       c.info.CloudID,
+		ProjectID:     cmp.Or(d.ProjectID, c.info.ProjectID),
+		Name:          d.Name,
+		RAM:           d.RAM,
+		VCPUs:         d.VCPUs,
+		RootDisk:      d.RootDisk,
+		EphemeralDisk: d.EphemeralDisk,
+		Swap:          d.Swap,
+		IsPublic:      d.IsPublic,
+		Notes:         d.Notes,
 	}
 }
 
-func (c *Cloud) adoptNetwork(n *Network) {
-	n.CloudID = c.info.CloudID
-	if n.ProjectID == "" {
-		n.ProjectID = c.info.ProjectID
+func (c *Cloud) adoptNetwork(d driver.Network) Network {
+	n := Network{
+		ID:         d.ID,
+		CloudID:    c.info.CloudID,
+		ProjectID:  cmp.Or(d.ProjectID, c.info.ProjectID),
+		Name:       d.Name,
+		State:      d.State,
+		IsShared:   d.IsShared,
+		IsExternal: d.IsExternal,
+		Subnets:    d.Subnets,
 	}
 	for i := range n.Subnets {
-		if n.Subnets[i].NetworkID == "" {
-			n.Subnets[i].NetworkID = n.ID
-		}
-		if n.Subnets[i].ProjectID == "" {
-			n.Subnets[i].ProjectID = n.ProjectID
-		}
+		n.Subnets[i].NetworkID = cmp.Or(n.Subnets[i].NetworkID, n.ID)
+		n.Subnets[i].ProjectID = cmp.Or(n.Subnets[i].ProjectID, n.ProjectID)
 	}
+	return n
 }
 
-func (c *Cloud) adoptKeypair(k *Keypair) {
-	k.CloudID = c.info.CloudID
-	if k.ProjectID == "" {
-		k.ProjectID = c.info.ProjectID
+func (c *Cloud) adoptKeypair(d driver.Keypair) Keypair {
+	return Keypair{
+		Name:        d.Name,
+		CloudID:     c.info.CloudID,
+		ProjectID:   cmp.Or(d.ProjectID, c.info.ProjectID),
+		Fingerprint: d.Fingerprint,
+		PublicKey:   d.PublicKey,
+		PrivateKey:  d.PrivateKey,
+		Type:        d.Type,
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/drivers/mock"
 	"github.com/perspective-cloud/sdk/perspective"
 	"github.com/stretchr/testify/assert"
@@ -43,14 +44,14 @@ func TestRegistry(t *testing.T) {
 	assert.ErrorIs(t, err, perspective.ErrInvalidArgument)
 	c, err := perspective.Open(ctx, "mock://lab?project=p1&region=r2")
 	require.NoError(t, err)
-	assert.Equal(t, perspective.DriverInfo{Type: "mock", CloudID: "lab", ProjectID: "p1", ProjectName: "p1", Region: "r2"}, c.Info())
+	assert.Equal(t, perspective.CloudInfo{Type: "mock", CloudID: "lab", ProjectID: "p1", ProjectName: "p1", Region: "r2"}, c.Info())
 	_, err = perspective.NewCloud(nil)
 	assert.ErrorIs(t, err, perspective.ErrInvalidArgument)
 }
 
 // errOpener proves that a driver's open failure keeps its code.
 func TestOpenFailureIsClassified(t *testing.T) {
-	perspective.Register("failing-test", func(context.Context, *url.URL) (perspective.Driver, error) {
+	perspective.Register("failing-test", func(context.Context, *url.URL) (driver.Driver, error) {
 		return nil, perspective.Errorf(perspective.CodeUnauthenticated, "bad password")
 	})
 	_, err := perspective.Open(context.Background(), "failing-test://x")
@@ -318,7 +319,7 @@ func TestListOptionsHideDeleted(t *testing.T) {
 // for a while after a delete.
 type deletedButShown struct{ *mock.Driver }
 
-func (d deletedButShown) GetInstance(ctx context.Context, id string) (perspective.Instance, error) {
+func (d deletedButShown) GetInstance(ctx context.Context, id string) (driver.Instance, error) {
 	inst, err := d.Driver.GetInstance(ctx, id)
 	inst.State = perspective.StateDeleted
 	return inst, err

@@ -2,224 +2,194 @@ package perspective
 
 import (
 	"context"
+
+	"github.com/perspective-cloud/sdk/driver"
 )
 
-// DriverInfo names the cloud, project and region a Driver acts in.
-type DriverInfo struct {
-	// Type is the kind of cloud, e.g. "openstack" or "mock".
-	Type string
-	// CloudID names this cloud among others; it is part of every global id,
-	// so it must stay the same across restarts.
-	CloudID     string
-	ProjectID   string
-	ProjectName string
-	Region      string
+// args carries one call's inputs to a driver and its outputs back.
+type args struct {
+	state       State // the instance's state (resume picks unpause or resume by it)
+	flavorID    string
+	imageID     string
+	name        string
+	tags        []string
+	keys        []string
+	metadata    map[string]string
+	fip         FloatingIPRequest
+	address     string
+	lines       int
+	usage       UsageQuery
+	imageSpec   ImageSpec
+	imageUpdate ImageUpdate
+	keypairSpec KeypairSpec
+
+	image   driver.Image   // out: Snapshot, CreateImage, UpdateImage
+	keypair driver.Keypair // out: CreateKeypair
+	addr    string         // out: AddFloatingIP
+	console Console        // out: Console
+	log     string         // out: ConsoleLog
+	points  []UsagePoint   // out: Usage
 }
 
-// Driver is the small contract every cloud driver implements. All ids a
-// driver receives and returns are the cloud's own (real) ids: the Cloud
-// wrapping it turns them into global ids, validates arguments, checks the
-// state machine and classifies errors, so drivers stay thin.
-//
-// A driver returns errors made with Errorf, Wrap or RateLimited so they carry
-// an ErrorCode; an unclassified error becomes CodeUnknown. Not-found must be
-// CodeNotFound. Methods must be safe for concurrent use.
-//
-// Everything beyond this interface is optional: a driver implements the
-// capability interfaces below (Rebooter, Pauser, …) that its cloud supports.
-// A Cloud discovers them by type assertion and answers ErrUnsupported for
-// the rest.
-type Driver interface {
-	// Info names the cloud, project and region the driver acts in.
-	Info() DriverInfo
-	// ListInstances returns every instance of the project, all pages of them.
-	// The driver may use opts to filter on the server side.
-	ListInstances(ctx context.Context, opts ListOptions) ([]Instance, error)
-	// GetInstance returns one instance, or an error with CodeNotFound.
-	GetInstance(ctx context.Context, id string) (Instance, error)
-	// LaunchInstances starts spec.Count instances (at least one). The Cloud
-	// has resolved spec's flavor, image and networks to real ids.
-	LaunchInstances(ctx context.Context, spec LaunchSpec) ([]Instance, error)
-	// DeleteInstance starts the deletion of an instance.
-	DeleteInstance(ctx context.Context, id string) error
-	// ListImages, GetImage, ListFlavors, ListNetworks and ListKeypairs read
-	// the cloud's metadata.
-	ListImages(ctx context.Context) ([]Image, error)
-	GetImage(ctx context.Context, id string) (Image, error)
-	ListFlavors(ctx context.Context) ([]Flavor, error)
-	ListNetworks(ctx context.Context) ([]Network, error)
-	ListKeypairs(ctx context.Context) ([]Keypair, error)
-	// Close releases the driver's resources.
-	Close() error
+// opFunc is one operation bound to one driver: id is a real id.
+type opFunc func(ctx context.Context, id string, a *args) error
+
+// binder finds an operation's capability in a driver and binds the call to
+// it; it returns nil when the driver lacks the capability.
+type binder func(driver.Driver) opFunc
+
+// bind makes the binder of an operation that capability T performs.
+func bind[T any](call func(T, context.Context, string, *args) error) binder {
+	return func(d driver.Driver) opFunc {
+		t, ok := d.(T)
+		if !ok {
+			return nil
+		}
+		return func(ctx context.Context, id string, a *args) error { return call(t, ctx, id, a) }
+	}
 }
 
-// Rebooter reboots instances: soft (an ACPI request) or hard (a reset).
-type Rebooter interface {
-	Reboot(ctx context.Context, id string, hard bool) error
+// operations is the one table of what every operation needs from a driver
+// and how it is called: Supports and every call read it, so an operation a
+// cloud reports is an operation it can perform (never a failed type
+// assertion). OpLaunch is the Driver interface itself.
+var operations = map[Operation]binder{
+	OpDelete: bind(func(d driver.Driver, ctx context.Context, id string, _ *args) error {
+		return d.DeleteInstance(ctx, id)
+	}),
+	OpReboot: bind(func(d driver.Rebooter, ctx context.Context, id string, _ *args) error {
+		return d.Reboot(ctx, id, false)
+	}),
+	OpHardReboot: bind(func(d driver.Rebooter, ctx context.Context, id string, _ *args) error {
+		return d.Reboot(ctx, id, true)
+	}),
+	OpStart: bind(func(d driver.PowerManager, ctx context.Context, id string, _ *args) error {
+		return d.Start(ctx, id)
+	}),
+	OpShutdown: bind(func(d driver.PowerManager, ctx context.Context, id string, _ *args) error {
+		return d.Shutdown(ctx, id)
+	}),
+	OpPause: bind(func(d driver.Pauser, ctx context.Context, id string, _ *args) error {
+		return d.Pause(ctx, id)
+	}),
+	OpSuspend: bind(func(d driver.Suspender, ctx context.Context, id string, _ *args) error {
+		return d.Suspend(ctx, id)
+	}),
+	OpResume: bindResume,
+	OpResize: bind(func(d driver.Resizer, ctx context.Context, id string, a *args) error {
+		return d.Resize(ctx, id, a.flavorID)
+	}),
+	OpConfirmResize: bind(func(d driver.Resizer, ctx context.Context, id string, _ *args) error { return d.ConfirmResize(ctx, id) }),
+	OpRevertResize:  bind(func(d driver.Resizer, ctx context.Context, id string, _ *args) error { return d.RevertResize(ctx, id) }),
+	OpRebuild: bind(func(d driver.Rebuilder, ctx context.Context, id string, a *args) error {
+		return d.Rebuild(ctx, id, a.imageID)
+	}),
+	OpRename: bind(func(d driver.Renamer, ctx context.Context, id string, a *args) error {
+		return d.Rename(ctx, id, a.name)
+	}),
+	OpSnapshot: bind(func(d driver.Snapshotter, ctx context.Context, id string, a *args) (err error) {
+		a.image, err = d.Snapshot(ctx, id, a.name)
+		return err
+	}),
+	OpLock:   bind(func(d driver.Locker, ctx context.Context, id string, _ *args) error { return d.Lock(ctx, id) }),
+	OpUnlock: bind(func(d driver.Locker, ctx context.Context, id string, _ *args) error { return d.Unlock(ctx, id) }),
+	OpTag: bind(func(d driver.Tagger, ctx context.Context, id string, a *args) error {
+		return d.AddTags(ctx, id, a.tags)
+	}),
+	OpUntag: bind(func(d driver.Tagger, ctx context.Context, id string, a *args) error {
+		return d.RemoveTags(ctx, id, a.tags)
+	}),
+	OpSetMetadata: bind(func(d driver.MetadataManager, ctx context.Context, id string, a *args) error {
+		return d.SetMetadata(ctx, id, a.metadata)
+	}),
+	OpUnsetMetadata: bind(func(d driver.MetadataManager, ctx context.Context, id string, a *args) error {
+		return d.UnsetMetadata(ctx, id, a.keys)
+	}),
+	OpAddIP: bind(func(d driver.FloatingIPManager, ctx context.Context, id string, a *args) (err error) {
+		a.addr, err = d.AddFloatingIP(ctx, id, a.fip)
+		return err
+	}),
+	OpRemoveIP: bind(func(d driver.FloatingIPManager, ctx context.Context, id string, a *args) error {
+		return d.RemoveFloatingIP(ctx, id, a.address)
+	}),
+	OpConsole: bind(func(d driver.ConsoleGetter, ctx context.Context, id string, a *args) (err error) {
+		a.console, err = d.Console(ctx, id)
+		return err
+	}),
+	OpLog: bind(func(d driver.LogGetter, ctx context.Context, id string, a *args) (err error) {
+		a.log, err = d.ConsoleLog(ctx, id, a.lines)
+		return err
+	}),
+	OpUsage: bind(func(d driver.UsageReporter, ctx context.Context, id string, a *args) (err error) {
+		a.points, err = d.Usage(ctx, id, a.usage)
+		return err
+	}),
+	// Images and keypairs: id is the image's real id or the keypair's name.
+	OpAddImage: bind(func(d driver.ImageWriter, ctx context.Context, _ string, a *args) (err error) {
+		a.image, err = d.CreateImage(ctx, a.imageSpec)
+		return err
+	}),
+	OpUpdateImage: bind(func(d driver.ImageWriter, ctx context.Context, id string, a *args) (err error) {
+		a.image, err = d.UpdateImage(ctx, id, a.imageUpdate)
+		return err
+	}),
+	OpDeleteImage: bind(func(d driver.ImageWriter, ctx context.Context, id string, _ *args) error {
+		return d.DeleteImage(ctx, id)
+	}),
+	OpAddKeypair: bind(func(d driver.KeypairManager, ctx context.Context, _ string, a *args) (err error) {
+		a.keypair, err = d.CreateKeypair(ctx, a.keypairSpec)
+		return err
+	}),
+	OpDeleteKeypair: bind(func(d driver.KeypairManager, ctx context.Context, id string, _ *args) error {
+		return d.DeleteKeypair(ctx, id)
+	}),
 }
 
-// PowerManager starts and shuts down instances.
-type PowerManager interface {
-	Start(ctx context.Context, id string) error
-	Shutdown(ctx context.Context, id string) error
+// bindResume binds resuming: unpausing a paused instance (Pauser) or
+// resuming a suspended one (Suspender); a driver with either can resume.
+func bindResume(d driver.Driver) opFunc {
+	p, unpauses := d.(driver.Pauser)
+	s, resumes := d.(driver.Suspender)
+	if !unpauses && !resumes {
+		return nil
+	}
+	return func(ctx context.Context, id string, a *args) error {
+		switch {
+		case a.state == StatePaused && unpauses:
+			return p.Unpause(ctx, id)
+		case a.state == StateSuspended && resumes:
+			return s.Resume(ctx, id)
+		case a.state == StatePaused:
+			return &Error{Code: CodeUnsupported, Op: OpResume, Msg: "this cloud cannot unpause instances"}
+		case a.state == StateSuspended:
+			return &Error{Code: CodeUnsupported, Op: OpResume, Msg: "this cloud cannot resume suspended instances"}
+		}
+		return &Error{Code: CodeInvalidState, Op: OpResume, State: a.state, Msg: "only a paused or suspended instance resumes"}
+	}
 }
 
-// Pauser pauses instances (keeping them in memory) and unpauses them.
-type Pauser interface {
-	Pause(ctx context.Context, id string) error
-	Unpause(ctx context.Context, id string) error
+// bindAll binds every operation of the table to d.
+func bindAll(d driver.Driver) map[Operation]opFunc {
+	calls := make(map[Operation]opFunc, len(operations))
+	for op, b := range operations {
+		if f := b(d); f != nil {
+			calls[op] = f
+		}
+	}
+	return calls
 }
 
-// Suspender suspends instances (saving them to disk) and resumes them.
-type Suspender interface {
-	Suspend(ctx context.Context, id string) error
-	Resume(ctx context.Context, id string) error
+// Supports reports whether the cloud can perform op.
+func (c *Cloud) Supports(op Operation) bool {
+	return op == OpLaunch || c.calls[op] != nil
 }
 
-// Resizer changes an instance's flavor, then confirms or reverts the change.
-type Resizer interface {
-	Resize(ctx context.Context, id, flavorID string) error
-	ConfirmResize(ctx context.Context, id string) error
-	RevertResize(ctx context.Context, id string) error
-}
-
-// Rebuilder rebuilds an instance from an image (a real image id).
-type Rebuilder interface {
-	Rebuild(ctx context.Context, id, imageID string) error
-}
-
-// Renamer renames instances.
-type Renamer interface {
-	Rename(ctx context.Context, id, name string) error
-}
-
-// Snapshotter saves an instance's disk as a new image.
-type Snapshotter interface {
-	Snapshot(ctx context.Context, id, name string) (Image, error)
-}
-
-// Locker locks instances against changes and unlocks them.
-type Locker interface {
-	Lock(ctx context.Context, id string) error
-	Unlock(ctx context.Context, id string) error
-}
-
-// Tagger adds and removes instance tags.
-type Tagger interface {
-	AddTags(ctx context.Context, id string, tags []string) error
-	RemoveTags(ctx context.Context, id string, tags []string) error
-}
-
-// MetadataManager sets and unsets instance metadata keys.
-type MetadataManager interface {
-	SetMetadata(ctx context.Context, id string, md map[string]string) error
-	UnsetMetadata(ctx context.Context, id string, keys []string) error
-}
-
-// FloatingIPManager adds floating IPs to instances and removes them.
-// AddFloatingIP returns the address it added.
-type FloatingIPManager interface {
-	AddFloatingIP(ctx context.Context, id string, req FloatingIPRequest) (string, error)
-	RemoveFloatingIP(ctx context.Context, id, address string) error
-}
-
-// ConsoleGetter hands out remote console URLs.
-type ConsoleGetter interface {
-	Console(ctx context.Context, id string) (Console, error)
-}
-
-// LogGetter returns an instance's console log, the last lines lines of it
-// (all of it when lines is zero).
-type LogGetter interface {
-	ConsoleLog(ctx context.Context, id string, lines int) (string, error)
-}
-
-// UsageReporter returns usage figures. The Cloud has filled in q's defaults.
-type UsageReporter interface {
-	Usage(ctx context.Context, id string, q UsageQuery) ([]UsagePoint, error)
-}
-
-// ImageWriter adds, changes and deletes images (real ids).
-type ImageWriter interface {
-	CreateImage(ctx context.Context, spec ImageSpec) (Image, error)
-	UpdateImage(ctx context.Context, id string, u ImageUpdate) (Image, error)
-	DeleteImage(ctx context.Context, id string) error
-}
-
-// KeypairManager adds and deletes keypairs.
-type KeypairManager interface {
-	CreateKeypair(ctx context.Context, spec KeypairSpec) (Keypair, error)
-	DeleteKeypair(ctx context.Context, name string) error
-}
-
-// ProjectLister lists the projects the credentials can see, with their regions.
-type ProjectLister interface {
-	ListProjects(ctx context.Context) ([]Project, error)
-}
-
-// EndpointLister lists the service endpoints of a project.
-type EndpointLister interface {
-	Endpoints(ctx context.Context, projectID string) ([]Endpoint, error)
-}
-
-// RCFileMaker writes an OpenStack RC file (a shell script of OS_* variables,
-// with no password in it) for a project and region.
-type RCFileMaker interface {
-	RCFile(ctx context.Context, projectID, region string) ([]byte, error)
-}
-
-// QuotaReporter reports a project's quota use and limits.
-type QuotaReporter interface {
-	Quota(ctx context.Context, projectID string) (Quota, error)
-}
-
-// ZoneLister lists availability zones.
-type ZoneLister interface {
-	AvailabilityZones(ctx context.Context) ([]string, error)
-}
-
-// capability maps each optional operation to a test of whether a driver has it.
-var capability = map[Operation]func(Driver) bool{
-	OpLaunch:        func(Driver) bool { return true },
-	OpDelete:        func(Driver) bool { return true },
-	OpReboot:        is[Rebooter],
-	OpHardReboot:    is[Rebooter],
-	OpStart:         is[PowerManager],
-	OpShutdown:      is[PowerManager],
-	OpPause:         is[Pauser],
-	OpResume:        func(d Driver) bool { return is[Pauser](d) || is[Suspender](d) },
-	OpSuspend:       is[Suspender],
-	OpResize:        is[Resizer],
-	OpConfirmResize: is[Resizer],
-	OpRevertResize:  is[Resizer],
-	OpRebuild:       is[Rebuilder],
-	OpRename:        is[Renamer],
-	OpSnapshot:      is[Snapshotter],
-	OpLock:          is[Locker],
-	OpUnlock:        is[Locker],
-	OpTag:           is[Tagger],
-	OpUntag:         is[Tagger],
-	OpSetMetadata:   is[MetadataManager],
-	OpUnsetMetadata: is[MetadataManager],
-	OpAddIP:         is[FloatingIPManager],
-	OpRemoveIP:      is[FloatingIPManager],
-	OpConsole:       is[ConsoleGetter],
-	OpLog:           is[LogGetter],
-	OpUsage:         is[UsageReporter],
-	OpAddImage:      is[ImageWriter],
-	OpUpdateImage:   is[ImageWriter],
-	OpDeleteImage:   is[ImageWriter],
-	OpAddKeypair:    is[KeypairManager],
-	OpDeleteKeypair: is[KeypairManager],
-}
-
-func is[T any](d Driver) bool {
-	_, ok := d.(T)
-	return ok
-}
-
-// Supports reports whether driver d can perform op.
-func Supports(d Driver, op Operation) bool {
-	f, ok := capability[op]
-	return ok && d != nil && f(d)
+// call performs op on one object of c through the table; a capability the
+// driver lacks is ErrUnsupported, never a panic.
+func (c *Cloud) call(ctx context.Context, op Operation, id string, a *args) error {
+	f := c.calls[op]
+	if f == nil {
+		return c.unsupported(op)
+	}
+	return f(ctx, id, a)
 }

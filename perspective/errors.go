@@ -4,55 +4,32 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/perspective-cloud/sdk/driver"
 	"strings"
 	"time"
 )
 
 // ErrorCode classifies an error so that callers can act on it without
 // comparing strings. Every error that leaves a Cloud carries one.
-type ErrorCode int
+type ErrorCode = driver.Code
 
 // The error codes. CodeOK is the code of a nil error; CodeUnknown is the code
 // of an error nobody could classify (a bug or an unexpected reply).
 const (
-	CodeOK ErrorCode = iota
-	CodeUnknown
-	CodeNotFound
-	CodeConflict
-	CodeInvalidState
-	CodeInvalidArgument
-	CodeUnsupported
-	CodeUnauthenticated
-	CodeForbidden
-	CodeQuotaExceeded
-	CodeRateLimited
-	CodeTransient
-	CodeCanceled
+	CodeOK              = driver.CodeOK
+	CodeUnknown         = driver.CodeUnknown
+	CodeNotFound        = driver.CodeNotFound
+	CodeConflict        = driver.CodeConflict
+	CodeInvalidState    = driver.CodeInvalidState
+	CodeInvalidArgument = driver.CodeInvalidArgument
+	CodeUnsupported     = driver.CodeUnsupported
+	CodeUnauthenticated = driver.CodeUnauthenticated
+	CodeForbidden       = driver.CodeForbidden
+	CodeQuotaExceeded   = driver.CodeQuotaExceeded
+	CodeRateLimited     = driver.CodeRateLimited
+	CodeTransient       = driver.CodeTransient
+	CodeCanceled        = driver.CodeCanceled
 )
-
-var codeNames = [...]string{
-	CodeOK:              "ok",
-	CodeUnknown:         "unknown",
-	CodeNotFound:        "not_found",
-	CodeConflict:        "conflict",
-	CodeInvalidState:    "invalid_state",
-	CodeInvalidArgument: "invalid_argument",
-	CodeUnsupported:     "unsupported",
-	CodeUnauthenticated: "unauthenticated",
-	CodeForbidden:       "forbidden",
-	CodeQuotaExceeded:   "quota_exceeded",
-	CodeRateLimited:     "rate_limited",
-	CodeTransient:       "transient",
-	CodeCanceled:        "canceled",
-}
-
-// String returns the code's snake_case name, e.g. "not_found".
-func (c ErrorCode) String() string {
-	if c >= 0 && int(c) < len(codeNames) {
-		return codeNames[c]
-	}
-	return fmt.Sprintf("ErrorCode(%d)", int(c))
-}
 
 // sentinel is the type of the Err… values: comparable targets for errors.Is.
 type sentinel struct {
@@ -61,6 +38,16 @@ type sentinel struct {
 }
 
 func (s *sentinel) Error() string { return s.msg }
+
+// ErrorCode is the code a driver's error must have to match s (see
+// driver.Error.Is). ErrLocked needs more than a code, so no driver error
+// matches it before the portable layer has classified it.
+func (s *sentinel) ErrorCode() ErrorCode {
+	if s == ErrLocked {
+		return -1
+	}
+	return s.code
+}
 
 // Sentinel errors, one per code, for use with errors.Is. An error returned by
 // this package matches the sentinel of its code (and ErrLocked matches
@@ -81,7 +68,7 @@ var (
 	ErrCanceled        error = &sentinel{CodeCanceled, "canceled"}
 )
 
-// Error is the classified error returned by this package and by drivers.
+// Error is the classified error returned by this package.
 // The cloud's own error, when there is one, is Err and stays reachable with
 // errors.As.
 type Error struct {
@@ -180,15 +167,6 @@ type quiet struct{ err error }
 func (q *quiet) Error() string { return "" }
 func (q *quiet) Unwrap() error { return q.err }
 
-// Wrap classifies err with code and a message; err stays reachable.
-// Wrap returns nil when err is nil.
-func Wrap(code ErrorCode, err error, msg string) error {
-	if err == nil {
-		return nil
-	}
-	return &Error{Code: code, Msg: msg, Err: err}
-}
-
 // RateLimited returns a rate-limited error carrying the delay the cloud asked
 // for (zero when it named none).
 func RateLimited(retryAfter time.Duration, cause error) error {
@@ -205,6 +183,10 @@ func Code(err error) ErrorCode {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code
+	}
+	var de *driver.Error
+	if errors.As(err, &de) {
+		return de.Code
 	}
 	var s *sentinel
 	if errors.As(err, &s) {
@@ -229,6 +211,10 @@ func RetryAfter(err error) (time.Duration, bool) {
 	if errors.As(err, &e) && e.Code == CodeRateLimited && e.RetryAfter > 0 {
 		return e.RetryAfter, true
 	}
+	var de *driver.Error
+	if errors.As(err, &de) && de.Code == CodeRateLimited && de.RetryAfter > 0 {
+		return de.RetryAfter, true
+	}
 	return 0, false
 }
 
@@ -250,6 +236,10 @@ func classify(err error, op Operation, kind Kind, id string) error {
 		}
 		return &Error{Code: inner.Code, Op: op, Kind: kind, ID: id, State: inner.State,
 			Locked: inner.Locked, RetryAfter: inner.RetryAfter, Err: err}
+	}
+	var de *driver.Error
+	if errors.As(err, &de) {
+		return &Error{Code: de.Code, Op: op, Kind: kind, ID: id, RetryAfter: de.RetryAfter, Err: err}
 	}
 	return &Error{Code: Code(err), Op: op, Kind: kind, ID: id, Err: err}
 }

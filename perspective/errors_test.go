@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/perspective-cloud/sdk/driver"
 	"testing"
 	"time"
 
@@ -26,7 +27,9 @@ func TestErrorCodes(t *testing.T) {
 		{"nil", nil, CodeOK, nil},
 		{"errorf", Errorf(CodeNotFound, "server %s", "x"), CodeNotFound, ErrNotFound},
 		{"wrapped cause", Errorf(CodeNotFound, "server: %w", cause), CodeNotFound, ErrNotFound},
-		{"wrap", Wrap(CodeTransient, cause, "nova"), CodeTransient, ErrTransient},
+		{"driver error, classified", classify(driver.Wrap(CodeTransient, cause, "nova"), OpReboot, KindInstance, "x"), CodeTransient, ErrTransient},
+		{"driver error, raw", driver.Wrap(CodeTransient, cause, "nova"), CodeTransient, ErrTransient},
+		{"driver error is not locked", driver.Errorf(CodeInvalidState, "busy"), CodeInvalidState, ErrInvalidState},
 		{"rate limited", RateLimited(3*time.Second, cause), CodeRateLimited, ErrRateLimited},
 		{"sentinel itself", ErrForbidden, CodeForbidden, ErrForbidden},
 		{"sentinel wrapped", fmt.Errorf("x: %w", ErrQuotaExceeded), CodeQuotaExceeded, ErrQuotaExceeded},
@@ -47,7 +50,7 @@ func TestErrorCodes(t *testing.T) {
 
 func TestErrorKeepsCauseAndNamesObject(t *testing.T) {
 	cause := &cloudErr{409}
-	err := classify(Wrap(CodeConflict, cause, "nova said no"), OpReboot, KindInstance, "abc")
+	err := classify(driver.Wrap(CodeConflict, cause, "nova said no"), OpReboot, KindInstance, "abc")
 	var ce *cloudErr
 	require.ErrorAs(t, err, &ce, "the cloud's own error stays reachable")
 	assert.Equal(t, 409, ce.status)

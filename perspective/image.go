@@ -1,23 +1,23 @@
 package perspective
 
 import (
-	"io"
+	"github.com/perspective-cloud/sdk/driver"
 	"maps"
 	"time"
 )
 
 // ImageState is the normalized state of an image.
-type ImageState string
+type ImageState = driver.ImageState
 
 // Image states; "saved" is the original Perspective's word for a usable image.
 const (
-	ImageQueued   ImageState = "queued"
-	ImageSaving   ImageState = "saving"
-	ImageSaved    ImageState = "saved"
-	ImageDeleting ImageState = "deleting"
-	ImageDeleted  ImageState = "deleted"
-	ImageError    ImageState = "error"
-	ImageUnknown  ImageState = "unknown"
+	ImageQueued   = driver.ImageQueued
+	ImageSaving   = driver.ImageSaving
+	ImageSaved    = driver.ImageSaved
+	ImageDeleting = driver.ImageDeleting
+	ImageDeleted  = driver.ImageDeleted
+	ImageError    = driver.ImageError
+	ImageUnknown  = driver.ImageUnknown
 )
 
 // Image is a bootable image.
@@ -48,24 +48,8 @@ func (img Image) Clone() Image {
 }
 
 // ImageSpec describes an image to add. Data, when not nil, is uploaded.
-type ImageSpec struct {
-	Name            string            `json:"name"`
-	DiskFormat      string            `json:"diskFormat,omitempty"`
-	ContainerFormat string            `json:"containerFormat,omitempty"`
-	Visibility      string            `json:"visibility,omitempty"`
-	MinDisk         int               `json:"minDisk,omitempty"`
-	MinRAM          int               `json:"minRam,omitempty"`
-	Metadata        map[string]string `json:"metadata,omitempty"`
-	Data            io.Reader         `json:"-"`
-}
+type ImageSpec = driver.ImageSpec
 
 // ImageUpdate changes an image: nil fields stay as they are; Metadata keys
 // are set, RemoveMetadata keys are removed.
-type ImageUpdate struct {
-	Name           *string           `json:"name,omitempty"`
-	Visibility     *string           `json:"visibility,omitempty"`
-	MinDisk        *int              `json:"minDisk,omitempty"`
-	MinRAM         *int              `json:"minRam,omitempty"`
-	Metadata       map[string]string `json:"metadata,omitempty"`
-	RemoveMetadata []string          `json:"removeMetadata,omitempty"`
-}
+type ImageUpdate = driver.ImageUpdate

@@ -46,8 +46,7 @@ func (s *Images) Get(ctx context.Context, ref string) (Image, error) {
 			if err != nil {
 				return Image{}, err
 			}
-			c.adoptImage(&img)
-			return img, nil
+			return c.adoptImage(img), nil
 		}
 		return c.findImage(ctx, ref)
 	})
@@ -74,17 +73,13 @@ func (s *Images) Create(ctx context.Context, spec ImageSpec) (Image, error) {
 	if err != nil {
 		return Image{}, err
 	}
-	w, ok := c.drv.(ImageWriter)
-	if !ok {
-		return Image{}, c.unsupported(OpAddImage)
-	}
-	img, err := w.CreateImage(ctx, spec)
+	a := args{imageSpec: spec}
+	err = c.call(ctx, OpAddImage, "", &a)
 	c.invalidate(KindImage)
 	if err != nil {
 		return Image{}, classify(err, OpAddImage, KindImage, spec.Name)
 	}
-	c.adoptImage(&img)
-	return img, nil
+	return c.adoptImage(a.image), nil
 }
 
 // Update changes an image's name, visibility, sizes or metadata.
@@ -102,17 +97,13 @@ func (s *Images) Update(ctx context.Context, id string, u ImageUpdate) (Image, e
 		return Image{}, err
 	}
 	c := s.cloudOf(img)
-	w, ok := c.drv.(ImageWriter)
-	if !ok {
-		return Image{}, c.unsupported(OpUpdateImage)
-	}
-	out, err := w.UpdateImage(ctx, img.RealID, u)
+	a := args{imageUpdate: u}
+	err = c.call(ctx, OpUpdateImage, img.RealID, &a)
 	c.invalidate(KindImage)
 	if err != nil {
 		return Image{}, classify(err, OpUpdateImage, KindImage, id)
 	}
-	c.adoptImage(&out)
-	return out, nil
+	return c.adoptImage(a.image), nil
 }
 
 // Delete deletes images by global id, real id or name; one result per id,
@@ -136,11 +127,7 @@ func (s *Images) deleteOne(ctx context.Context, id string) error {
 		return classify(err, OpDeleteImage, KindImage, id)
 	}
 	c := s.cloudOf(img)
-	w, ok := c.drv.(ImageWriter)
-	if !ok {
-		return c.unsupported(OpDeleteImage)
-	}
-	err = w.DeleteImage(ctx, img.RealID)
+	err = c.call(ctx, OpDeleteImage, img.RealID, &args{})
 	c.invalidate(KindImage) // even a failed delete may have changed the image
 	if err != nil {
 		return classify(err, OpDeleteImage, KindImage, id)

@@ -1,6 +1,7 @@
 package perspective
 
 import (
+	"github.com/perspective-cloud/sdk/driver"
 	"maps"
 	"slices"
 	"strings"
@@ -43,27 +44,19 @@ type Instance struct {
 	Fault string `json:"fault,omitempty"`
 }
 
-// AddressKind says whether an address is fixed (from the instance's port) or
-// floating (a public address mapped onto it).
-type AddressKind string
+// AddressKind says whether an address is fixed or floating.
+type AddressKind = driver.AddressKind
 
 // The kinds of address.
 const (
-	AddressFixed    AddressKind = "fixed"
-	AddressFloating AddressKind = "floating"
+	AddressFixed    = driver.AddressFixed
+	AddressFloating = driver.AddressFloating
 )
 
 // Address is one IP address of an instance on one network.
-type Address struct {
-	NetworkID string      `json:"networkId,omitempty"`
-	Network   string      `json:"network"`
-	IP        string      `json:"ip"`
-	Kind      AddressKind `json:"type"`
-	Version   int         `json:"version"`
-}
+type Address = driver.Address
 
-// Clone returns a deep copy of inst, so that a driver can hand out instances
-// without sharing its own maps and slices.
+// Clone returns a deep copy of inst.
 func (inst Instance) Clone() Instance {
 	c := inst
 	if inst.Flavor != nil {
@@ -161,44 +154,29 @@ func (o ListOptions) Match(inst Instance) bool {
 	return true
 }
 
-// Console is a remote console of an instance.
-type Console struct {
-	// Type is the console protocol, e.g. "novnc", "spice", "serial".
-	Type string `json:"type"`
-	URL  string `json:"url"`
-}
+// Console is a remote console of an instance: its protocol (e.g. "novnc",
+// "spice", "serial") and URL.
+type Console = driver.Console
 
 // UsageItem is what a usage query measures.
-type UsageItem string
+type UsageItem = driver.UsageItem
 
 // The usage items of seed 004.
 const (
-	UsageCPU     UsageItem = "cpu"
-	UsageMemory  UsageItem = "memory"
-	UsageStorage UsageItem = "storage"
+	UsageCPU     = driver.UsageCPU
+	UsageMemory  = driver.UsageMemory
+	UsageStorage = driver.UsageStorage
 )
 
 // UsageQuery asks for usage figures of one item over a time range, split
 // into Points equal intervals. Zero values mean: the last hour, six points.
-type UsageQuery struct {
-	Item   UsageItem `json:"item"`
-	From   time.Time `json:"from"`
-	To     time.Time `json:"to"`
-	Points int       `json:"datapoints"`
-}
+type UsageQuery = driver.UsageQuery
 
 // UsagePoint is the value of a usage item over one interval. CPU is in
 // percent of the instance's vCPUs, memory in MiB, storage in GiB.
-type UsagePoint struct {
-	From  time.Time `json:"from"`
-	To    time.Time `json:"to"`
-	Value float64   `json:"value"`
-}
+type UsagePoint = driver.UsagePoint
 
 // FloatingIPRequest says which floating IP to add to an instance: Address
 // names an existing one, otherwise one is allocated from Network (an
 // external network's id or name; empty picks the cloud's default).
-type FloatingIPRequest struct {
-	Network string `json:"network,omitempty"`
-	Address string `json:"address,omitempty"`
-}
+type FloatingIPRequest = driver.FloatingIPRequest

@@ -10,16 +10,24 @@ import (
 )
 
 // simple returns the action of an operation that takes only the instance id.
-func simple(call func(d Driver, ctx context.Context, id string) error) action {
+func simple(op Operation) action {
 	return func(ctx context.Context, c *Cloud, it item, _ *Result) error {
-		return call(c.drv, ctx, it.realID)
+		return c.call(ctx, op, it.realID, &args{})
+	}
+}
+
+// with returns the action of an operation whose arguments are a.
+func with(op Operation, a args) action {
+	return func(ctx context.Context, c *Cloud, it item, _ *Result) error {
+		cp := a
+		return c.call(ctx, op, it.realID, &cp)
 	}
 }
 
 // Delete starts the deletion of instances.
 func (s *Instances) Delete(ctx context.Context, ids ...string) (*Report, error) {
 	return s.act(ctx, OpDelete, ids, nil, func(ctx context.Context, c *Cloud, it item, _ *Result) error {
-		if err := c.drv.DeleteInstance(ctx, it.realID); err != nil {
+		if err := c.call(ctx, OpDelete, it.realID, &args{}); err != nil {
 			return err
 		}
 		c.forget(it.inst.ID)
@@ -29,54 +37,39 @@ func (s *Instances) Delete(ctx context.Context, ids ...string) (*Report, error) 
 
 // Reboot reboots instances softly (the guest is asked to restart).
 func (s *Instances) Reboot(ctx context.Context, ids ...string) (*Report, error) {
-	return s.act(ctx, OpReboot, ids, nil, simple(func(d Driver, ctx context.Context, id string) error {
-		return d.(Rebooter).Reboot(ctx, id, false)
-	}))
+	return s.act(ctx, OpReboot, ids, nil, simple(OpReboot))
 }
 
 // HardReboot resets instances.
 func (s *Instances) HardReboot(ctx context.Context, ids ...string) (*Report, error) {
-	return s.act(ctx, OpHardReboot, ids, nil, simple(func(d Driver, ctx context.Context, id string) error {
-		return d.(Rebooter).Reboot(ctx, id, true)
-	}))
+	return s.act(ctx, OpHardReboot, ids, nil, simple(OpHardReboot))
 }
 
 // Start powers on shut-off instances.
 func (s *Instances) Start(ctx context.Context, ids ...string) (*Report, error) {
-	return s.act(ctx, OpStart, ids, nil, simple(func(d Driver, ctx context.Context, id string) error {
-		return d.(PowerManager).Start(ctx, id)
-	}))
+	return s.act(ctx, OpStart, ids, nil, simple(OpStart))
 }
 
 // Shutdown powers off instances.
 func (s *Instances) Shutdown(ctx context.Context, ids ...string) (*Report, error) {
-	return s.act(ctx, OpShutdown, ids, nil, simple(func(d Driver, ctx context.Context, id string) error {
-		return d.(PowerManager).Shutdown(ctx, id)
-	}))
+	return s.act(ctx, OpShutdown, ids, nil, simple(OpShutdown))
 }
 
 // Pause pauses instances in memory.
 func (s *Instances) Pause(ctx context.Context, ids ...string) (*Report, error) {
-	return s.act(ctx, OpPause, ids, nil, simple(func(d Driver, ctx context.Context, id string) error {
-		return d.(Pauser).Pause(ctx, id)
-	}))
+	return s.act(ctx, OpPause, ids, nil, simple(OpPause))
 }
 
 // Suspend suspends instances to disk.
 func (s *Instances) Suspend(ctx context.Context, ids ...string) (*Report, error) {
-	return s.act(ctx, OpSuspend, ids, nil, simple(func(d Driver, ctx context.Context, id string) error {
-		return d.(Suspender).Suspend(ctx, id)
-	}))
+	return s.act(ctx, OpSuspend, ids, nil, simple(OpSuspend))
 }
 
 // Resume brings paused or suspended instances back: it unpauses a paused
 // instance and resumes a suspended one.
 func (s *Instances) Resume(ctx context.Context, ids ...string) (*Report, error) {
 	return s.act(ctx, OpResume, ids, resumeNeeds, func(ctx context.Context, c *Cloud, it item, _ *Result) error {
-		if it.inst.State == StatePaused {
-			return c.drv.(Pauser).Unpause(ctx, it.realID)
-		}
-		return c.drv.(Suspender).Resume(ctx, it.realID)
+		return c.call(ctx, OpResume, it.realID, &args{state: it.inst.State})
 	})
 }
 
@@ -106,22 +99,18 @@ func (s *Instances) Resize(ctx context.Context, flavor string, ids ...string) (*
 		if it.inst.Flavor != nil && it.inst.Flavor.ID == f.ID {
 			return &Error{Code: CodeInvalidArgument, Msg: fmt.Sprintf("instance already has flavor %q", f.Name)}
 		}
-		return c.drv.(Resizer).Resize(ctx, it.realID, f.ID)
+		return c.call(ctx, OpResize, it.realID, &args{flavorID: f.ID})
 	})
 }
 
 // ConfirmResize keeps the new flavor of resized instances.
 func (s *Instances) ConfirmResize(ctx context.Context, ids ...string) (*Report, error) {
-	return s.act(ctx, OpConfirmResize, ids, nil, simple(func(d Driver, ctx context.Context, id string) error {
-		return d.(Resizer).ConfirmResize(ctx, id)
-	}))
+	return s.act(ctx, OpConfirmResize, ids, nil, simple(OpConfirmResize))
 }
 
 // RevertResize goes back to the old flavor of resized instances.
 func (s *Instances) RevertResize(ctx context.Context, ids ...string) (*Report, error) {
-	return s.act(ctx, OpRevertResize, ids, nil, simple(func(d Driver, ctx context.Context, id string) error {
-		return d.(Resizer).RevertResize(ctx, id)
-	}))
+	return s.act(ctx, OpRevertResize, ids, nil, simple(OpRevertResize))
 }
 
 // Rebuild rebuilds instances from an image (a global id, real id or name).
@@ -134,7 +123,7 @@ func (s *Instances) Rebuild(ctx context.Context, image string, ids ...string) (*
 		if err != nil {
 			return err
 		}
-		return c.drv.(Rebuilder).Rebuild(ctx, it.realID, img.RealID)
+		return c.call(ctx, OpRebuild, it.realID, &args{imageID: img.RealID})
 	})
 }
 
@@ -150,7 +139,7 @@ func (s *Instances) Rename(ctx context.Context, names map[string]string) (*Repor
 	}
 	ids := slices.Sorted(maps.Keys(names))
 	return s.act(ctx, OpRename, ids, nil, func(ctx context.Context, c *Cloud, it item, res *Result) error {
-		return c.drv.(Renamer).Rename(ctx, it.realID, names[res.ID])
+		return c.call(ctx, OpRename, it.realID, &args{name: names[res.ID]})
 	})
 }
 
@@ -168,12 +157,13 @@ func (s *Instances) Snapshot(ctx context.Context, name string, ids ...string) (*
 		case many:
 			n = name + "-" + it.inst.Name
 		}
-		img, err := c.drv.(Snapshotter).Snapshot(ctx, it.realID, n)
+		a := args{name: n}
+		err := c.call(ctx, OpSnapshot, it.realID, &a)
 		c.invalidate(KindImage)
 		if err != nil {
 			return err
 		}
-		c.adoptImage(&img)
+		img := c.adoptImage(a.image)
 		res.Image = &img
 		return nil
 	})
@@ -181,16 +171,12 @@ func (s *Instances) Snapshot(ctx context.Context, name string, ids ...string) (*
 
 // Lock locks instances: they refuse every change but unlock until unlocked.
 func (s *Instances) Lock(ctx context.Context, ids ...string) (*Report, error) {
-	return s.act(ctx, OpLock, ids, nil, simple(func(d Driver, ctx context.Context, id string) error {
-		return d.(Locker).Lock(ctx, id)
-	}))
+	return s.act(ctx, OpLock, ids, nil, simple(OpLock))
 }
 
 // Unlock unlocks instances.
 func (s *Instances) Unlock(ctx context.Context, ids ...string) (*Report, error) {
-	return s.act(ctx, OpUnlock, ids, nil, simple(func(d Driver, ctx context.Context, id string) error {
-		return d.(Locker).Unlock(ctx, id)
-	}))
+	return s.act(ctx, OpUnlock, ids, nil, simple(OpUnlock))
 }
 
 // AddTags adds tags to instances.
@@ -198,9 +184,7 @@ func (s *Instances) AddTags(ctx context.Context, tags []string, ids ...string) (
 	if err := validTags(OpTag, tags); err != nil {
 		return &Report{Op: OpTag}, err
 	}
-	return s.act(ctx, OpTag, ids, nil, simple(func(d Driver, ctx context.Context, id string) error {
-		return d.(Tagger).AddTags(ctx, id, slices.Clone(tags))
-	}))
+	return s.act(ctx, OpTag, ids, nil, with(OpTag, args{tags: slices.Clone(tags)}))
 }
 
 // RemoveTags removes tags from instances; a tag an instance lacks is ignored.
@@ -208,9 +192,7 @@ func (s *Instances) RemoveTags(ctx context.Context, tags []string, ids ...string
 	if err := validTags(OpUntag, tags); err != nil {
 		return &Report{Op: OpUntag}, err
 	}
-	return s.act(ctx, OpUntag, ids, nil, simple(func(d Driver, ctx context.Context, id string) error {
-		return d.(Tagger).RemoveTags(ctx, id, slices.Clone(tags))
-	}))
+	return s.act(ctx, OpUntag, ids, nil, with(OpUntag, args{tags: slices.Clone(tags)}))
 }
 
 // SetMetadata sets metadata keys on instances.
@@ -224,9 +206,7 @@ func (s *Instances) SetMetadata(ctx context.Context, md map[string]string, ids .
 				"key %q: keys must be 1 to 255 bytes and values at most 255", k)
 		}
 	}
-	return s.act(ctx, OpSetMetadata, ids, nil, simple(func(d Driver, ctx context.Context, id string) error {
-		return d.(MetadataManager).SetMetadata(ctx, id, maps.Clone(md))
-	}))
+	return s.act(ctx, OpSetMetadata, ids, nil, with(OpSetMetadata, args{metadata: maps.Clone(md)}))
 }
 
 // UnsetMetadata removes metadata keys from instances; a missing key is ignored.
@@ -234,9 +214,7 @@ func (s *Instances) UnsetMetadata(ctx context.Context, keys []string, ids ...str
 	if len(keys) == 0 || slices.Contains(keys, "") {
 		return &Report{Op: OpUnsetMetadata}, invalidArg(OpUnsetMetadata, "keys", "must be non-empty keys")
 	}
-	return s.act(ctx, OpUnsetMetadata, ids, nil, simple(func(d Driver, ctx context.Context, id string) error {
-		return d.(MetadataManager).UnsetMetadata(ctx, id, slices.Clone(keys))
-	}))
+	return s.act(ctx, OpUnsetMetadata, ids, nil, with(OpUnsetMetadata, args{keys: slices.Clone(keys)}))
 }
 
 // AddFloatingIP gives each instance a floating IP; each result's Address
@@ -246,8 +224,9 @@ func (s *Instances) AddFloatingIP(ctx context.Context, req FloatingIPRequest, id
 		return &Report{Op: OpAddIP}, invalidArg(OpAddIP, "address", "one address cannot go to %d instances", len(dedupe(ids)))
 	}
 	return s.act(ctx, OpAddIP, ids, nil, func(ctx context.Context, c *Cloud, it item, res *Result) error {
-		addr, err := c.drv.(FloatingIPManager).AddFloatingIP(ctx, it.realID, req)
-		res.Address = addr
+		a := args{fip: req}
+		err := c.call(ctx, OpAddIP, it.realID, &a)
+		res.Address = a.addr
 		return err
 	})
 }
@@ -267,7 +246,7 @@ func (s *Instances) RemoveFloatingIP(ctx context.Context, address string, ids ..
 			return &Error{Code: CodeNotFound, Msg: "instance has no floating IP"}
 		}
 		for _, ip := range ips {
-			if err := c.drv.(FloatingIPManager).RemoveFloatingIP(ctx, it.realID, ip); err != nil {
+			if err := c.call(ctx, OpRemoveIP, it.realID, &args{address: ip}); err != nil {
 				return err
 			}
 		}
@@ -309,8 +288,9 @@ func (s *Instances) Console(ctx context.Context, id string) (Console, error) {
 	if err != nil {
 		return Console{}, err
 	}
-	con, err := it.cloud.drv.(ConsoleGetter).Console(ctx, it.realID)
-	return con, classify(err, OpConsole, KindInstance, id)
+	var a args
+	err = it.cloud.call(ctx, OpConsole, it.realID, &a)
+	return a.console, classify(err, OpConsole, KindInstance, id)
 }
 
 // Log returns the last lines of an instance's console log (all of it when
@@ -323,8 +303,9 @@ func (s *Instances) Log(ctx context.Context, id string, lines int) (string, erro
 	if err != nil {
 		return "", err
 	}
-	out, err := it.cloud.drv.(LogGetter).ConsoleLog(ctx, it.realID, lines)
-	return out, classify(err, OpLog, KindInstance, id)
+	a := args{lines: lines}
+	err = it.cloud.call(ctx, OpLog, it.realID, &a)
+	return a.log, classify(err, OpLog, KindInstance, id)
 }
 
 // Usage returns usage figures of an instance. Zero fields of q mean: the
@@ -354,8 +335,9 @@ func (s *Instances) Usage(ctx context.Context, id string, q UsageQuery) ([]Usage
 	if err != nil {
 		return nil, err
 	}
-	pts, err := it.cloud.drv.(UsageReporter).Usage(ctx, it.realID, q)
-	return pts, classify(err, OpUsage, KindInstance, id)
+	a := args{usage: q}
+	err = it.cloud.call(ctx, OpUsage, it.realID, &a)
+	return a.points, classify(err, OpUsage, KindInstance, id)
 }
 
 func validName(op Operation, name string) error {

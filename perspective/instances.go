@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/perspective-cloud/sdk/bulk"
+	"github.com/perspective-cloud/sdk/driver"
 )
 
 // Instances is the handle for instance operations over one Cloud or a Set.
@@ -67,15 +68,15 @@ func (s *Instances) List(ctx context.Context, opts ListOptions) ([]Instance, err
 }
 
 func (c *Cloud) listInstances(ctx context.Context, opts ListOptions) ([]Instance, error) {
-	insts, err := c.drv.ListInstances(ctx, opts)
+	listed, err := c.drv.ListInstances(ctx, driver.ListOptions(opts))
 	if err != nil {
 		return nil, classify(err, OpList, KindInstance, "")
 	}
-	kept := insts[:0]
-	for i := range insts {
-		c.adoptInstance(&insts[i])
-		if opts.Match(insts[i]) {
-			kept = append(kept, insts[i])
+	kept := make([]Instance, 0, len(listed))
+	for i := range listed {
+		inst := c.adoptInstance(listed[i])
+		if opts.Match(inst) {
+			kept = append(kept, inst)
 		}
 	}
 	c.enrich(ctx, kept)
@@ -110,11 +111,11 @@ func (s *Instances) Get(ctx context.Context, id string) (Instance, error) {
 // shows for a while (Nova answers with status DELETED) is not found, as it
 // is gone from listings.
 func (c *Cloud) getInstance(ctx context.Context, realID string) (Instance, error) {
-	inst, err := c.drv.GetInstance(ctx, realID)
+	got, err := c.drv.GetInstance(ctx, realID)
 	if err != nil {
 		return Instance{}, err
 	}
-	c.adoptInstance(&inst)
+	inst := c.adoptInstance(got)
 	if inst.State == StateDeleted {
 		return Instance{}, &Error{Code: CodeNotFound, Msg: "the instance is deleted"}
 	}
@@ -289,13 +290,13 @@ func (c *Cloud) current(ctx context.Context, items []item) (map[string]Instance,
 		out[inst.RealID] = inst
 		return out, nil
 	}
-	insts, err := c.drv.ListInstances(ctx, ListOptions{})
+	listed, err := c.drv.ListInstances(ctx, driver.ListOptions{})
 	if err != nil {
 		return nil, err
 	}
-	for i := range insts {
-		c.adoptInstance(&insts[i])
-		out[insts[i].RealID] = insts[i]
+	for i := range listed {
+		inst := c.adoptInstance(listed[i])
+		out[inst.RealID] = inst
 	}
 	return out, nil
 }

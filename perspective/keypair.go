@@ -1,5 +1,7 @@
 package perspective
 
+import "github.com/perspective-cloud/sdk/driver"
+
 // Keypair is an SSH keypair known to a cloud. PrivateKey is set only in the
 // reply to a Create that generated the key: the cloud keeps no copy.
 type Keypair struct {
@@ -14,7 +16,4 @@ type Keypair struct {
 
 // KeypairSpec describes a keypair to add: with PublicKey empty the cloud
 // generates one and returns its private key once.
-type KeypairSpec struct {
-	Name      string `json:"name"`
-	PublicKey string `json:"publicKey,omitempty"`
-}
+type KeypairSpec = driver.KeypairSpec

@@ -60,17 +60,13 @@ func (s *Keypairs) Create(ctx context.Context, spec KeypairSpec) (Keypair, error
 	if err != nil {
 		return Keypair{}, err
 	}
-	m, ok := c.drv.(KeypairManager)
-	if !ok {
-		return Keypair{}, c.unsupported(OpAddKeypair)
-	}
-	k, err := m.CreateKeypair(ctx, spec)
+	a := args{keypairSpec: spec}
+	err = c.call(ctx, OpAddKeypair, "", &a)
 	c.invalidate(KindKeypair)
 	if err != nil {
 		return Keypair{}, classify(err, OpAddKeypair, KindKeypair, spec.Name)
 	}
-	c.adoptKeypair(&k)
-	return k, nil
+	return c.adoptKeypair(a.keypair), nil
 }
 
 // Delete deletes keypairs by name; one result per name, in the order
@@ -89,12 +85,11 @@ func (s *Keypairs) Delete(ctx context.Context, names ...string) (*Report, error)
 	if err != nil {
 		return rep, err
 	}
-	m, ok := c.drv.(KeypairManager)
-	if !ok {
+	if !c.Supports(OpDeleteKeypair) {
 		return rep, c.unsupported(OpDeleteKeypair)
 	}
 	rep = runItems(ctx, c.exec, OpDeleteKeypair, KindKeypair, "names", names, s.call, func(ctx context.Context, name string) error {
-		err := m.DeleteKeypair(ctx, name)
+		err := c.call(ctx, OpDeleteKeypair, name, &args{})
 		c.invalidate(KindKeypair)
 		return err
 	})

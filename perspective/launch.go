@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/perspective-cloud/sdk/driver"
 	"maps"
 	"slices"
 	"time"
@@ -55,7 +56,7 @@ func (s *Instances) Launch(ctx context.Context, spec LaunchSpec) (*Report, error
 		return rep, err
 	}
 	start := time.Now()
-	insts, lerr := c.drv.LaunchInstances(ctx, resolved)
+	launched, lerr := c.drv.LaunchInstances(ctx, driver.LaunchSpec(resolved))
 	took := time.Since(start)
 	if lerr != nil {
 		rep.Results = make([]Result, spec.Count)
@@ -64,14 +65,12 @@ func (s *Instances) Launch(ctx context.Context, spec LaunchSpec) (*Report, error
 		}
 		return rep, rep.Err()
 	}
-	for i := range insts {
-		c.adoptInstance(&insts[i])
-	}
+	insts := c.adoptInstances(launched)
 	c.enrich(ctx, insts)
 	for i := range insts {
 		res := Result{ID: insts[i].ID, Attempts: 1, Duration: took}
 		if spec.Locked {
-			if err := c.drv.(Locker).Lock(ctx, insts[i].RealID); err != nil {
+			if err := c.call(ctx, OpLock, insts[i].RealID, &args{}); err != nil {
 				res.Err = classify(err, OpLock, KindInstance, insts[i].ID)
 			} else {
 				insts[i].Locked = true

@@ -2,6 +2,7 @@ package perspective
 
 import (
 	"context"
+	"github.com/perspective-cloud/sdk/driver"
 	"time"
 
 	"github.com/perspective-cloud/sdk/cache"
@@ -174,7 +175,7 @@ func (c *Cloud) keypairs(ctx context.Context) ([]Keypair, error) {
 }
 
 func (c *Cloud) loadFlavors(ctx context.Context) ([]Flavor, error) {
-	var fs []Flavor
+	var fs []driver.Flavor
 	err := c.retry(ctx, func(ctx context.Context) (err error) {
 		fs, err = c.drv.ListFlavors(ctx)
 		return err
@@ -182,14 +183,11 @@ func (c *Cloud) loadFlavors(ctx context.Context) ([]Flavor, error) {
 	if err != nil {
 		return nil, classify(err, OpList, KindFlavor, "")
 	}
-	for i := range fs {
-		c.adoptFlavor(&fs[i])
-	}
-	return fs, nil
+	return adoptAll(fs, c.adoptFlavor), nil
 }
 
 func (c *Cloud) loadImages(ctx context.Context) ([]Image, error) {
-	var imgs []Image
+	var imgs []driver.Image
 	err := c.retry(ctx, func(ctx context.Context) (err error) {
 		imgs, err = c.drv.ListImages(ctx)
 		return err
@@ -197,14 +195,11 @@ func (c *Cloud) loadImages(ctx context.Context) ([]Image, error) {
 	if err != nil {
 		return nil, classify(err, OpList, KindImage, "")
 	}
-	for i := range imgs {
-		c.adoptImage(&imgs[i])
-	}
-	return imgs, nil
+	return adoptAll(imgs, c.adoptImage), nil
 }
 
 func (c *Cloud) loadNetworks(ctx context.Context) ([]Network, error) {
-	var ns []Network
+	var ns []driver.Network
 	err := c.retry(ctx, func(ctx context.Context) (err error) {
 		ns, err = c.drv.ListNetworks(ctx)
 		return err
@@ -212,14 +207,11 @@ func (c *Cloud) loadNetworks(ctx context.Context) ([]Network, error) {
 	if err != nil {
 		return nil, classify(err, OpList, KindNetwork, "")
 	}
-	for i := range ns {
-		c.adoptNetwork(&ns[i])
-	}
-	return ns, nil
+	return adoptAll(ns, c.adoptNetwork), nil
 }
 
 func (c *Cloud) loadKeypairs(ctx context.Context) ([]Keypair, error) {
-	var ks []Keypair
+	var ks []driver.Keypair
 	err := c.retry(ctx, func(ctx context.Context) (err error) {
 		ks, err = c.drv.ListKeypairs(ctx)
 		return err
@@ -227,10 +219,7 @@ func (c *Cloud) loadKeypairs(ctx context.Context) ([]Keypair, error) {
 	if err != nil {
 		return nil, classify(err, OpList, KindKeypair, "")
 	}
-	for i := range ks {
-		c.adoptKeypair(&ks[i])
-	}
-	return ks, nil
+	return adoptAll(ks, c.adoptKeypair), nil
 }
 
 // findIn looks for an object in a cached list and, when it is not there,
@@ -252,4 +241,13 @@ func findIn[T any](ctx context.Context, c *Cloud, kind Kind, list func(context.C
 			return zero, false, nil
 		}
 	}
+}
+
+// adoptAll turns what a driver listed into the user's model.
+func adoptAll[D, U any](ds []D, adopt func(D) U) []U {
+	out := make([]U, len(ds))
+	for i := range ds {
+		out[i] = adopt(ds[i])
+	}
+	return out
 }

@@ -1,6 +1,10 @@
 package perspective
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/perspective-cloud/sdk/driver"
+)
 
 // Network is a cloud network with its subnets. Its ID is the cloud's own.
 type Network struct {
@@ -15,16 +19,7 @@ type Network struct {
 }
 
 // Subnet is an address range of a network.
-type Subnet struct {
-	ID          string `json:"id"`
-	NetworkID   string `json:"networkId,omitempty"`
-	ProjectID   string `json:"projectId,omitempty"`
-	Name        string `json:"name"`
-	CIDR        string `json:"cidr"`
-	IPVersion   int    `json:"protocolVersion"`
-	Gateway     string `json:"gateway,omitempty"`
-	DHCPEnabled bool   `json:"isDhcpEnabled"`
-}
+type Subnet = driver.Subnet
 
 // Clone returns a deep copy of n.
 func (n Network) Clone() Network {

@@ -1,6 +1,10 @@
 package perspective
 
-import "maps"
+import (
+	"maps"
+
+	"github.com/perspective-cloud/sdk/driver"
+)
 
 // Project is a tenant of a cloud with the regions it can use.
 type Project struct {
@@ -21,36 +25,13 @@ func (p Project) Clone() Project {
 }
 
 // Region is a region of a cloud.
-type Region struct {
-	ID          string `json:"id"`
-	Description string `json:"description,omitempty"`
-}
+type Region = driver.Region
 
-// Endpoint is the URL of one service of a project in one region.
-type Endpoint struct {
-	// Service is the service type, e.g. "compute", "image", "identity".
-	Service   string `json:"service"`
-	Name      string `json:"name,omitempty"`
-	Interface string `json:"interface"`
-	Region    string `json:"region"`
-	URL       string `json:"url"`
-}
+// Endpoint is one service endpoint of a project's catalog.
+type Endpoint = driver.Endpoint
 
 // Quota is a project's use and limit of each resource, as "used/max" figures.
-// A negative Max means unlimited.
-type Quota struct {
-	Instances      Usage `json:"instances"`
-	VCPUs          Usage `json:"vcpus"`
-	RAM            Usage `json:"ram"`
-	Disk           Usage `json:"disk"`
-	FloatingIPs    Usage `json:"ips"`
-	SecurityGroups Usage `json:"securityGroups"`
-	Volumes        Usage `json:"volumes"`
-	Keypairs       Usage `json:"keypairs"`
-}
+type Quota = driver.Quota
 
-// Usage is the used amount and the limit of one resource.
-type Usage struct {
-	Used int `json:"used"`
-	Max  int `json:"max"`
-}
+// Usage is one quota figure: how much is used of how much (-1: unlimited).
+type Usage = driver.Usage

@@ -2,6 +2,7 @@ package perspective
 
 import (
 	"context"
+	"github.com/perspective-cloud/sdk/driver"
 	"slices"
 )
 
@@ -45,16 +46,18 @@ func (c *Cloud) projects(ctx context.Context) ([]Project, error) {
 	if c.info.Region != "" {
 		own.Regions = []Region{{ID: c.info.Region}}
 	}
-	l, ok := c.drv.(ProjectLister)
+	l, ok := c.drv.(driver.ProjectLister)
 	if !ok {
 		return []Project{own}, nil
 	}
-	ps, err := l.ListProjects(ctx)
+	listed, err := l.ListProjects(ctx)
 	if err != nil {
 		return nil, classify(err, OpList, KindProject, "")
 	}
-	for i := range ps {
-		ps[i].CloudID, ps[i].CloudType = c.info.CloudID, c.info.Type
+	ps := make([]Project, len(listed))
+	for i, p := range listed {
+		ps[i] = Project{ID: p.ID, Name: p.Name, CloudID: c.info.CloudID, CloudType: c.info.Type,
+			Regions: p.Regions, Metadata: p.Metadata}
 	}
 	if own.ID != "" && !slices.ContainsFunc(ps, func(p Project) bool { return p.ID == own.ID }) {
 		ps = append(ps, own)
@@ -112,7 +115,7 @@ func (s *Projects) Endpoints(ctx context.Context, projectID string) ([]Endpoint,
 		return nil, err
 	}
 	for _, c := range clouds {
-		if l, ok := c.drv.(EndpointLister); ok {
+		if l, ok := c.drv.(driver.EndpointLister); ok {
 			eps, err := l.Endpoints(ctx, projectID)
 			return eps, classify(err, op, KindProject, projectID)
 		}
@@ -132,7 +135,7 @@ func (s *Projects) RCFile(ctx context.Context, projectID, region string) ([]byte
 		return nil, invalidArg(op, "region", "is empty")
 	}
 	for _, c := range clouds {
-		if m, ok := c.drv.(RCFileMaker); ok {
+		if m, ok := c.drv.(driver.RCFileMaker); ok {
 			b, err := m.RCFile(ctx, projectID, region)
 			return b, classify(err, op, KindProject, projectID)
 		}
@@ -148,7 +151,7 @@ func (s *Projects) Quota(ctx context.Context, projectID string) (Quota, error) {
 		return Quota{}, err
 	}
 	for _, c := range clouds {
-		if q, ok := c.drv.(QuotaReporter); ok {
+		if q, ok := c.drv.(driver.QuotaReporter); ok {
 			v, err := q.Quota(ctx, projectID)
 			return v, classify(err, op, KindProject, projectID)
 		}

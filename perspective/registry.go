@@ -6,21 +6,20 @@ import (
 	"net/url"
 	"slices"
 	"sync"
-)
 
-// Opener makes a Driver from a URL such as "mock://demo?delay=1s" or
-// "openstack://?cloud=devstack". It is what a driver package registers.
-type Opener func(ctx context.Context, u *url.URL) (Driver, error)
+	"github.com/perspective-cloud/sdk/driver"
+)
 
 var (
 	registryMu sync.RWMutex
-	registry   = map[string]Opener{}
+	registry   = map[string]driver.Opener{}
 )
 
 // Register makes a driver available under a URL scheme, as sql.Register
-// does. It panics if opener is nil or the scheme is registered twice: both
+// does: opener makes the driver from a URL such as "mock://demo?delay=1s" or
+// "openstack://?cloud=devstack". It panics if opener is nil or the scheme is registered twice: both
 // are programming errors found at start-up.
-func Register(scheme string, opener Opener) {
+func Register(scheme string, opener driver.Opener) {
 	registryMu.Lock()
 	defer registryMu.Unlock()
 	if opener == nil {
@@ -59,7 +58,7 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*Cloud, error) {
 	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, Wrap(CodeInvalidArgument, err, "open: url")
+		return nil, &Error{Code: CodeInvalidArgument, Op: "open", Msg: "url", Err: err}
 	}
 	if u.Scheme == "" {
 		return nil, invalidArg("open", "url", "%q has no scheme (want e.g. mock:// or openstack://)", rawURL)

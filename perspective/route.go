@@ -3,6 +3,7 @@ package perspective
 import (
 	"context"
 	"fmt"
+	"github.com/perspective-cloud/sdk/driver"
 	"slices"
 	"strings"
 	"sync"
@@ -139,13 +140,11 @@ func resolveKnown(clouds []*Cloud, kind Kind, ids []string, out []routed) []int 
 func (c *Cloud) refresh(ctx context.Context, kind Kind) error {
 	switch kind {
 	case KindInstance:
-		insts, err := c.drv.ListInstances(ctx, ListOptions{})
+		insts, err := c.drv.ListInstances(ctx, driver.ListOptions{})
 		if err != nil {
 			return err
 		}
-		for i := range insts {
-			c.adoptInstance(&insts[i])
-		}
+		c.adoptInstances(insts)
 		return nil
 	case KindImage:
 		_, err := c.images(ctx)
@@ -159,14 +158,14 @@ func (c *Cloud) hasReal(ctx context.Context, kind Kind, realID string) bool {
 	switch kind {
 	case KindInstance:
 		inst, err := c.drv.GetInstance(ctx, realID)
-		if err == nil && inst.RealID == realID {
-			c.adoptInstance(&inst)
+		if err == nil && inst.ID == realID {
+			c.adoptInstance(inst)
 			return true
 		}
 	case KindImage:
 		img, err := c.drv.GetImage(ctx, realID)
 		if err == nil {
-			c.adoptImage(&img)
+			c.adoptImage(img)
 			return true
 		}
 	}

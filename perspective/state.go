@@ -2,41 +2,42 @@ package perspective
 
 import (
 	"fmt"
+	"github.com/perspective-cloud/sdk/driver"
 	"slices"
 	"strings"
 )
 
 // State is the normalized state of an instance: one vocabulary for every
 // cloud, spelled as the original Perspective spells it.
-type State string
+type State = driver.State
 
 // Normalized instance states. The first nineteen are the original
 // Perspective's; the rest are what a modern cloud adds.
 const (
-	StateQueued          State = "queued"
-	StateLaunching       State = "launching"
-	StateLaunched        State = "launched"
-	StateRebooting       State = "rebooting"
-	StateHardRebooting   State = "hard_rebooting"
-	StateShuttingDown    State = "shutting_down"
-	StateShutoff         State = "shutoff"
-	StateStarting        State = "starting"
-	StatePausing         State = "pausing"
-	StatePaused          State = "paused"
-	StateResuming        State = "resuming"
-	StateSuspending      State = "suspending"
-	StateSuspended       State = "suspended"
-	StateResizing        State = "resizing"
-	StateRebuilding      State = "rebuilding"
-	StateSnapshotting    State = "snapshotting"
-	StateMigrating       State = "migrating"
-	StateDeleting        State = "deleting"
-	StateError           State = "error"
-	StateVerifyResize    State = "verify_resize"
-	StateRevertingResize State = "reverting_resize"
-	StateShelved         State = "shelved"
-	StateDeleted         State = "deleted"
-	StateUnknown         State = "unknown"
+	StateQueued          = driver.StateQueued
+	StateLaunching       = driver.StateLaunching
+	StateLaunched        = driver.StateLaunched
+	StateRebooting       = driver.StateRebooting
+	StateHardRebooting   = driver.StateHardRebooting
+	StateShuttingDown    = driver.StateShuttingDown
+	StateShutoff         = driver.StateShutoff
+	StateStarting        = driver.StateStarting
+	StatePausing         = driver.StatePausing
+	StatePaused          = driver.StatePaused
+	StateResuming        = driver.StateResuming
+	StateSuspending      = driver.StateSuspending
+	StateSuspended       = driver.StateSuspended
+	StateResizing        = driver.StateResizing
+	StateRebuilding      = driver.StateRebuilding
+	StateSnapshotting    = driver.StateSnapshotting
+	StateMigrating       = driver.StateMigrating
+	StateDeleting        = driver.StateDeleting
+	StateError           = driver.StateError
+	StateVerifyResize    = driver.StateVerifyResize
+	StateRevertingResize = driver.StateRevertingResize
+	StateShelved         = driver.StateShelved
+	StateDeleted         = driver.StateDeleted
+	StateUnknown         = driver.StateUnknown
 )
 
 var allStates = []State{StateQueued, StateLaunching, StateLaunched, StateRebooting,
@@ -56,18 +57,6 @@ func ParseState(s string) (State, error) {
 		}
 	}
 	return "", Errorf(CodeInvalidArgument, "unknown instance state %q", s)
-}
-
-// Transitional reports whether s is a state an instance passes through on
-// its way to another (rebooting, resizing, …) rather than one it rests in.
-func (s State) Transitional() bool {
-	switch s {
-	case StateQueued, StateLaunching, StateRebooting, StateHardRebooting, StateShuttingDown,
-		StateStarting, StatePausing, StateResuming, StateSuspending, StateResizing,
-		StateRebuilding, StateSnapshotting, StateMigrating, StateDeleting, StateRevertingResize:
-		return true
-	}
-	return false
 }
 
 // Transition is one rule of the state machine: an operation is admitted in

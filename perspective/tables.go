@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/perspective-cloud/sdk/driver"
 	"maps"
 	"slices"
 	"strings"
@@ -403,7 +404,7 @@ func (t *Tables) quotaRows(ctx context.Context) ([][]query.Value, error) {
 	var rows [][]query.Value
 	seen := map[string]bool{}
 	for _, c := range t.clouds {
-		qr, ok := c.drv.(QuotaReporter)
+		qr, ok := c.drv.(driver.QuotaReporter)
 		if !ok {
 			continue
 		}
@@ -435,7 +436,7 @@ func (t *Tables) zoneRows(ctx context.Context) ([][]query.Value, error) {
 	var rows [][]query.Value
 	seen := seenKey{}
 	for _, c := range t.clouds {
-		zl, ok := c.drv.(ZoneLister)
+		zl, ok := c.drv.(driver.ZoneLister)
 		if !ok {
 			continue
 		}

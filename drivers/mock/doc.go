@@ -3,7 +3,7 @@
 // transitions take time (WithDelay), and can add latency and inject faults
 // (WithLatency, WithFaultRate, WithFailing) so that callers see what a real
 // cloud does to them. It implements every optional capability of
-// perspective.Driver and registers the "mock" URL scheme.
+// driver.Driver and registers the "mock" URL scheme.
 //
 // Typical use:
 //

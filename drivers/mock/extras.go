@@ -9,33 +9,34 @@ import (
 	"strings"
 	"time"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
 // AddFloatingIP attaches a floating IP: req.Address if given (allocated
 // before and free), otherwise a new one from the external network.
-func (d *Driver) AddFloatingIP(ctx context.Context, id string, req perspective.FloatingIPRequest) (string, error) {
+func (d *Driver) AddFloatingIP(ctx context.Context, id string, req driver.FloatingIPRequest) (string, error) {
 	var addr string
 	err := d.transition(ctx, "AddFloatingIP", perspective.OpAddIP, id, func(s *server) error {
 		ext := d.external()
 		if req.Network != "" && req.Network != ext.ID && req.Network != ext.Name {
-			return perspective.Errorf(perspective.CodeInvalidArgument, "mock: network %q is not an external network", req.Network)
+			return driver.Errorf(driver.CodeInvalidArgument, "mock: network %q is not an external network", req.Network)
 		}
 		if req.Address != "" {
 			owner, ok := d.floating[req.Address]
 			switch {
 			case !ok:
-				return perspective.Errorf(perspective.CodeNotFound, "mock: floating IP %s is not allocated", req.Address)
+				return driver.Errorf(driver.CodeNotFound, "mock: floating IP %s is not allocated", req.Address)
 			case owner != "":
-				return perspective.Errorf(perspective.CodeConflict, "mock: floating IP %s is in use by instance %s", req.Address, owner)
+				return driver.Errorf(driver.CodeConflict, "mock: floating IP %s is in use by instance %s", req.Address, owner)
 			}
 			addr = req.Address
 		} else {
 			addr = d.allocateFloating()
 		}
 		d.floating[addr] = id
-		s.inst.Addresses = append(s.inst.Addresses, perspective.Address{NetworkID: ext.ID, Network: ext.Name,
-			IP: addr, Kind: perspective.AddressFloating, Version: 4})
+		s.inst.Addresses = append(s.inst.Addresses, driver.Address{NetworkID: ext.ID, Network: ext.Name,
+			IP: addr, Kind: driver.AddressFloating, Version: 4})
 		return nil
 	})
 	return addr, err
@@ -45,18 +46,18 @@ func (d *Driver) AddFloatingIP(ctx context.Context, id string, req perspective.F
 func (d *Driver) RemoveFloatingIP(ctx context.Context, id, address string) error {
 	return d.transition(ctx, "RemoveFloatingIP", perspective.OpRemoveIP, id, func(s *server) error {
 		if d.floating[address] != id {
-			return perspective.Errorf(perspective.CodeNotFound, "mock: instance %s has no floating IP %s", id, address)
+			return driver.Errorf(driver.CodeNotFound, "mock: instance %s has no floating IP %s", id, address)
 		}
 		d.floating[address] = ""
-		s.inst.Addresses = slices.DeleteFunc(s.inst.Addresses, func(a perspective.Address) bool {
-			return a.IP == address && a.Kind == perspective.AddressFloating
+		s.inst.Addresses = slices.DeleteFunc(s.inst.Addresses, func(a driver.Address) bool {
+			return a.IP == address && a.Kind == driver.AddressFloating
 		})
 		return nil
 	})
 }
 
 // external returns the external network. d.mu must be held.
-func (d *Driver) external() perspective.Network {
+func (d *Driver) external() driver.Network {
 	for _, n := range d.networks {
 		if n.IsExternal {
 			return n
@@ -83,11 +84,11 @@ func (d *Driver) allocateFloating() string {
 }
 
 // Console returns a noVNC console URL on the loopback address.
-func (d *Driver) Console(ctx context.Context, id string) (perspective.Console, error) {
+func (d *Driver) Console(ctx context.Context, id string) (driver.Console, error) {
 	if err := d.read(ctx, "Console", perspective.OpConsole, id); err != nil {
-		return perspective.Console{}, err
+		return driver.Console{}, err
 	}
-	return perspective.Console{Type: "novnc", URL: "http://127.0.0.1:6080/vnc_auto.html?path=%3Ftoken%3D" + newID()}, nil
+	return driver.Console{Type: "novnc", URL: "http://127.0.0.1:6080/vnc_auto.html?path=%3Ftoken%3D" + newID()}, nil
 }
 
 // ConsoleLog returns the instance's boot log and the operations applied to it.
@@ -114,13 +115,13 @@ func (d *Driver) ConsoleLog(ctx context.Context, id string, lines int) (string, 
 
 // Usage returns deterministic usage figures derived from the instance id
 // and each interval: the same query gives the same answer.
-func (d *Driver) Usage(ctx context.Context, id string, q perspective.UsageQuery) ([]perspective.UsagePoint, error) {
+func (d *Driver) Usage(ctx context.Context, id string, q driver.UsageQuery) ([]driver.UsagePoint, error) {
 	if err := d.read(ctx, "Usage", perspective.OpUsage, id); err != nil {
 		return nil, err
 	}
 	d.mu.Lock()
 	s, err := d.find(id)
-	var f perspective.Flavor
+	var f driver.Flavor
 	if err == nil && s.inst.Flavor != nil {
 		f = *s.inst.Flavor
 	}
@@ -129,7 +130,7 @@ func (d *Driver) Usage(ctx context.Context, id string, q perspective.UsageQuery)
 		return nil, err
 	}
 	step := q.To.Sub(q.From) / time.Duration(q.Points)
-	pts := make([]perspective.UsagePoint, q.Points)
+	pts := make([]driver.UsagePoint, q.Points)
 	for i := range pts {
 		from := q.From.Add(time.Duration(i) * step)
 		h := fnv.New64a()
@@ -137,14 +138,14 @@ func (d *Driver) Usage(ctx context.Context, id string, q perspective.UsageQuery)
 		frac := float64(h.Sum64()%10000) / 10000
 		var v float64
 		switch q.Item {
-		case perspective.UsageCPU:
+		case driver.UsageCPU:
 			v = 5 + 90*frac
-		case perspective.UsageMemory:
+		case driver.UsageMemory:
 			v = float64(f.RAM) * (0.3 + 0.6*frac)
-		case perspective.UsageStorage:
+		case driver.UsageStorage:
 			v = float64(f.RootDisk) * (0.2 + 0.1*frac)
 		}
-		pts[i] = perspective.UsagePoint{From: from, To: from.Add(step), Value: math.Round(v*100) / 100}
+		pts[i] = driver.UsagePoint{From: from, To: from.Add(step), Value: math.Round(v*100) / 100}
 	}
 	return pts, nil
 }
@@ -167,7 +168,7 @@ func (d *Driver) admitted(id string, op perspective.Operation) (*server, error) 
 	if err != nil {
 		return nil, err
 	}
-	if err := perspective.Check(s.inst, op); err != nil {
+	if err := perspective.Check(perspective.Instance{RealID: s.inst.ID, Name: s.inst.Name, State: s.inst.State, Locked: s.inst.Locked}, op); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -183,7 +184,7 @@ func (d *Driver) Fail(id, fault string) error {
 		return err
 	}
 	s.pending = false
-	s.inst.State, s.inst.Status, s.inst.Fault = perspective.StateError, "ERROR", fault
+	s.inst.State, s.inst.Status, s.inst.Fault = driver.StateError, "ERROR", fault
 	s.inst.Updated = time.Now()
 	d.logf(s, "fault: %s", fault)
 	return nil

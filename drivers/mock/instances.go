@@ -7,42 +7,45 @@ import (
 	"slices"
 	"time"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
 // ListInstances returns every instance of the project.
-func (d *Driver) ListInstances(ctx context.Context, _ perspective.ListOptions) ([]perspective.Instance, error) {
+func (d *Driver) ListInstances(ctx context.Context, _ driver.ListOptions) ([]driver.Instance, error) {
 	if err := d.enter(ctx, "ListInstances", perspective.OpList); err != nil {
 		return nil, err
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.settle(time.Now())
-	out := make([]perspective.Instance, 0, len(d.servers))
+	out := make([]driver.Instance, 0, len(d.servers))
 	for _, s := range d.servers {
 		out = append(out, s.inst.Clone())
 	}
-	slices.SortFunc(out, func(a, b perspective.Instance) int { return a.Created.Compare(b.Created) })
+	slices.SortFunc(out, func(a, b driver.Instance) int { return a.Created.Compare(b.Created) })
+	d.rows["ListInstances"] += len(out)
 	return out, nil
 }
 
 // GetInstance returns one instance.
-func (d *Driver) GetInstance(ctx context.Context, id string) (perspective.Instance, error) {
+func (d *Driver) GetInstance(ctx context.Context, id string) (driver.Instance, error) {
 	if err := d.enter(ctx, "GetInstance", perspective.OpGet); err != nil {
-		return perspective.Instance{}, err
+		return driver.Instance{}, err
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	s, err := d.find(id)
 	if err != nil {
-		return perspective.Instance{}, err
+		return driver.Instance{}, err
 	}
+	d.rows["GetInstance"]++
 	return s.inst.Clone(), nil
 }
 
 // LaunchInstances creates spec.Count instances, or none when the quota
 // would be exceeded.
-func (d *Driver) LaunchInstances(ctx context.Context, spec perspective.LaunchSpec) ([]perspective.Instance, error) {
+func (d *Driver) LaunchInstances(ctx context.Context, spec driver.LaunchSpec) ([]driver.Instance, error) {
 	if err := d.enter(ctx, "LaunchInstances", perspective.OpLaunch); err != nil {
 		return nil, err
 	}
@@ -51,60 +54,57 @@ func (d *Driver) LaunchInstances(ctx context.Context, spec perspective.LaunchSpe
 	d.settle(time.Now())
 	count := max(spec.Count, 1)
 	if used := len(d.servers); used+count > d.cfg.quota {
-		return nil, perspective.Errorf(perspective.CodeQuotaExceeded,
+		return nil, driver.Errorf(driver.CodeQuotaExceeded,
 			"Quota exceeded for instances: Requested %d, but already used %d of %d instances", count, used, d.cfg.quota)
 	}
-	fi := slices.IndexFunc(d.flavors, func(f perspective.Flavor) bool { return f.ID == spec.FlavorID })
+	fi := slices.IndexFunc(d.flavors, func(f driver.Flavor) bool { return f.ID == spec.FlavorID })
 	if fi < 0 {
-		return nil, perspective.Errorf(perspective.CodeInvalidArgument, "mock: flavor %s could not be found", spec.FlavorID)
+		return nil, driver.Errorf(driver.CodeInvalidArgument, "mock: flavor %s could not be found", spec.FlavorID)
 	}
 	img, ok := d.images[spec.ImageID]
 	if !ok {
-		return nil, perspective.Errorf(perspective.CodeInvalidArgument, "mock: image %s could not be found", spec.ImageID)
+		return nil, driver.Errorf(driver.CodeInvalidArgument, "mock: image %s could not be found", spec.ImageID)
 	}
 	nets := spec.Networks
 	if len(nets) == 0 {
 		nets = []string{d.networks[0].ID}
 	}
 	now := time.Now()
-	out := make([]perspective.Instance, 0, count)
+	out := make([]driver.Instance, 0, count)
 	for i := range count {
 		name := spec.Name
 		if count > 1 {
 			name = fmt.Sprintf("%s-%d", spec.Name, i+1)
 		}
 		f := d.flavors[fi]
-		inst := perspective.Instance{
-			RealID: newID(), ProjectID: d.cfg.projectID, Region: d.cfg.region, AvailabilityZone: "nova",
-			Name: name, Flavor: &f, Image: &perspective.Image{RealID: img.RealID, Name: img.Name},
+		inst := driver.Instance{
+			ID: newID(), ProjectID: d.cfg.projectID, Region: d.cfg.region, AvailabilityZone: "nova",
+			Name: name, Flavor: &f, ImageID: img.ID, KeyName: spec.KeyName,
 			Tags: slices.Clone(spec.Tags), Metadata: maps.Clone(spec.Metadata),
 			Created: now, Updated: now,
-		}
-		if spec.KeyName != "" {
-			inst.Keypair = &perspective.Keypair{Name: spec.KeyName}
 		}
 		for _, nid := range nets {
 			n := d.network(nid)
 			if n == nil {
-				return nil, perspective.Errorf(perspective.CodeInvalidArgument, "mock: network %s could not be found", nid)
+				return nil, driver.Errorf(driver.CodeInvalidArgument, "mock: network %s could not be found", nid)
 			}
-			inst.Networks = append(inst.Networks, perspective.Network{ID: n.ID, Name: n.Name})
+			inst.Networks = append(inst.Networks, driver.Network{ID: n.ID, Name: n.Name})
 			if len(n.Subnets) > 0 {
-				inst.Addresses = append(inst.Addresses, perspective.Address{NetworkID: n.ID, Network: n.Name,
-					IP: d.fixedIP(n), Kind: perspective.AddressFixed, Version: 4})
+				inst.Addresses = append(inst.Addresses, driver.Address{NetworkID: n.ID, Network: n.Name,
+					IP: d.fixedIP(n), Kind: driver.AddressFixed, Version: 4})
 			}
 		}
 		s := &server{inst: inst}
-		s.inst.State = perspective.StateLaunching
-		d.move(s, perspective.StateLaunching, perspective.StateLaunched, now)
+		s.inst.State = driver.StateLaunching
+		d.move(s, driver.StateLaunching, driver.StateLaunched, now)
 		d.logf(s, "Booting %s from image %s on flavor %s", name, img.Name, f.Name)
-		d.servers[inst.RealID] = s
+		d.servers[inst.ID] = s
 		out = append(out, s.inst.Clone())
 	}
 	return out, nil
 }
 
-func (d *Driver) network(id string) *perspective.Network {
+func (d *Driver) network(id string) *driver.Network {
 	for i := range d.networks {
 		if d.networks[i].ID == id {
 			return &d.networks[i]
@@ -114,7 +114,7 @@ func (d *Driver) network(id string) *perspective.Network {
 }
 
 // fixedIP hands out the next address of a network's first subnet.
-func (d *Driver) fixedIP(n *perspective.Network) string {
+func (d *Driver) fixedIP(n *driver.Network) string {
 	d.nextIP++
 	var a, b, c int
 	_, _ = fmt.Sscanf(n.Subnets[0].CIDR, "%d.%d.%d.", &a, &b, &c)
@@ -177,8 +177,8 @@ func (d *Driver) Pause(ctx context.Context, id string) error {
 // Unpause unpauses a paused instance.
 func (d *Driver) Unpause(ctx context.Context, id string) error {
 	return d.transition(ctx, "Unpause", perspective.OpResume, id, func(s *server) error {
-		if s.inst.State != perspective.StatePaused {
-			return perspective.Errorf(perspective.CodeConflict, "Cannot 'unpause' instance %s while it is in state %s", id, s.inst.State)
+		if s.inst.State != driver.StatePaused {
+			return driver.Errorf(driver.CodeConflict, "Cannot 'unpause' instance %s while it is in state %s", id, s.inst.State)
 		}
 		return nil
 	})
@@ -192,8 +192,8 @@ func (d *Driver) Suspend(ctx context.Context, id string) error {
 // Resume resumes a suspended instance.
 func (d *Driver) Resume(ctx context.Context, id string) error {
 	return d.transition(ctx, "Resume", perspective.OpResume, id, func(s *server) error {
-		if s.inst.State != perspective.StateSuspended {
-			return perspective.Errorf(perspective.CodeConflict, "Cannot 'resume' instance %s while it is in state %s", id, s.inst.State)
+		if s.inst.State != driver.StateSuspended {
+			return driver.Errorf(driver.CodeConflict, "Cannot 'resume' instance %s while it is in state %s", id, s.inst.State)
 		}
 		return nil
 	})
@@ -202,9 +202,9 @@ func (d *Driver) Resume(ctx context.Context, id string) error {
 // Resize moves an instance to another flavor, pending confirmation.
 func (d *Driver) Resize(ctx context.Context, id, flavorID string) error {
 	return d.transition(ctx, "Resize", perspective.OpResize, id, func(s *server) error {
-		i := slices.IndexFunc(d.flavors, func(f perspective.Flavor) bool { return f.ID == flavorID })
+		i := slices.IndexFunc(d.flavors, func(f driver.Flavor) bool { return f.ID == flavorID })
 		if i < 0 {
-			return perspective.Errorf(perspective.CodeInvalidArgument, "mock: flavor %s could not be found", flavorID)
+			return driver.Errorf(driver.CodeInvalidArgument, "mock: flavor %s could not be found", flavorID)
 		}
 		if s.inst.Flavor != nil {
 			s.prevFlavor = s.inst.Flavor.ID
@@ -224,7 +224,7 @@ func (d *Driver) ConfirmResize(ctx context.Context, id string) error {
 // RevertResize goes back to the old flavor.
 func (d *Driver) RevertResize(ctx context.Context, id string) error {
 	return d.transition(ctx, "RevertResize", perspective.OpRevertResize, id, func(s *server) error {
-		if i := slices.IndexFunc(d.flavors, func(f perspective.Flavor) bool { return f.ID == s.prevFlavor }); i >= 0 {
+		if i := slices.IndexFunc(d.flavors, func(f driver.Flavor) bool { return f.ID == s.prevFlavor }); i >= 0 {
 			f := d.flavors[i]
 			s.inst.Flavor = &f
 		}
@@ -237,9 +237,9 @@ func (d *Driver) Rebuild(ctx context.Context, id, imageID string) error {
 	return d.transition(ctx, "Rebuild", perspective.OpRebuild, id, func(s *server) error {
 		img, ok := d.images[imageID]
 		if !ok {
-			return perspective.Errorf(perspective.CodeInvalidArgument, "mock: image %s could not be found", imageID)
+			return driver.Errorf(driver.CodeInvalidArgument, "mock: image %s could not be found", imageID)
 		}
-		s.inst.Image = &perspective.Image{RealID: img.RealID, Name: img.Name}
+		s.inst.ImageID = img.ID
 		return nil
 	})
 }
@@ -253,22 +253,22 @@ func (d *Driver) Rename(ctx context.Context, id, name string) error {
 }
 
 // Snapshot saves an instance as a new image.
-func (d *Driver) Snapshot(ctx context.Context, id, name string) (perspective.Image, error) {
-	var img perspective.Image
+func (d *Driver) Snapshot(ctx context.Context, id, name string) (driver.Image, error) {
+	var img driver.Image
 	err := d.transition(ctx, "Snapshot", perspective.OpSnapshot, id, func(s *server) error {
 		now := time.Now()
-		img = perspective.Image{RealID: newID(), ProjectID: d.cfg.projectID, Name: name,
-			State: perspective.ImageSaving, Status: "saving", Visibility: "private",
+		img = driver.Image{ID: newID(), ProjectID: d.cfg.projectID, Name: name,
+			State: driver.ImageSaving, Status: "saving", Visibility: "private",
 			Metadata: map[string]string{"instance_uuid": id, "image_type": "snapshot"},
 			Created:  now, Updated: now}
 		if s.inst.Flavor != nil {
 			img.MinDisk, img.Size = s.inst.Flavor.RootDisk, int64(s.inst.Flavor.RootDisk)<<30/64
 		}
 		if d.cfg.delay <= 0 {
-			img.State, img.Status = perspective.ImageSaved, "active"
+			img.State, img.Status = driver.ImageSaved, "active"
 		}
 		stored := img.Clone()
-		d.images[img.RealID] = &stored
+		d.images[img.ID] = &stored
 		return nil
 	})
 	return img, err
@@ -299,7 +299,7 @@ func (d *Driver) AddTags(ctx context.Context, id string, tags []string) error {
 			}
 		}
 		if len(s.inst.Tags) > 50 {
-			return perspective.Errorf(perspective.CodeInvalidArgument, "mock: an instance has at most 50 tags")
+			return driver.Errorf(driver.CodeInvalidArgument, "mock: an instance has at most 50 tags")
 		}
 		return nil
 	})

@@ -8,13 +8,15 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
-// Type is the cloud type the mock driver reports.
-const Type = "mock"
+// Scheme is the URL scheme this package registers with perspective.Register,
+// and the cloud type the mock reports.
+const Scheme = "mock"
 
-// Driver is an in-memory cloud. It implements perspective.Driver and every
+// Driver is an in-memory cloud. It implements driver.Driver and every
 // optional capability interface. It is safe for concurrent use.
 type Driver struct {
 	cfg config
@@ -22,25 +24,26 @@ type Driver struct {
 	mu       sync.Mutex
 	rng      *rand.Rand
 	servers  map[string]*server
-	images   map[string]*perspective.Image
-	flavors  []perspective.Flavor
-	networks []perspective.Network
-	keypairs map[string]perspective.Keypair
+	images   map[string]*driver.Image
+	flavors  []driver.Flavor
+	networks []driver.Network
+	keypairs map[string]driver.Keypair
 	floating map[string]string // floating address → server id ("" when free)
 	nextIP   int
 	calls    map[string]int
+	rows     map[string]int // instances returned, by method
 }
 
 // server is an instance with the transition it is going through.
 type server struct {
-	inst perspective.Instance
+	inst driver.Instance
 	// When pending is set, the instance is in a transitional state until at,
 	// then it settles in to.
 	pending    bool
-	to         perspective.State
+	to         driver.State
 	at         time.Time
-	prevFlavor string            // flavor before a resize, for revert
-	prevState  perspective.State // state before a resize or snapshot
+	prevFlavor string       // flavor before a resize, for revert
+	prevState  driver.State // state before a resize or snapshot
 	log        []string
 }
 
@@ -56,18 +59,19 @@ func New(opts ...Option) *Driver {
 		cfg:      cfg,
 		rng:      rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9e3779b97f4a7c15)),
 		servers:  map[string]*server{},
-		images:   map[string]*perspective.Image{},
-		keypairs: map[string]perspective.Keypair{},
+		images:   map[string]*driver.Image{},
+		keypairs: map[string]driver.Keypair{},
 		floating: map[string]string{},
 		calls:    map[string]int{},
+		rows:     map[string]int{},
 	}
 	d.seed()
 	return d
 }
 
 // Info names the mock cloud.
-func (d *Driver) Info() perspective.DriverInfo {
-	return perspective.DriverInfo{Type: Type, CloudID: d.cfg.cloudID, ProjectID: d.cfg.projectID,
+func (d *Driver) Info() driver.Info {
+	return driver.Info{Type: Scheme, CloudID: d.cfg.cloudID, ProjectID: d.cfg.projectID,
 		ProjectName: d.cfg.projectName, Region: d.cfg.region}
 }
 
@@ -81,6 +85,15 @@ func (d *Driver) Calls(method string) int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.calls[method]
+}
+
+// Rows returns how many instances all calls of a method (e.g.
+// "ListInstances", "GetInstance") have returned so far. Tests use it to
+// prove that nothing lists the whole project when it need not.
+func (d *Driver) Rows(method string) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.rows[method]
 }
 
 // Mutations returns how many calls that change instances the driver has answered.
@@ -106,19 +119,19 @@ var mutating = map[string]bool{"LaunchInstances": true, "DeleteInstance": true, 
 // must be called without d.mu held.
 func (d *Driver) enter(ctx context.Context, method string, op perspective.Operation) error {
 	if ctx == nil {
-		return perspective.Errorf(perspective.CodeInvalidArgument, "mock %s: nil context", method)
+		return driver.Errorf(driver.CodeInvalidArgument, "mock %s: nil context", method)
 	}
 	if d.cfg.latency > 0 {
 		t := time.NewTimer(d.cfg.latency)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return perspective.Wrap(perspective.CodeCanceled, ctx.Err(), "mock "+method)
+			return driver.Wrap(driver.CodeCanceled, ctx.Err(), "mock "+method)
 		case <-t.C:
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return perspective.Wrap(perspective.CodeCanceled, err, "mock "+method)
+		return driver.Wrap(driver.CodeCanceled, err, "mock "+method)
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -130,7 +143,7 @@ func (d *Driver) enter(ctx context.Context, method string, op perspective.Operat
 		return err
 	}
 	if d.cfg.faultRate > 0 && d.rng.Float64() < d.cfg.faultRate {
-		return perspective.Errorf(perspective.CodeTransient, "mock %s: injected transient fault (503 Service Unavailable)", method)
+		return driver.Errorf(driver.CodeTransient, "mock %s: injected transient fault (503 Service Unavailable)", method)
 	}
 	return nil
 }
@@ -143,7 +156,7 @@ func (d *Driver) settle(now time.Time) {
 			s.inst.State = s.to
 			s.inst.Status = statusOf(s.to)
 			s.inst.Updated = now
-			if s.to == perspective.StateDeleted {
+			if s.to == driver.StateDeleted {
 				for addr, owner := range d.floating {
 					if owner == id {
 						d.floating[addr] = ""
@@ -154,8 +167,8 @@ func (d *Driver) settle(now time.Time) {
 		}
 	}
 	for _, img := range d.images {
-		if img.State == perspective.ImageSaving && !now.Before(img.Updated.Add(d.cfg.delay)) {
-			img.State = perspective.ImageSaved
+		if img.State == driver.ImageSaving && !now.Before(img.Updated.Add(d.cfg.delay)) {
+			img.State = driver.ImageSaved
 			img.Status = "active"
 		}
 	}
@@ -163,14 +176,14 @@ func (d *Driver) settle(now time.Time) {
 
 // move puts s into the transitional state of op and schedules its end.
 // to == "" keeps the current state. d.mu must be held.
-func (d *Driver) move(s *server, via, to perspective.State, now time.Time) {
+func (d *Driver) move(s *server, via, to driver.State, now time.Time) {
 	if to == "" {
 		to = s.inst.State
 	}
 	s.inst.Updated = now
 	if d.cfg.delay <= 0 || via == "" {
 		s.inst.State, s.inst.Status, s.pending = to, statusOf(to), false
-		if to == perspective.StateDeleted {
+		if to == driver.StateDeleted {
 			d.settleNow(s)
 		}
 		return
@@ -182,11 +195,11 @@ func (d *Driver) move(s *server, via, to perspective.State, now time.Time) {
 // settleNow removes a deleted server at once.
 func (d *Driver) settleNow(s *server) {
 	for addr, owner := range d.floating {
-		if owner == s.inst.RealID {
+		if owner == s.inst.ID {
 			d.floating[addr] = ""
 		}
 	}
-	delete(d.servers, s.inst.RealID)
+	delete(d.servers, s.inst.ID)
 }
 
 // find returns a server by id, settled. d.mu must be held.
@@ -194,39 +207,39 @@ func (d *Driver) find(id string) (*server, error) {
 	d.settle(time.Now())
 	s, ok := d.servers[id]
 	if !ok {
-		return nil, perspective.Errorf(perspective.CodeNotFound, "mock: instance %s could not be found", id)
+		return nil, driver.Errorf(driver.CodeNotFound, "mock: instance %s could not be found", id)
 	}
 	return s, nil
 }
 
 // statusOf is the raw status the mock reports for a state, in Nova's words.
-func statusOf(s perspective.State) string {
+func statusOf(s driver.State) string {
 	switch s {
-	case perspective.StateLaunched:
+	case driver.StateLaunched:
 		return "ACTIVE"
-	case perspective.StateQueued, perspective.StateLaunching:
+	case driver.StateQueued, driver.StateLaunching:
 		return "BUILD"
-	case perspective.StateShutoff:
+	case driver.StateShutoff:
 		return "SHUTOFF"
-	case perspective.StatePaused:
+	case driver.StatePaused:
 		return "PAUSED"
-	case perspective.StateSuspended:
+	case driver.StateSuspended:
 		return "SUSPENDED"
-	case perspective.StateVerifyResize:
+	case driver.StateVerifyResize:
 		return "VERIFY_RESIZE"
-	case perspective.StateError:
+	case driver.StateError:
 		return "ERROR"
-	case perspective.StateDeleted:
+	case driver.StateDeleted:
 		return "DELETED"
-	case perspective.StateRebooting:
+	case driver.StateRebooting:
 		return "REBOOT"
-	case perspective.StateHardRebooting:
+	case driver.StateHardRebooting:
 		return "HARD_REBOOT"
-	case perspective.StateResizing:
+	case driver.StateResizing:
 		return "RESIZE"
-	case perspective.StateRevertingResize:
+	case driver.StateRevertingResize:
 		return "REVERT_RESIZE"
-	case perspective.StateRebuilding:
+	case driver.StateRebuilding:
 		return "REBUILD"
 	}
 	return "ACTIVE"

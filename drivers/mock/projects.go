@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
@@ -26,7 +27,7 @@ func init() {
 // remote console and the console log answer "unsupported" (HTTP 501 from
 // examples/server). CODE is an error code's name (unsupported, forbidden,
 // transient, quota_exceeded, …), never ok.
-func Open(_ context.Context, u *url.URL) (perspective.Driver, error) {
+func Open(_ context.Context, u *url.URL) (driver.Driver, error) {
 	var opts []Option
 	if u.Host != "" {
 		opts = append(opts, WithCloudID(u.Host))
@@ -72,10 +73,10 @@ func Open(_ context.Context, u *url.URL) (perspective.Driver, error) {
 			n, err = strconv.ParseUint(v, 10, 64)
 			opts = append(opts, WithSeed(n))
 		default:
-			return nil, perspective.Errorf(perspective.CodeInvalidArgument, "mock: unknown URL parameter %q", key)
+			return nil, driver.Errorf(driver.CodeInvalidArgument, "mock: unknown URL parameter %q", key)
 		}
 		if err != nil {
-			return nil, perspective.Errorf(perspective.CodeInvalidArgument, "mock: URL parameter %s=%q: %v", key, v, err)
+			return nil, driver.Errorf(driver.CodeInvalidArgument, "mock: URL parameter %s=%q: %v", key, v, err)
 		}
 	}
 	return New(opts...), nil
@@ -94,40 +95,40 @@ func parseFail(v string) ([]Option, error) {
 			return nil, fmt.Errorf("%q is not an error code (unsupported, forbidden, transient, …)", name)
 		}
 		opts = append(opts, WithFailing(perspective.Operation(op),
-			perspective.Errorf(code, "mock: %s fails with %s (URL parameter fail=%s:%s)", op, code, op, name)))
+			driver.Errorf(code, "mock: %s fails with %s (URL parameter fail=%s:%s)", op, code, op, name)))
 	}
 	return opts, nil
 }
 
 // codeNamed returns the error code whose name is name; ok is never a failure.
-func codeNamed(name string) (perspective.ErrorCode, bool) {
-	for c := perspective.CodeUnknown; c <= perspective.CodeCanceled; c++ {
+func codeNamed(name string) (driver.Code, bool) {
+	for c := driver.CodeUnknown; c <= driver.CodeCanceled; c++ {
 		if c.String() == name {
 			return c, true
 		}
 	}
-	return perspective.CodeOK, false
+	return driver.CodeOK, false
 }
 
 // ListProjects returns the one project of the mock cloud with its region.
-func (d *Driver) ListProjects(ctx context.Context) ([]perspective.Project, error) {
+func (d *Driver) ListProjects(ctx context.Context) ([]driver.Project, error) {
 	if err := d.enter(ctx, "ListProjects", perspective.OpList); err != nil {
 		return nil, err
 	}
-	return []perspective.Project{{ID: d.cfg.projectID, Name: d.cfg.projectName,
-		Regions: []perspective.Region{{ID: d.cfg.region}}}}, nil
+	return []driver.Project{{ID: d.cfg.projectID, Name: d.cfg.projectName,
+		Regions: []driver.Region{{ID: d.cfg.region}}}}, nil
 }
 
 // Endpoints returns loopback endpoints shaped like an OpenStack catalog's.
-func (d *Driver) Endpoints(ctx context.Context, projectID string) ([]perspective.Endpoint, error) {
+func (d *Driver) Endpoints(ctx context.Context, projectID string) ([]driver.Endpoint, error) {
 	if err := d.enter(ctx, "Endpoints", ""); err != nil {
 		return nil, err
 	}
 	if projectID != d.cfg.projectID {
-		return nil, perspective.Errorf(perspective.CodeNotFound, "mock: project %s could not be found", projectID)
+		return nil, driver.Errorf(driver.CodeNotFound, "mock: project %s could not be found", projectID)
 	}
 	r := d.cfg.region
-	return []perspective.Endpoint{
+	return []driver.Endpoint{
 		{Service: "identity", Name: "keystone", Interface: "public", Region: r, URL: "http://127.0.0.1:5000/v3"},
 		{Service: "compute", Name: "nova", Interface: "public", Region: r, URL: "http://127.0.0.1:8774/v2.1/" + projectID},
 		{Service: "image", Name: "glance", Interface: "public", Region: r, URL: "http://127.0.0.1:9292"},
@@ -141,10 +142,10 @@ func (d *Driver) RCFile(ctx context.Context, projectID, region string) ([]byte, 
 		return nil, err
 	}
 	if projectID != d.cfg.projectID {
-		return nil, perspective.Errorf(perspective.CodeNotFound, "mock: project %s could not be found", projectID)
+		return nil, driver.Errorf(driver.CodeNotFound, "mock: project %s could not be found", projectID)
 	}
 	if region != d.cfg.region {
-		return nil, perspective.Errorf(perspective.CodeNotFound, "mock: region %s could not be found", region)
+		return nil, driver.Errorf(driver.CodeNotFound, "mock: region %s could not be found", region)
 	}
 	return fmt.Appendf(nil, `#!/usr/bin/env bash
 # OpenStack RC file for project %[1]s in region %[2]s (mock cloud %[3]s).
@@ -163,23 +164,23 @@ export OS_PASSWORD=$OS_PASSWORD_INPUT
 }
 
 // Quota reports instance use against the quota.
-func (d *Driver) Quota(ctx context.Context, projectID string) (perspective.Quota, error) {
+func (d *Driver) Quota(ctx context.Context, projectID string) (driver.Quota, error) {
 	if err := d.enter(ctx, "Quota", ""); err != nil {
-		return perspective.Quota{}, err
+		return driver.Quota{}, err
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.settle(time.Now())
-	var q perspective.Quota
-	q.Instances = perspective.Usage{Used: len(d.servers), Max: d.cfg.quota}
-	q.Keypairs = perspective.Usage{Used: len(d.keypairs), Max: 100}
+	var q driver.Quota
+	q.Instances = driver.Usage{Used: len(d.servers), Max: d.cfg.quota}
+	q.Keypairs = driver.Usage{Used: len(d.keypairs), Max: 100}
 	used := 0
 	for _, owner := range d.floating {
 		if owner != "" {
 			used++
 		}
 	}
-	q.FloatingIPs = perspective.Usage{Used: used, Max: 50}
+	q.FloatingIPs = driver.Usage{Used: used, Max: 50}
 	vcpus, ram := 0, 0
 	for _, s := range d.servers {
 		if s.inst.Flavor != nil {
@@ -187,9 +188,9 @@ func (d *Driver) Quota(ctx context.Context, projectID string) (perspective.Quota
 			ram += s.inst.Flavor.RAM
 		}
 	}
-	q.VCPUs = perspective.Usage{Used: vcpus, Max: -1}
-	q.RAM = perspective.Usage{Used: ram, Max: -1}
-	q.Disk, q.SecurityGroups, q.Volumes = perspective.Usage{Max: -1}, perspective.Usage{Max: 10}, perspective.Usage{Max: 0}
+	q.VCPUs = driver.Usage{Used: vcpus, Max: -1}
+	q.RAM = driver.Usage{Used: ram, Max: -1}
+	q.Disk, q.SecurityGroups, q.Volumes = driver.Usage{Max: -1}, driver.Usage{Max: 10}, driver.Usage{Max: 0}
 	return q, nil
 }
 

@@ -82,3 +82,17 @@ func FuzzOpen(f *testing.F) {
 		assert.NotNil(t, drv)
 	})
 }
+
+func TestRowsCountsWhatListingsReturn(t *testing.T) {
+	ctx := context.Background()
+	drv := mock.New()
+	c, err := perspective.NewCloud(drv)
+	require.NoError(t, err)
+	_, err = c.Instances().Launch(ctx, perspective.LaunchSpec{Name: "r", Count: 3, FlavorID: "1", ImageID: "cirros-0.6.2"})
+	require.NoError(t, err)
+	before := drv.Rows("ListInstances")
+	_, err = c.Instances().List(ctx, perspective.ListOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, before+3, drv.Rows("ListInstances"), "one listing of 3 instances is 3 rows")
+	assert.Equal(t, 0, drv.Rows("NoSuchMethod"))
+}

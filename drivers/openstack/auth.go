@@ -11,7 +11,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack"
 
-	"github.com/perspective-cloud/sdk/perspective"
+	"github.com/perspective-cloud/sdk/driver"
 )
 
 // Defaults of the rate-limit handling.
@@ -29,7 +29,7 @@ func authenticate(ctx context.Context, c Config) (*gophercloud.ProviderClient, e
 	ao := c.authOptions()
 	pc, err := openstack.NewClient(ao.IdentityEndpoint)
 	if err != nil {
-		return nil, perspective.Wrap(perspective.CodeInvalidArgument, err, "openstack: auth URL")
+		return nil, driver.Wrap(driver.CodeInvalidArgument, err, "openstack: auth URL")
 	}
 	switch {
 	case c.HTTPClient != nil:
@@ -141,7 +141,7 @@ func scrub(err error, secrets []string) error {
 		return err
 	}
 	// the chain would still print the secret: keep only the code and text
-	return &perspective.Error{Code: perspective.Code(err), Msg: clean}
+	return &driver.Error{Code: driver.CodeOf(err), Msg: clean}
 }
 
 func orDefault(d, def time.Duration) time.Duration {

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/perspective-cloud/sdk/perspective"
+	"github.com/perspective-cloud/sdk/driver"
 )
 
 func TestReauthOnExpiryIsSharedByConcurrentCallers(t *testing.T) {
@@ -51,7 +51,7 @@ func TestReauthFailureIsUnauthenticated(t *testing.T) {
 	f.expireTokens("never-issued")
 	f.mock.RegisterResponder("POST", keystone+"/v3/auth/tokens", jsonReply(401, fixture(t, "keystone_401.json")))
 	_, err := d.GetInstance(context.Background(), serverID)
-	assert.Equal(t, perspective.CodeUnauthenticated, perspective.Code(err), "%v", err)
+	assert.Equal(t, driver.CodeUnauthenticated, driver.CodeOf(err), "%v", err)
 	assert.NotContains(t, err.Error(), "s3cret-pass")
 }
 
@@ -69,9 +69,9 @@ func TestSecretsNeverShow(t *testing.T) {
 	f := newFakeCloud(t)
 	f.mock.RegisterResponder("POST", keystone+"/v3/auth/tokens",
 		jsonReply(401, []byte(`{"error": {"code": 401, "message": "bad password s3cret-pass", "title": "Unauthorized"}}`)))
-	_, err := Open(context.Background(), f.config())
+	_, err := New(context.Background(), f.config())
 	require.Error(t, err)
-	assert.Equal(t, perspective.CodeUnauthenticated, perspective.Code(err))
+	assert.Equal(t, driver.CodeUnauthenticated, driver.CodeOf(err))
 	assert.NotContains(t, err.Error(), "s3cret-pass")
 	assert.Contains(t, err.Error(), redacted)
 }
@@ -131,7 +131,7 @@ func TestConfigFromEnvKinds(t *testing.T) {
 			c, err := ConfigFromEnv(func(k string) string { return tt.env[k] })
 			if tt.wantErr != "" {
 				require.Error(t, err)
-				assert.Equal(t, perspective.CodeInvalidArgument, perspective.Code(err))
+				assert.Equal(t, driver.CodeInvalidArgument, driver.CodeOf(err))
 				assert.Contains(t, err.Error(), tt.wantErr)
 				return
 			}
@@ -150,7 +150,7 @@ func TestOpenWithTokenAuth(t *testing.T) {
 	})
 	c := f.config()
 	c.Username, c.Password, c.ProjectName, c.Token = "", "", "", "existing-token"
-	d, err := Open(context.Background(), c)
+	d, err := New(context.Background(), c)
 	require.NoError(t, err)
 	assert.Equal(t, "existing-token", d.ProviderClient().Token())
 	assert.EqualValues(t, 0, f.tokenPosts.Load())

@@ -13,7 +13,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/config/clouds"
 
-	"github.com/perspective-cloud/sdk/perspective"
+	"github.com/perspective-cloud/sdk/driver"
 )
 
 // Config says how to reach and authenticate to an OpenStack cloud. Fill it
@@ -165,7 +165,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		Interface:                   first("OS_INTERFACE", "OS_ENDPOINT_TYPE"),
 	}
 	if c.AuthURL == "" {
-		return c, perspective.Errorf(perspective.CodeInvalidArgument,
+		return c, driver.Errorf(driver.CodeInvalidArgument,
 			"openstack: OS_AUTH_URL is not set; source an openrc file or name a cloud of clouds.yaml (OS_CLOUD)")
 	}
 	return c, c.validate()
@@ -176,11 +176,11 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 // opts are gophercloud's clouds.ParseOption values (e.g. clouds.WithLocations).
 func ConfigFromCloudsYAML(name string, opts ...clouds.ParseOption) (Config, error) {
 	if name == "" {
-		return Config{}, perspective.Errorf(perspective.CodeInvalidArgument, "openstack: empty clouds.yaml cloud name")
+		return Config{}, driver.Errorf(driver.CodeInvalidArgument, "openstack: empty clouds.yaml cloud name")
 	}
 	ao, eo, tlsConfig, err := clouds.Parse(append([]clouds.ParseOption{clouds.WithCloudName(name)}, opts...)...)
 	if err != nil {
-		return Config{}, perspective.Wrap(perspective.CodeInvalidArgument, err, "openstack: clouds.yaml cloud "+name)
+		return Config{}, driver.Wrap(driver.CodeInvalidArgument, err, "openstack: clouds.yaml cloud "+name)
 	}
 	c := Config{
 		AuthURL:                     ao.IdentityEndpoint,
@@ -218,10 +218,10 @@ func ConfigFromCloudsYAML(name string, opts ...clouds.ParseOption) (Config, erro
 // (a clouds.yaml path), max_microversion. Credentials never go in the URL.
 func ConfigFromURL(u *url.URL, getenv func(string) string) (Config, error) {
 	if u == nil {
-		return Config{}, perspective.Errorf(perspective.CodeInvalidArgument, "openstack: nil URL")
+		return Config{}, driver.Errorf(driver.CodeInvalidArgument, "openstack: nil URL")
 	}
 	if u.User != nil {
-		return Config{}, perspective.Errorf(perspective.CodeInvalidArgument,
+		return Config{}, driver.Errorf(driver.CodeInvalidArgument,
 			"openstack: credentials do not belong in the URL; use clouds.yaml or OS_* variables")
 	}
 	if getenv == nil {
@@ -232,7 +232,7 @@ func ConfigFromURL(u *url.URL, getenv func(string) string) (Config, error) {
 		"clouds_file": true, "max_microversion": true}
 	for k := range q {
 		if !known[k] {
-			return Config{}, perspective.Errorf(perspective.CodeInvalidArgument,
+			return Config{}, driver.Errorf(driver.CodeInvalidArgument,
 				"openstack: unknown URL parameter %q (known: cloud, region, interface, id, clouds_file, max_microversion)", k)
 		}
 	}
@@ -274,7 +274,7 @@ func ConfigFromURL(u *url.URL, getenv func(string) string) (Config, error) {
 // validate checks that exactly one way to authenticate is complete.
 func (c Config) validate() error {
 	bad := func(format string, args ...any) error {
-		return perspective.Errorf(perspective.CodeInvalidArgument, "openstack: "+format, args...)
+		return driver.Errorf(driver.CodeInvalidArgument, "openstack: "+format, args...)
 	}
 	if c.AuthURL == "" {
 		return bad("no auth URL (OS_AUTH_URL or auth.auth_url)")

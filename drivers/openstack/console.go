@@ -12,6 +12,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/usage"
 	"github.com/gophercloud/gophercloud/v2/pagination"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
@@ -25,22 +26,22 @@ var consoleKinds = []remoteconsoles.CreateOpts{
 
 // Console returns a remote console URL (compute microversion ≥ 2.6):
 // noVNC, else SPICE, else serial, whichever the cloud has enabled.
-func (d *Driver) Console(ctx context.Context, id string) (perspective.Console, error) {
+func (d *Driver) Console(ctx context.Context, id string) (driver.Console, error) {
 	if !d.mv.atLeast("2.6") {
-		return perspective.Console{}, d.unsupported(perspective.OpConsole, "remote consoles", "2.6")
+		return driver.Console{}, d.unsupported(perspective.OpConsole, "remote consoles", "2.6")
 	}
 	var last error
 	for _, k := range consoleKinds {
 		c, err := remoteconsoles.Create(ctx, d.compute, id, k).Extract()
 		if err == nil {
-			return perspective.Console{Type: firstNonEmpty(c.Type, string(k.Type)), URL: c.URL}, nil
+			return driver.Console{Type: firstNonEmpty(c.Type, string(k.Type)), URL: c.URL}, nil
 		}
 		last = act(err, perspective.OpConsole, id)
-		if code := perspective.Code(last); code != perspective.CodeInvalidArgument && code != perspective.CodeUnsupported {
-			return perspective.Console{}, last
+		if code := driver.CodeOf(last); code != driver.CodeInvalidArgument && code != driver.CodeUnsupported {
+			return driver.Console{}, last
 		}
 	}
-	return perspective.Console{}, last
+	return driver.Console{}, last
 }
 
 // ConsoleLog returns the last lines of the server's console log (all of it
@@ -57,20 +58,19 @@ func (d *Driver) ConsoleLog(ctx context.Context, id string, lines int) (string, 
 // yields one point, for the interval that contains now, and none for a past
 // range. Clouds that refuse these APIs to the user (both are admin-only by
 // default) answer ErrUnsupported.
-func (d *Driver) Usage(ctx context.Context, id string, q perspective.UsageQuery) ([]perspective.UsagePoint, error) {
+func (d *Driver) Usage(ctx context.Context, id string, q driver.UsageQuery) ([]driver.UsagePoint, error) {
 	if q.Points <= 0 || !q.From.Before(q.To) {
-		return nil, &perspective.Error{Code: perspective.CodeInvalidArgument, Op: perspective.OpUsage,
-			Kind: perspective.KindInstance, ID: id, Msg: "usage query needs from < to and at least one point"}
+		return nil, &driver.Error{Code: driver.CodeInvalidArgument, Msg: "usage query needs from < to and at least one point"}
 	}
 	step := q.To.Sub(q.From) / time.Duration(q.Points)
-	if q.Item == perspective.UsageCPU {
+	if q.Item == driver.UsageCPU {
 		return d.cpuUsage(ctx, id, q, step)
 	}
 	inst, err := d.GetInstance(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	var pts []perspective.UsagePoint
+	var pts []driver.UsagePoint
 	for i := range q.Points {
 		from := q.From.Add(time.Duration(i) * step)
 		to := from.Add(step)
@@ -82,10 +82,10 @@ func (d *Driver) Usage(ctx context.Context, id string, q perspective.UsageQuery)
 			continue
 		}
 		v := float64(su.MemoryMB)
-		if q.Item == perspective.UsageStorage {
+		if q.Item == driver.UsageStorage {
 			v = float64(su.LocalGB)
 		}
-		pts = append(pts, perspective.UsagePoint{From: from, To: to, Value: v})
+		pts = append(pts, driver.UsagePoint{From: from, To: to, Value: v})
 	}
 	return pts, nil
 }
@@ -112,7 +112,7 @@ func (d *Driver) serverUsage(ctx context.Context, project, id string, from, to t
 
 // cpuUsage reads the diagnostics' cpu_details utilisation (microversion ≥
 // 2.48), averaged over the vCPUs, as the point of the interval holding now.
-func (d *Driver) cpuUsage(ctx context.Context, id string, q perspective.UsageQuery, step time.Duration) ([]perspective.UsagePoint, error) {
+func (d *Driver) cpuUsage(ctx context.Context, id string, q driver.UsageQuery, step time.Duration) ([]driver.UsagePoint, error) {
 	now := time.Now()
 	if now.Before(q.From) || !now.Before(q.To.Add(time.Minute)) {
 		return nil, nil
@@ -123,12 +123,11 @@ func (d *Driver) cpuUsage(ctx context.Context, id string, q perspective.UsageQue
 	}
 	util, ok := cpuUtilisation(diag)
 	if !ok {
-		return nil, &perspective.Error{Code: perspective.CodeUnsupported, Op: perspective.OpUsage,
-			Kind: perspective.KindInstance, ID: id, Msg: "server diagnostics report no CPU utilisation"}
+		return nil, &driver.Error{Code: driver.CodeUnsupported, Msg: "server diagnostics report no CPU utilisation"}
 	}
 	i := min(int(now.Sub(q.From)/step), q.Points-1)
 	from := q.From.Add(time.Duration(i) * step)
-	return []perspective.UsagePoint{{From: from, To: from.Add(step), Value: util}}, nil
+	return []driver.UsagePoint{{From: from, To: from.Add(step), Value: util}}, nil
 }
 
 // cpuUtilisation averages cpu_details[].utilisation of standard diagnostics.
@@ -158,9 +157,9 @@ func cpuUtilisation(diag map[string]any) (float64, bool) {
 // unsupportedIfRefused turns "forbidden" (an admin-only API) into
 // "unsupported for these credentials", keeping the cause.
 func unsupportedIfRefused(err error, api string) error {
-	if perspective.Code(err) != perspective.CodeForbidden {
+	if driver.CodeOf(err) != driver.CodeForbidden {
 		return err
 	}
-	return &perspective.Error{Code: perspective.CodeUnsupported, Op: perspective.OpUsage,
+	return &driver.Error{Code: driver.CodeUnsupported,
 		Msg: strings.TrimSpace(api + " is not allowed for these credentials"), Err: err}
 }

@@ -1,6 +1,6 @@
 // Package openstack is the OpenStack driver of Perspective SDK: Nova,
 // Glance, Neutron and Keystone v3 through gophercloud v2, with every
-// optional capability of perspective.Driver.
+// optional capability of driver.Driver.
 //
 // Importing the package registers the URL scheme "openstack":
 //
@@ -16,7 +16,7 @@
 // ConfigFromURL, or by hand) and wrap it:
 //
 //	c, err := openstack.ConfigFromEnv(os.Getenv)
-//	d, err := openstack.Open(ctx, c)
+//	d, err := openstack.New(ctx, c)
 //	cloud, err := perspective.NewCloud(d)
 //
 // Authentication: password with user and project domains (a standard

@@ -9,24 +9,28 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/tokens"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
 // Scheme is the URL scheme this package registers with perspective.Register.
 const Scheme = "openstack"
 
-func init() {
-	perspective.Register(Scheme, func(ctx context.Context, u *url.URL) (perspective.Driver, error) {
-		c, err := ConfigFromURL(u, nil)
-		if err != nil {
-			return nil, err
-		}
-		return Open(ctx, c)
-	})
+func init() { perspective.Register(Scheme, Open) }
+
+// Open opens the driver from a URL such as "openstack://?cloud=devstack"
+// (see ConfigFromURL); it is what this package registers with
+// perspective.Register. Programs that build a Config in Go call New.
+func Open(ctx context.Context, u *url.URL) (driver.Driver, error) {
+	c, err := ConfigFromURL(u, nil)
+	if err != nil {
+		return nil, err
+	}
+	return New(ctx, c)
 }
 
 // Driver is the OpenStack driver: Nova, Glance, Neutron and Keystone v3
-// through gophercloud v2. It implements perspective.Driver and every
+// through gophercloud v2. It implements driver.Driver and every
 // optional capability interface. It is safe for concurrent use.
 type Driver struct {
 	cfg      Config
@@ -36,7 +40,7 @@ type Driver struct {
 	network  *gophercloud.ServiceClient // nil when the cloud has no Neutron
 	identity *gophercloud.ServiceClient
 	mv       microversion
-	info     perspective.DriverInfo
+	info     driver.Info
 	userID   string
 
 	flavorMu     sync.Mutex
@@ -45,34 +49,34 @@ type Driver struct {
 
 // The capability interfaces the driver implements.
 var (
-	_ perspective.Driver            = (*Driver)(nil)
-	_ perspective.Rebooter          = (*Driver)(nil)
-	_ perspective.PowerManager      = (*Driver)(nil)
-	_ perspective.Pauser            = (*Driver)(nil)
-	_ perspective.Suspender         = (*Driver)(nil)
-	_ perspective.Resizer           = (*Driver)(nil)
-	_ perspective.Rebuilder         = (*Driver)(nil)
-	_ perspective.Renamer           = (*Driver)(nil)
-	_ perspective.Snapshotter       = (*Driver)(nil)
-	_ perspective.Locker            = (*Driver)(nil)
-	_ perspective.Tagger            = (*Driver)(nil)
-	_ perspective.MetadataManager   = (*Driver)(nil)
-	_ perspective.FloatingIPManager = (*Driver)(nil)
-	_ perspective.ConsoleGetter     = (*Driver)(nil)
-	_ perspective.LogGetter         = (*Driver)(nil)
-	_ perspective.UsageReporter     = (*Driver)(nil)
-	_ perspective.ImageWriter       = (*Driver)(nil)
-	_ perspective.KeypairManager    = (*Driver)(nil)
-	_ perspective.ProjectLister     = (*Driver)(nil)
-	_ perspective.EndpointLister    = (*Driver)(nil)
-	_ perspective.RCFileMaker       = (*Driver)(nil)
-	_ perspective.QuotaReporter     = (*Driver)(nil)
-	_ perspective.ZoneLister        = (*Driver)(nil)
+	_ driver.Driver            = (*Driver)(nil)
+	_ driver.Rebooter          = (*Driver)(nil)
+	_ driver.PowerManager      = (*Driver)(nil)
+	_ driver.Pauser            = (*Driver)(nil)
+	_ driver.Suspender         = (*Driver)(nil)
+	_ driver.Resizer           = (*Driver)(nil)
+	_ driver.Rebuilder         = (*Driver)(nil)
+	_ driver.Renamer           = (*Driver)(nil)
+	_ driver.Snapshotter       = (*Driver)(nil)
+	_ driver.Locker            = (*Driver)(nil)
+	_ driver.Tagger            = (*Driver)(nil)
+	_ driver.MetadataManager   = (*Driver)(nil)
+	_ driver.FloatingIPManager = (*Driver)(nil)
+	_ driver.ConsoleGetter     = (*Driver)(nil)
+	_ driver.LogGetter         = (*Driver)(nil)
+	_ driver.UsageReporter     = (*Driver)(nil)
+	_ driver.ImageWriter       = (*Driver)(nil)
+	_ driver.KeypairManager    = (*Driver)(nil)
+	_ driver.ProjectLister     = (*Driver)(nil)
+	_ driver.EndpointLister    = (*Driver)(nil)
+	_ driver.RCFileMaker       = (*Driver)(nil)
+	_ driver.QuotaReporter     = (*Driver)(nil)
+	_ driver.ZoneLister        = (*Driver)(nil)
 )
 
-// Open authenticates with c, finds the compute, image, network and identity
+// New authenticates with c, finds the compute, image, network and identity
 // endpoints in the catalog and negotiates the compute microversion.
-func Open(ctx context.Context, c Config) (*Driver, error) {
+func New(ctx context.Context, c Config) (*Driver, error) {
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
@@ -100,7 +104,7 @@ func Open(ctx context.Context, c Config) (*Driver, error) {
 	d.compute.Microversion = d.mv.String()
 	logDebug(c.Logger, "openstack: compute microversion negotiated", "microversion", d.compute.Microversion)
 
-	d.info = perspective.DriverInfo{Type: Scheme, CloudID: c.cloudID(), Region: c.Region}
+	d.info = driver.Info{Type: Scheme, CloudID: c.cloudID(), Region: c.Region}
 	if ar, ok := pc.GetAuthResult().(tokens.CreateResult); ok {
 		if p, err := ar.ExtractProject(); err == nil && p != nil {
 			d.info.ProjectID, d.info.ProjectName = p.ID, p.Name
@@ -151,7 +155,7 @@ func regionOf(endpoint string, pc *gophercloud.ProviderClient) string {
 }
 
 // Info names the cloud, project and region the driver acts in.
-func (d *Driver) Info() perspective.DriverInfo { return d.info }
+func (d *Driver) Info() driver.Info { return d.info }
 
 // Microversion returns the negotiated compute API microversion, e.g. "2.93".
 func (d *Driver) Microversion() string { return d.mv.String() }
@@ -169,7 +173,7 @@ func (d *Driver) Close() error {
 // requireNetwork returns an unsupported error when the cloud has no Neutron.
 func (d *Driver) requireNetwork(op perspective.Operation) error {
 	if d.network == nil {
-		return perspective.Errorf(perspective.CodeUnsupported, "openstack: %s needs the network service (Neutron), which this cloud's catalog lacks", op)
+		return driver.Errorf(driver.CodeUnsupported, "openstack: %s needs the network service (Neutron), which this cloud's catalog lacks", op)
 	}
 	return nil
 }

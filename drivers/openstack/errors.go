@@ -16,11 +16,12 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
 // APIError is an error reply of an OpenStack service, kept as the cause of
-// the classified perspective.Error the driver returns. The gophercloud error
+// the classified driver.Error the driver returns. The gophercloud error
 // it came from stays reachable with errors.As.
 type APIError struct {
 	// Status is the HTTP status code of the reply.
@@ -50,9 +51,9 @@ func classify(err error, op perspective.Operation, kind perspective.Kind, id str
 		return nil
 	}
 	code, msg, cause := codeOf(err)
-	e := &perspective.Error{Code: code, Op: op, Kind: kind, ID: id, Msg: msg, Err: cause}
+	e := &driver.Error{Code: code, Msg: msg, Err: cause}
 	var api *APIError
-	if errors.As(cause, &api) && code == perspective.CodeRateLimited {
+	if errors.As(cause, &api) && code == driver.CodeRateLimited {
 		e.RetryAfter = api.RetryAfter
 	}
 	return e
@@ -60,13 +61,13 @@ func classify(err error, op perspective.Operation, kind perspective.Kind, id str
 
 // codeOf classifies err and returns a message for a person and the cause to
 // keep (an *APIError for a service reply, err itself otherwise).
-func codeOf(err error) (perspective.ErrorCode, string, error) {
-	var perr *perspective.Error
+func codeOf(err error) (driver.Code, string, error) {
+	var perr *driver.Error
 	if errors.As(err, &perr) {
 		return perr.Code, "", err
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return perspective.CodeCanceled, "", err
+		return driver.CodeCanceled, "", err
 	}
 	// gophercloud returns this one as a pointer
 	var reauth *gophercloud.ErrUnableToReauthenticate
@@ -74,8 +75,8 @@ func codeOf(err error) (perspective.ErrorCode, string, error) {
 		// the re-authentication itself failed: credentials revoked, expired
 		// application credential, or keystone refusing
 		code, msg, _ := codeOf(reauth.ErrReauth)
-		if code != perspective.CodeTransient && code != perspective.CodeCanceled {
-			code = perspective.CodeUnauthenticated
+		if code != driver.CodeTransient && code != driver.CodeCanceled {
+			code = driver.CodeUnauthenticated
 		}
 		return code, "re-authentication failed: " + msg, reauth.ErrReauth
 	}
@@ -90,26 +91,26 @@ func codeOf(err error) (perspective.ErrorCode, string, error) {
 	}
 	var notFound gophercloud.ErrResourceNotFound
 	if errors.As(err, &notFound) {
-		return perspective.CodeNotFound, "", err
+		return driver.CodeNotFound, "", err
 	}
 	var multiple gophercloud.ErrMultipleResourcesFound
 	if errors.As(err, &multiple) {
-		return perspective.CodeConflict, "", err
+		return driver.CodeConflict, "", err
 	}
 	var noEndpoint gophercloud.ErrEndpointNotFound
 	var noService gophercloud.ErrServiceNotFound
 	if errors.As(err, &noEndpoint) || errors.As(err, &noService) {
-		return perspective.CodeUnsupported, "the cloud's catalog has no such service", err
+		return driver.CodeUnsupported, "the cloud's catalog has no such service", err
 	}
 	var missing gophercloud.ErrMissingInput
 	var invalid gophercloud.ErrInvalidInput
 	if errors.As(err, &missing) || errors.As(err, &invalid) {
-		return perspective.CodeInvalidArgument, "", err
+		return driver.CodeInvalidArgument, "", err
 	}
 	if isConnectionError(err) {
-		return perspective.CodeTransient, "cannot reach the service", err
+		return driver.CodeTransient, "cannot reach the service", err
 	}
-	return perspective.CodeUnknown, "", err
+	return driver.CodeUnknown, "", err
 }
 
 // statusCode maps an HTTP status of an OpenStack reply to an error code.
@@ -117,37 +118,37 @@ func codeOf(err error) (perspective.ErrorCode, string, error) {
 // resources"), so the message decides between quota and forbidden/conflict.
 // Nova's 409 "Cannot 'reboot' instance ... while it is in vm_state stopped"
 // and "Instance ... is locked" are invalid states, not conflicts.
-func statusCode(status int, msg string) perspective.ErrorCode {
+func statusCode(status int, msg string) driver.Code {
 	lower := strings.ToLower(msg)
 	quota := strings.Contains(lower, "quota") || strings.Contains(lower, "overlimit")
 	switch {
 	case status == http.StatusBadRequest:
-		return perspective.CodeInvalidArgument
+		return driver.CodeInvalidArgument
 	case status == http.StatusUnauthorized:
-		return perspective.CodeUnauthenticated
+		return driver.CodeUnauthenticated
 	case status == http.StatusForbidden && quota:
-		return perspective.CodeQuotaExceeded
+		return driver.CodeQuotaExceeded
 	case status == http.StatusForbidden:
-		return perspective.CodeForbidden
+		return driver.CodeForbidden
 	case status == http.StatusNotFound:
-		return perspective.CodeNotFound
+		return driver.CodeNotFound
 	case status == http.StatusConflict && quota:
-		return perspective.CodeQuotaExceeded
+		return driver.CodeQuotaExceeded
 	case status == http.StatusConflict && (strings.Contains(lower, "_state") ||
 		strings.Contains(lower, "is locked") || strings.Contains(lower, "while it is in")):
-		return perspective.CodeInvalidState
+		return driver.CodeInvalidState
 	case status == http.StatusConflict:
-		return perspective.CodeConflict
+		return driver.CodeConflict
 	case status == http.StatusRequestEntityTooLarge, status == http.StatusTooManyRequests:
-		return perspective.CodeRateLimited
+		return driver.CodeRateLimited
 	case status == http.StatusNotImplemented:
-		return perspective.CodeUnsupported
+		return driver.CodeUnsupported
 	case status >= 500:
-		return perspective.CodeTransient
+		return driver.CodeTransient
 	case status == http.StatusMethodNotAllowed, status == http.StatusNotAcceptable:
-		return perspective.CodeUnsupported
+		return driver.CodeUnsupported
 	}
-	return perspective.CodeUnknown
+	return driver.CodeUnknown
 }
 
 // isConnectionError reports failures to talk to the service at all.

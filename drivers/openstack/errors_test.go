@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
@@ -26,70 +27,70 @@ func TestErrorMappingOfRealReplies(t *testing.T) {
 		status  int
 		fixture string
 		call    func(d *Driver) error
-		want    perspective.ErrorCode
+		want    driver.Code
 		wantMsg string
 	}{
 		{"nova 404", "GET", nova + "/servers/" + serverID, 404, "nova_404.json",
 			func(d *Driver) error { _, err := d.GetInstance(context.Background(), serverID); return err },
-			perspective.CodeNotFound, "could not be found"},
+			driver.CodeNotFound, "could not be found"},
 		{"nova 409 vm_state", "POST", nova + "/servers/" + serverID + "/action", 409, "nova_409_state.json",
 			func(d *Driver) error { return d.Start(context.Background(), serverID) },
-			perspective.CodeInvalidState, "while it is in vm_state active"},
+			driver.CodeInvalidState, "while it is in vm_state active"},
 		{"nova 409 locked", "POST", nova + "/servers/" + serverID + "/action", 409, "nova_409_locked.json",
 			func(d *Driver) error { return d.Reboot(context.Background(), serverID, false) },
-			perspective.CodeInvalidState, "is locked"},
+			driver.CodeInvalidState, "is locked"},
 		{"nova 409 conflict", "POST", nova + "/os-keypairs", 409, "nova_409_conflict.json",
 			func(d *Driver) error {
-				_, err := d.CreateKeypair(context.Background(), perspective.KeypairSpec{Name: "k1"})
+				_, err := d.CreateKeypair(context.Background(), driver.KeypairSpec{Name: "k1"})
 				return err
 			},
-			perspective.CodeConflict, "already exists"},
+			driver.CodeConflict, "already exists"},
 		{"nova 403 quota", "POST", nova + "/servers", 403, "nova_403_quota.json",
 			func(d *Driver) error {
-				_, err := d.LaunchInstances(context.Background(), perspective.LaunchSpec{Name: "q", Count: 3, FlavorID: "1", ImageID: "i"})
+				_, err := d.LaunchInstances(context.Background(), driver.LaunchSpec{Name: "q", Count: 3, FlavorID: "1", ImageID: "i"})
 				return err
 			},
-			perspective.CodeQuotaExceeded, "Quota exceeded for instances"},
+			driver.CodeQuotaExceeded, "Quota exceeded for instances"},
 		{"nova 403 policy", "GET", nova + "/servers/" + serverID + "/diagnostics", 403, "nova_403_policy.json",
 			func(d *Driver) error {
-				_, err := d.Usage(context.Background(), serverID, perspective.UsageQuery{Item: perspective.UsageCPU,
+				_, err := d.Usage(context.Background(), serverID, driver.UsageQuery{Item: driver.UsageCPU,
 					From: time.Now().Add(-time.Hour), To: time.Now(), Points: 1})
 				return err
 			},
-			perspective.CodeUnsupported, "not allowed"},
+			driver.CodeUnsupported, "not allowed"},
 		{"nova 403 forbidden", "DELETE", nova + "/servers/" + serverID, 403, "nova_403_policy.json",
 			func(d *Driver) error { return d.DeleteInstance(context.Background(), serverID) },
-			perspective.CodeForbidden, "Policy doesn't allow"},
+			driver.CodeForbidden, "Policy doesn't allow"},
 		{"nova 400", "PUT", nova + "/servers/" + serverID, 400, "nova_400.json",
 			func(d *Driver) error { return d.Rename(context.Background(), serverID, "x") },
-			perspective.CodeInvalidArgument, "Invalid flavorRef"},
+			driver.CodeInvalidArgument, "Invalid flavorRef"},
 		{"nova 500", "GET", nova + "/servers/" + serverID, 500, "nova_500.json",
 			func(d *Driver) error { _, err := d.GetInstance(context.Background(), serverID); return err },
-			perspective.CodeTransient, "Unexpected API Error"},
+			driver.CodeTransient, "Unexpected API Error"},
 		{"glance 404 text", "GET", glance + "/v2/images/" + serverID, 404, "glance_404.txt",
 			func(d *Driver) error { _, err := d.GetImage(context.Background(), serverID); return err },
-			perspective.CodeNotFound, "No image found with ID"},
+			driver.CodeNotFound, "No image found with ID"},
 		{"glance 503 html", "DELETE", glance + "/v2/images/" + serverID, 503, "glance_503.html",
 			func(d *Driver) error { return d.DeleteImage(context.Background(), serverID) },
-			perspective.CodeTransient, "503 Service Unavailable"},
+			driver.CodeTransient, "503 Service Unavailable"},
 		{"neutron 404", "GET", neutron + "/v2.0/networks/" + serverID, 404, "neutron_404.json",
 			func(d *Driver) error {
-				_, err := d.LaunchInstances(context.Background(), perspective.LaunchSpec{Name: "n", FlavorID: "1", ImageID: "i", Networks: []string{serverID}})
+				_, err := d.LaunchInstances(context.Background(), driver.LaunchSpec{Name: "n", FlavorID: "1", ImageID: "i", Networks: []string{serverID}})
 				return err
 			},
-			perspective.CodeNotFound, ""},
+			driver.CodeNotFound, ""},
 		{"neutron 409 quota", "POST", neutron + "/v2.0/floatingips", 409, "neutron_409_quota.json",
 			func(d *Driver) error {
-				_, err := d.AddFloatingIP(context.Background(), serverID, perspective.FloatingIPRequest{Network: "public"})
+				_, err := d.AddFloatingIP(context.Background(), serverID, driver.FloatingIPRequest{Network: "public"})
 				return err
 			},
-			perspective.CodeQuotaExceeded, "Quota exceeded for resources"},
+			driver.CodeQuotaExceeded, "Quota exceeded for resources"},
 		{"nova 413 exhausted", "GET", nova + "/servers/" + serverID, 413, "nova_413_overlimit.json",
 			func(d *Driver) error { _, err := d.GetInstance(context.Background(), serverID); return err },
-			perspective.CodeRateLimited, "rate-limited"},
+			driver.CodeRateLimited, "rate-limited"},
 		{"nova 429 exhausted", "GET", nova + "/servers/" + serverID, 429, "nova_429.json",
 			func(d *Driver) error { _, err := d.GetInstance(context.Background(), serverID); return err },
-			perspective.CodeRateLimited, "Rate limit exceeded"},
+			driver.CodeRateLimited, "Rate limit exceeded"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,7 +103,7 @@ func TestErrorMappingOfRealReplies(t *testing.T) {
 			d := f.open(func(c *Config) { c.MaxRateLimitRetries = 1; c.MaxRateLimitWait = 2 * time.Second })
 			err := tt.call(d)
 			require.Error(t, err)
-			assert.Equal(t, tt.want, perspective.Code(err), "%v", err)
+			assert.Equal(t, tt.want, driver.CodeOf(err), "%v", err)
 			assert.Contains(t, err.Error(), tt.wantMsg)
 			if tt.name != "neutron 404" { // found by name after the 404: no reply to keep
 				var api *APIError
@@ -121,7 +122,7 @@ func TestConnectionErrorIsTransient(t *testing.T) {
 	f.mock.RegisterResponder("GET", nova+"/servers/"+serverID, httpmock.ConnectionFailure)
 	d := f.open()
 	_, err := d.GetInstance(context.Background(), serverID)
-	assert.Equal(t, perspective.CodeTransient, perspective.Code(err), "%v", err)
+	assert.Equal(t, driver.CodeTransient, driver.CodeOf(err), "%v", err)
 }
 
 func TestCanceledContext(t *testing.T) {
@@ -134,7 +135,7 @@ func TestCanceledContext(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	_, err := d.GetInstance(ctx, serverID)
-	assert.Equal(t, perspective.CodeCanceled, perspective.Code(err), "%v", err)
+	assert.Equal(t, driver.CodeCanceled, driver.CodeOf(err), "%v", err)
 }
 
 func TestRateLimitHonoursRetryAfter(t *testing.T) {
@@ -161,7 +162,7 @@ func TestRateLimitHonoursRetryAfter(t *testing.T) {
 			d := f.open(func(c *Config) { c.RateLimitFallback = 50 * time.Millisecond })
 			inst, err := d.GetInstance(context.Background(), serverID)
 			require.NoError(t, err)
-			assert.Equal(t, serverID, inst.RealID)
+			assert.Equal(t, serverID, inst.ID)
 			require.Equal(t, 3, calls)
 			assert.GreaterOrEqual(t, gaps[1], 950*time.Millisecond, "waited for Retry-After: 1")
 			assert.GreaterOrEqual(t, gaps[2], 50*time.Millisecond, "waited the fallback")
@@ -181,7 +182,7 @@ func TestRateLimitTooLongFailsAtOnceWithRetryAfter(t *testing.T) {
 	start := time.Now()
 	_, err := d.GetInstance(context.Background(), serverID)
 	assert.Less(t, time.Since(start), time.Second)
-	assert.Equal(t, perspective.CodeRateLimited, perspective.Code(err))
+	assert.Equal(t, driver.CodeRateLimited, driver.CodeOf(err))
 	wait, ok := perspective.RetryAfter(err)
 	assert.True(t, ok)
 	assert.Equal(t, time.Hour, wait)

@@ -108,7 +108,7 @@ func (f *fakeCloud) open(mod ...func(*Config)) *Driver {
 	for _, m := range mod {
 		m(&c)
 	}
-	d, err := Open(context.Background(), c)
+	d, err := New(context.Background(), c)
 	require.NoError(f.t, err)
 	return d
 }

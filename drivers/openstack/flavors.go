@@ -6,12 +6,13 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/flavors"
 	"github.com/gophercloud/gophercloud/v2/pagination"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
 // ListFlavors returns every flavor the project may use, all pages.
-func (d *Driver) ListFlavors(ctx context.Context) ([]perspective.Flavor, error) {
-	var out []perspective.Flavor
+func (d *Driver) ListFlavors(ctx context.Context) ([]driver.Flavor, error) {
+	var out []driver.Flavor
 	err := flavors.ListDetail(d.compute, flavors.ListOpts{AccessType: flavors.AllAccess}).EachPage(ctx,
 		func(ctx context.Context, p pagination.Page) (bool, error) {
 			list, err := flavors.ExtractFlavors(p)
@@ -19,7 +20,7 @@ func (d *Driver) ListFlavors(ctx context.Context) ([]perspective.Flavor, error) 
 				return false, err
 			}
 			for _, f := range list {
-				out = append(out, perspective.Flavor{
+				out = append(out, driver.Flavor{
 					ID: f.ID, Name: f.Name, RAM: f.RAM, VCPUs: f.VCPUs, RootDisk: f.Disk,
 					EphemeralDisk: f.Ephemeral, Swap: f.Swap, IsPublic: f.IsPublic, Notes: f.Description,
 				})

@@ -10,6 +10,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/ports"
 	"github.com/gophercloud/gophercloud/v2/pagination"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
@@ -22,7 +23,7 @@ const allocatedBy = "allocated by perspective-sdk"
 // req.Address (an existing floating IP of the project), or a new one
 // allocated from req.Network (an external network's id or name; empty picks
 // the only external network). It returns the address.
-func (d *Driver) AddFloatingIP(ctx context.Context, id string, req perspective.FloatingIPRequest) (string, error) {
+func (d *Driver) AddFloatingIP(ctx context.Context, id string, req driver.FloatingIPRequest) (string, error) {
 	if err := d.requireNetwork(perspective.OpAddIP); err != nil {
 		return "", err
 	}
@@ -70,8 +71,7 @@ func (d *Driver) RemoveFloatingIP(ctx context.Context, id, address string) error
 			return act(err, perspective.OpRemoveIP, id)
 		}
 		if p.DeviceID != id {
-			return &perspective.Error{Code: perspective.CodeInvalidArgument, Op: perspective.OpRemoveIP,
-				Kind: perspective.KindInstance, ID: id, Msg: "floating IP " + address + " belongs to another server"}
+			return &driver.Error{Code: driver.CodeInvalidArgument, Msg: "floating IP " + address + " belongs to another server"}
 		}
 	}
 	if strings.HasPrefix(fip.Description, allocatedBy) {
@@ -104,7 +104,7 @@ func (d *Driver) serverPort(ctx context.Context, serverID string) (string, error
 		return "", err
 	}
 	if found == "" {
-		return "", perspective.Errorf(perspective.CodeInvalidState, "server %s has no port with a fixed IP to map a floating IP onto", serverID)
+		return "", driver.Errorf(driver.CodeInvalidState, "server %s has no port with a fixed IP to map a floating IP onto", serverID)
 	}
 	return found, nil
 }
@@ -120,7 +120,7 @@ func (d *Driver) floatingIPByAddress(ctx context.Context, address string) (float
 		return floatingips.FloatingIP{}, err
 	}
 	if len(out) == 0 {
-		return floatingips.FloatingIP{}, perspective.Errorf(perspective.CodeNotFound, "floating IP %s not found in the project", address)
+		return floatingips.FloatingIP{}, driver.Errorf(driver.CodeNotFound, "floating IP %s not found in the project", address)
 	}
 	return out[0], nil
 }
@@ -136,7 +136,7 @@ func (d *Driver) externalNetwork(ctx context.Context, nameOrID string) (string, 
 			return "", err
 		}
 		if !n.External {
-			return "", perspective.Errorf(perspective.CodeInvalidArgument, "network %q is not external: floating IPs come from external networks", nameOrID)
+			return "", driver.Errorf(driver.CodeInvalidArgument, "network %q is not external: floating IPs come from external networks", nameOrID)
 		}
 		return n.ID, nil
 	}
@@ -146,7 +146,7 @@ func (d *Driver) externalNetwork(ctx context.Context, nameOrID string) (string, 
 	}
 	switch len(list) {
 	case 0:
-		return "", perspective.Errorf(perspective.CodeUnsupported, "the cloud has no external network to allocate floating IPs from")
+		return "", driver.Errorf(driver.CodeUnsupported, "the cloud has no external network to allocate floating IPs from")
 	case 1:
 		return list[0].ID, nil
 	}
@@ -154,5 +154,5 @@ func (d *Driver) externalNetwork(ctx context.Context, nameOrID string) (string, 
 	for i, n := range list {
 		names[i] = n.Name
 	}
-	return "", perspective.Errorf(perspective.CodeInvalidArgument, "several external networks (%s): name one", strings.Join(names, ", "))
+	return "", driver.Errorf(driver.CodeInvalidArgument, "several external networks (%s): name one", strings.Join(names, ", "))
 }

@@ -13,25 +13,26 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/tokens"
 	"github.com/gophercloud/gophercloud/v2/pagination"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
 // ListProjects returns the projects the user has a role on (GET
 // /v3/auth/projects), each with the cloud's regions.
-func (d *Driver) ListProjects(ctx context.Context) ([]perspective.Project, error) {
+func (d *Driver) ListProjects(ctx context.Context) ([]driver.Project, error) {
 	regs, err := d.regions(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out []perspective.Project
+	var out []driver.Project
 	err = projects.ListAvailable(d.identity).EachPage(ctx, func(ctx context.Context, p pagination.Page) (bool, error) {
 		list, err := projects.ExtractProjects(p)
 		if err != nil {
 			return false, err
 		}
 		for _, pr := range list {
-			out = append(out, perspective.Project{
-				ID: pr.ID, Name: pr.Name, CloudID: d.info.CloudID, CloudType: Scheme,
+			out = append(out, driver.Project{
+				ID: pr.ID, Name: pr.Name,
 				Regions:  slices.Clone(regs),
 				Metadata: map[string]string{"domain_id": pr.DomainID, "description": pr.Description},
 			})
@@ -41,20 +42,20 @@ func (d *Driver) ListProjects(ctx context.Context) ([]perspective.Project, error
 	if err != nil {
 		return nil, classify(err, perspective.OpList, perspective.KindProject, "")
 	}
-	slices.SortFunc(out, func(a, b perspective.Project) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b driver.Project) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
 }
 
 // regions lists Keystone's regions, all pages.
-func (d *Driver) regions(ctx context.Context) ([]perspective.Region, error) {
-	var out []perspective.Region
+func (d *Driver) regions(ctx context.Context) ([]driver.Region, error) {
+	var out []driver.Region
 	err := regions.List(d.identity, nil).EachPage(ctx, func(ctx context.Context, p pagination.Page) (bool, error) {
 		list, err := regions.ExtractRegions(p)
 		if err != nil {
 			return false, err
 		}
 		for _, r := range list {
-			out = append(out, perspective.Region{ID: r.ID, Description: r.Description})
+			out = append(out, driver.Region{ID: r.ID, Description: r.Description})
 		}
 		return true, nil
 	})
@@ -67,7 +68,7 @@ func (d *Driver) regions(ctx context.Context) ([]perspective.Region, error) {
 // Endpoints returns the service catalog of a project: the driver's own
 // project from GET /v3/auth/catalog, another one from a token re-scoped to
 // it (which Keystone grants only if the user has a role there).
-func (d *Driver) Endpoints(ctx context.Context, projectID string) ([]perspective.Endpoint, error) {
+func (d *Driver) Endpoints(ctx context.Context, projectID string) ([]driver.Endpoint, error) {
 	var entries []tokens.CatalogEntry
 	if projectID == "" || projectID == d.info.ProjectID {
 		err := catalog.List(d.identity).EachPage(ctx, func(ctx context.Context, p pagination.Page) (bool, error) {
@@ -88,14 +89,14 @@ func (d *Driver) Endpoints(ctx context.Context, projectID string) ([]perspective
 		}
 		entries = cat.Entries
 	}
-	var out []perspective.Endpoint
+	var out []driver.Endpoint
 	for _, e := range entries {
 		for _, ep := range e.Endpoints {
-			out = append(out, perspective.Endpoint{Service: e.Type, Name: e.Name, Interface: ep.Interface,
+			out = append(out, driver.Endpoint{Service: e.Type, Name: e.Name, Interface: ep.Interface,
 				Region: firstNonEmpty(ep.RegionID, ep.Region), URL: ep.URL})
 		}
 	}
-	slices.SortFunc(out, func(a, b perspective.Endpoint) int {
+	slices.SortFunc(out, func(a, b driver.Endpoint) int {
 		return strings.Compare(a.Service+"\x00"+a.Interface+"\x00"+a.Region, b.Service+"\x00"+b.Interface+"\x00"+b.Region)
 	})
 	return out, nil
@@ -109,18 +110,16 @@ func (d *Driver) RCFile(ctx context.Context, projectID, region string) ([]byte, 
 	if err != nil {
 		return nil, err
 	}
-	i := slices.IndexFunc(projs, func(p perspective.Project) bool { return p.ID == projectID || p.Name == projectID })
+	i := slices.IndexFunc(projs, func(p driver.Project) bool { return p.ID == projectID || p.Name == projectID })
 	if i < 0 {
-		return nil, &perspective.Error{Code: perspective.CodeNotFound, Op: perspective.OpGet,
-			Kind: perspective.KindProject, ID: projectID, Msg: "no such project among the user's projects"}
+		return nil, &driver.Error{Code: driver.CodeNotFound, Msg: "no such project among the user's projects"}
 	}
 	p := projs[i]
 	if region == "" {
 		region = d.info.Region
 	}
-	if region != "" && !slices.ContainsFunc(p.Regions, func(r perspective.Region) bool { return r.ID == region }) {
-		return nil, &perspective.Error{Code: perspective.CodeNotFound, Op: perspective.OpGet,
-			Kind: perspective.KindProject, ID: projectID, Msg: fmt.Sprintf("no region %q", region)}
+	if region != "" && !slices.ContainsFunc(p.Regions, func(r driver.Region) bool { return r.ID == region }) {
+		return nil, &driver.Error{Code: driver.CodeNotFound, Msg: fmt.Sprintf("no region %q", region)}
 	}
 	c := d.cfg
 	var b bytes.Buffer

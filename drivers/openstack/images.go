@@ -9,12 +9,13 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/gophercloud/gophercloud/v2/pagination"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
 // ListImages returns every image the project can see, all pages.
-func (d *Driver) ListImages(ctx context.Context) ([]perspective.Image, error) {
-	var out []perspective.Image
+func (d *Driver) ListImages(ctx context.Context) ([]driver.Image, error) {
+	var out []driver.Image
 	err := images.List(d.image, images.ListOpts{Limit: 200}).EachPage(ctx, func(ctx context.Context, p pagination.Page) (bool, error) {
 		list, err := images.ExtractImages(p)
 		if err != nil {
@@ -32,17 +33,17 @@ func (d *Driver) ListImages(ctx context.Context) ([]perspective.Image, error) {
 }
 
 // GetImage returns one image.
-func (d *Driver) GetImage(ctx context.Context, id string) (perspective.Image, error) {
+func (d *Driver) GetImage(ctx context.Context, id string) (driver.Image, error) {
 	img, err := images.Get(ctx, d.image, id).Extract()
 	if err != nil {
-		return perspective.Image{}, classify(err, perspective.OpGet, perspective.KindImage, id)
+		return driver.Image{}, classify(err, perspective.OpGet, perspective.KindImage, id)
 	}
 	return toImage(img), nil
 }
 
 // CreateImage creates the image record and, when spec.Data is set, uploads
 // the data (PUT /v2/images/{id}/file). A failed upload deletes the record.
-func (d *Driver) CreateImage(ctx context.Context, spec perspective.ImageSpec) (perspective.Image, error) {
+func (d *Driver) CreateImage(ctx context.Context, spec driver.ImageSpec) (driver.Image, error) {
 	opts := images.CreateOpts{
 		Name:            spec.Name,
 		DiskFormat:      firstNonEmpty(spec.DiskFormat, "raw"),
@@ -57,12 +58,12 @@ func (d *Driver) CreateImage(ctx context.Context, spec perspective.ImageSpec) (p
 	}
 	img, err := images.Create(ctx, d.image, opts).Extract()
 	if err != nil {
-		return perspective.Image{}, classify(err, perspective.OpAddImage, perspective.KindImage, spec.Name)
+		return driver.Image{}, classify(err, perspective.OpAddImage, perspective.KindImage, spec.Name)
 	}
 	if spec.Data != nil {
 		if err := imagedata.Upload(ctx, d.image, img.ID, spec.Data).ExtractErr(); err != nil {
 			_ = images.Delete(context.WithoutCancel(ctx), d.image, img.ID).ExtractErr()
-			return perspective.Image{}, classify(err, perspective.OpAddImage, perspective.KindImage, img.ID)
+			return driver.Image{}, classify(err, perspective.OpAddImage, perspective.KindImage, img.ID)
 		}
 		return d.GetImage(ctx, img.ID)
 	}
@@ -71,7 +72,7 @@ func (d *Driver) CreateImage(ctx context.Context, spec perspective.ImageSpec) (p
 
 // UpdateImage changes name, visibility, minimums and properties with one
 // JSON-patch request.
-func (d *Driver) UpdateImage(ctx context.Context, id string, u perspective.ImageUpdate) (perspective.Image, error) {
+func (d *Driver) UpdateImage(ctx context.Context, id string, u driver.ImageUpdate) (driver.Image, error) {
 	var patch images.UpdateOpts
 	if u.Name != nil {
 		patch = append(patch, images.ReplaceImageName{NewName: *u.Name})
@@ -88,7 +89,7 @@ func (d *Driver) UpdateImage(ctx context.Context, id string, u perspective.Image
 	if len(u.Metadata) > 0 || len(u.RemoveMetadata) > 0 {
 		cur, err := images.Get(ctx, d.image, id).Extract()
 		if err != nil {
-			return perspective.Image{}, classify(err, perspective.OpUpdateImage, perspective.KindImage, id)
+			return driver.Image{}, classify(err, perspective.OpUpdateImage, perspective.KindImage, id)
 		}
 		keys := make([]string, 0, len(u.Metadata))
 		for k := range u.Metadata {
@@ -110,7 +111,7 @@ func (d *Driver) UpdateImage(ctx context.Context, id string, u perspective.Image
 	}
 	img, err := images.Update(ctx, d.image, id, patch).Extract()
 	if err != nil {
-		return perspective.Image{}, classify(err, perspective.OpUpdateImage, perspective.KindImage, id)
+		return driver.Image{}, classify(err, perspective.OpUpdateImage, perspective.KindImage, id)
 	}
 	return toImage(img), nil
 }
@@ -121,16 +122,16 @@ func (d *Driver) DeleteImage(ctx context.Context, id string) error {
 }
 
 // imageStates maps Glance's statuses to the normalized image states.
-var imageStates = map[images.ImageStatus]perspective.ImageState{
-	images.ImageStatusQueued:        perspective.ImageQueued,
-	images.ImageStatusSaving:        perspective.ImageSaving,
-	images.ImageStatusUploading:     perspective.ImageSaving,
-	images.ImageStatusImporting:     perspective.ImageSaving,
-	images.ImageStatusActive:        perspective.ImageSaved,
-	images.ImageStatusDeactivated:   perspective.ImageSaved,
-	images.ImageStatusKilled:        perspective.ImageError,
-	images.ImageStatusDeleted:       perspective.ImageDeleted,
-	images.ImageStatusPendingDelete: perspective.ImageDeleting,
+var imageStates = map[images.ImageStatus]driver.ImageState{
+	images.ImageStatusQueued:        driver.ImageQueued,
+	images.ImageStatusSaving:        driver.ImageSaving,
+	images.ImageStatusUploading:     driver.ImageSaving,
+	images.ImageStatusImporting:     driver.ImageSaving,
+	images.ImageStatusActive:        driver.ImageSaved,
+	images.ImageStatusDeactivated:   driver.ImageSaved,
+	images.ImageStatusKilled:        driver.ImageError,
+	images.ImageStatusDeleted:       driver.ImageDeleted,
+	images.ImageStatusPendingDelete: driver.ImageDeleting,
 }
 
 // glanceFields are top-level keys of a Glance image that gophercloud also
@@ -140,13 +141,13 @@ var glanceFields = map[string]bool{"os_hash_algo": true, "os_hash_value": true, 
 	"owner_specified.openstack.md5": true, "owner_specified.openstack.sha256": true,
 	"owner_specified.openstack.object": true}
 
-func toImage(img *images.Image) perspective.Image {
+func toImage(img *images.Image) driver.Image {
 	st, ok := imageStates[img.Status]
 	if !ok {
-		st = perspective.ImageUnknown
+		st = driver.ImageUnknown
 	}
-	out := perspective.Image{
-		RealID: img.ID, ProjectID: img.Owner, Name: img.Name, State: st, Status: string(img.Status),
+	out := driver.Image{
+		ID: img.ID, ProjectID: img.Owner, Name: img.Name, State: st, Status: string(img.Status),
 		Visibility: string(img.Visibility), Size: img.SizeBytes, MinDisk: img.MinDiskGigabytes,
 		MinRAM: img.MinRAMMegabytes, Checksum: img.Checksum, Created: img.CreatedAt, Updated: img.UpdatedAt,
 	}

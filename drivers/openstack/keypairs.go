@@ -11,12 +11,13 @@ import (
 	"github.com/gophercloud/gophercloud/v2/pagination"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
 // ListKeypairs returns the user's keypairs, all pages.
-func (d *Driver) ListKeypairs(ctx context.Context) ([]perspective.Keypair, error) {
-	var out []perspective.Keypair
+func (d *Driver) ListKeypairs(ctx context.Context) ([]driver.Keypair, error) {
+	var out []driver.Keypair
 	err := keypairs.List(d.compute, nil).EachPage(ctx, func(ctx context.Context, p pagination.Page) (bool, error) {
 		list, err := keypairs.ExtractKeyPairs(p)
 		if err != nil {
@@ -37,19 +38,17 @@ func (d *Driver) ListKeypairs(ctx context.Context) ([]perspective.Keypair, error
 // key and returns its private half once. Nova stopped generating keys at
 // microversion 2.92, so the driver generates an Ed25519 key itself (the
 // private key never travels) and imports the public half.
-func (d *Driver) CreateKeypair(ctx context.Context, spec perspective.KeypairSpec) (perspective.Keypair, error) {
+func (d *Driver) CreateKeypair(ctx context.Context, spec driver.KeypairSpec) (driver.Keypair, error) {
 	pub := strings.TrimSpace(spec.PublicKey)
 	var private string
 	if pub == "" {
 		var err error
 		pub, private, err = generateKey(spec.Name)
 		if err != nil {
-			return perspective.Keypair{}, &perspective.Error{Code: perspective.CodeUnknown,
-				Op: perspective.OpAddKeypair, Kind: perspective.KindKeypair, ID: spec.Name, Msg: "generate key", Err: err}
+			return driver.Keypair{}, &driver.Error{Code: driver.CodeUnknown, Msg: "generate key", Err: err}
 		}
 	} else if _, _, _, _, err := ssh.ParseAuthorizedKey([]byte(pub)); err != nil {
-		return perspective.Keypair{}, &perspective.Error{Code: perspective.CodeInvalidArgument,
-			Op: perspective.OpAddKeypair, Kind: perspective.KindKeypair, ID: spec.Name,
+		return driver.Keypair{}, &driver.Error{Code: driver.CodeInvalidArgument,
 			Msg: "public key is not in OpenSSH authorized_keys format", Err: err}
 	}
 	opts := keypairs.CreateOpts{Name: spec.Name, PublicKey: pub}
@@ -58,7 +57,7 @@ func (d *Driver) CreateKeypair(ctx context.Context, spec perspective.KeypairSpec
 	}
 	k, err := keypairs.Create(ctx, d.compute, opts).Extract()
 	if err != nil {
-		return perspective.Keypair{}, classify(err, perspective.OpAddKeypair, perspective.KindKeypair, spec.Name)
+		return driver.Keypair{}, classify(err, perspective.OpAddKeypair, perspective.KindKeypair, spec.Name)
 	}
 	kp := toKeypair(*k)
 	kp.PrivateKey = private
@@ -93,7 +92,7 @@ func generateKey(comment string) (string, string, error) {
 	return line, string(pem.EncodeToMemory(block)), nil
 }
 
-func toKeypair(k keypairs.KeyPair) perspective.Keypair {
-	return perspective.Keypair{Name: k.Name, Fingerprint: k.Fingerprint, PublicKey: k.PublicKey,
+func toKeypair(k keypairs.KeyPair) driver.Keypair {
+	return driver.Keypair{Name: k.Name, Fingerprint: k.Fingerprint, PublicKey: k.PublicKey,
 		PrivateKey: k.PrivateKey, Type: k.Type}
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/utils"
 
-	"github.com/perspective-cloud/sdk/perspective"
+	"github.com/perspective-cloud/sdk/driver"
 )
 
 // MaxComputeMicroversion is the highest compute API microversion this driver
@@ -31,7 +31,7 @@ type microversion struct{ major, minor int }
 func parseMicroversion(s string) (microversion, error) {
 	major, minor, err := utils.ParseMicroversion(s)
 	if err != nil || major < 2 || minor < 0 {
-		return microversion{}, perspective.Errorf(perspective.CodeInvalidArgument,
+		return microversion{}, driver.Errorf(driver.CodeInvalidArgument,
 			"openstack: bad compute microversion %q (want e.g. 2.79)", s)
 	}
 	return microversion{major, minor}, nil
@@ -64,7 +64,7 @@ func negotiateMicroversion(ctx context.Context, compute *gophercloud.ServiceClie
 	}
 	supported, err := utils.GetSupportedMicroversions(ctx, compute)
 	if err != nil {
-		if code := perspective.Code(classify(err, "", "", "")); code == perspective.CodeUnknown {
+		if code := driver.CodeOf(classify(err, "", "", "")); code == driver.CodeUnknown {
 			// the endpoint answered but names no microversions: base API
 			return microversion{2, 1}, nil
 		}
@@ -78,7 +78,7 @@ func negotiateMicroversion(ctx context.Context, compute *gophercloud.ServiceClie
 	}
 	ok, err := supported.IsSupported(chosen.String())
 	if err != nil || !ok || chosen.less(serverMin) {
-		return microversion{}, perspective.Errorf(perspective.CodeUnsupported,
+		return microversion{}, driver.Errorf(driver.CodeUnsupported,
 			"openstack: compute API supports microversions %s to %s, this driver %s at most",
 			serverMin, serverMax, top)
 	}

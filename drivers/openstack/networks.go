@@ -9,6 +9,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/subnets"
 	"github.com/gophercloud/gophercloud/v2/pagination"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
@@ -20,7 +21,7 @@ type neutronNetwork struct {
 
 // ListNetworks returns the networks the project can use (its own, shared
 // and external ones) with their subnets, all pages of both.
-func (d *Driver) ListNetworks(ctx context.Context) ([]perspective.Network, error) {
+func (d *Driver) ListNetworks(ctx context.Context) ([]driver.Network, error) {
 	if err := d.requireNetwork(perspective.OpList); err != nil {
 		return nil, err
 	}
@@ -28,14 +29,14 @@ func (d *Driver) ListNetworks(ctx context.Context) ([]perspective.Network, error
 	if err != nil {
 		return nil, classify(err, perspective.OpList, perspective.KindNetwork, "")
 	}
-	bySubnet := map[string][]perspective.Subnet{}
+	bySubnet := map[string][]driver.Subnet{}
 	err = subnets.List(d.network, subnets.ListOpts{}).EachPage(ctx, func(ctx context.Context, p pagination.Page) (bool, error) {
 		list, err := subnets.ExtractSubnets(p)
 		if err != nil {
 			return false, err
 		}
 		for _, s := range list {
-			bySubnet[s.NetworkID] = append(bySubnet[s.NetworkID], perspective.Subnet{
+			bySubnet[s.NetworkID] = append(bySubnet[s.NetworkID], driver.Subnet{
 				ID: s.ID, NetworkID: s.NetworkID, ProjectID: s.ProjectID, Name: s.Name, CIDR: s.CIDR,
 				IPVersion: s.IPVersion, Gateway: s.GatewayIP, DHCPEnabled: s.EnableDHCP,
 			})
@@ -45,9 +46,9 @@ func (d *Driver) ListNetworks(ctx context.Context) ([]perspective.Network, error
 	if err != nil {
 		return nil, classify(err, perspective.OpList, perspective.KindNetwork, "subnets")
 	}
-	out := make([]perspective.Network, 0, len(nets))
+	out := make([]driver.Network, 0, len(nets))
 	for _, n := range nets {
-		out = append(out, perspective.Network{
+		out = append(out, driver.Network{
 			ID: n.ID, ProjectID: n.ProjectID, Name: n.Name, State: n.Status, IsShared: n.Shared,
 			IsExternal: n.External, Subnets: bySubnet[n.ID],
 		})
@@ -86,7 +87,7 @@ func (d *Driver) findNetwork(ctx context.Context, nameOrID string, base networks
 	var byID neutronNetwork
 	if err := networks.Get(ctx, d.network, nameOrID).ExtractInto(&byID); err == nil {
 		return byID, nil
-	} else if perspective.Code(classify(err, "", "", "")) != perspective.CodeNotFound {
+	} else if driver.CodeOf(classify(err, "", "", "")) != driver.CodeNotFound {
 		return neutronNetwork{}, err
 	}
 	opts := networks.ListOpts{Name: nameOrID}

@@ -19,39 +19,40 @@ import (
 
 	gcopenstack "github.com/gophercloud/gophercloud/v2/openstack"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/drivers/openstack"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
-func launchOne(t *testing.T, d *openstack.Driver, name string) perspective.Instance {
+func launchOne(t *testing.T, d *openstack.Driver, name string) driver.Instance {
 	t.Helper()
 	ctx := context.Background()
 	flavors, err := d.ListFlavors(ctx)
 	require.NoError(t, err)
-	i := slices.IndexFunc(flavors, func(f perspective.Flavor) bool { return f.Name == itFlavor || f.ID == itFlavor })
+	i := slices.IndexFunc(flavors, func(f driver.Flavor) bool { return f.Name == itFlavor || f.ID == itFlavor })
 	require.GreaterOrEqual(t, i, 0, "flavor %s", itFlavor)
 	imgs, err := d.ListImages(ctx)
 	require.NoError(t, err)
-	j := slices.IndexFunc(imgs, func(im perspective.Image) bool { return im.Name == itImage })
+	j := slices.IndexFunc(imgs, func(im driver.Image) bool { return im.Name == itImage })
 	require.GreaterOrEqual(t, j, 0, "image %s", itImage)
-	insts, err := d.LaunchInstances(ctx, perspective.LaunchSpec{Name: name, FlavorID: flavors[i].ID,
-		ImageID: imgs[j].RealID, Networks: []string{itNetwork}})
+	insts, err := d.LaunchInstances(ctx, driver.LaunchSpec{Name: name, FlavorID: flavors[i].ID,
+		ImageID: imgs[j].ID, Networks: []string{itNetwork}})
 	require.NoError(t, err)
 	require.Len(t, insts, 1)
-	t.Cleanup(func() { _ = d.DeleteInstance(context.Background(), insts[0].RealID) })
-	return waitFor(t, d, insts[0].RealID, perspective.StateLaunched)
+	t.Cleanup(func() { _ = d.DeleteInstance(context.Background(), insts[0].ID) })
+	return waitFor(t, d, insts[0].ID, driver.StateLaunched)
 }
 
 func TestIntegrationFloatingIPs(t *testing.T) {
 	d := openDriver(t)
 	ctx := context.Background()
 	inst := launchOne(t, d, "it-fip")
-	ip, err := d.AddFloatingIP(ctx, inst.RealID, perspective.FloatingIPRequest{Network: itExternal})
+	ip, err := d.AddFloatingIP(ctx, inst.ID, driver.FloatingIPRequest{Network: itExternal})
 	require.NoError(t, err)
 	require.NotEmpty(t, ip)
 	deadline := time.Now().Add(time.Minute)
 	for {
-		got, err := d.GetInstance(ctx, inst.RealID)
+		got, err := d.GetInstance(ctx, inst.ID)
 		require.NoError(t, err)
 		if slices.Contains(got.FloatingIPs(), ip) {
 			break
@@ -61,12 +62,12 @@ func TestIntegrationFloatingIPs(t *testing.T) {
 	}
 	// the default pool (the only external network) works too, and the
 	// address a caller names is associated as it is
-	require.NoError(t, d.RemoveFloatingIP(ctx, inst.RealID, ip))
-	err = d.RemoveFloatingIP(ctx, inst.RealID, ip)
+	require.NoError(t, d.RemoveFloatingIP(ctx, inst.ID, ip))
+	err = d.RemoveFloatingIP(ctx, inst.ID, ip)
 	assert.ErrorIs(t, err, perspective.ErrNotFound, "released after removal")
-	ip2, err := d.AddFloatingIP(ctx, inst.RealID, perspective.FloatingIPRequest{})
+	ip2, err := d.AddFloatingIP(ctx, inst.ID, driver.FloatingIPRequest{})
 	require.NoError(t, err)
-	require.NoError(t, d.RemoveFloatingIP(ctx, inst.RealID, ip2))
+	require.NoError(t, d.RemoveFloatingIP(ctx, inst.ID, ip2))
 }
 
 func TestIntegrationIdentity(t *testing.T) {
@@ -75,15 +76,15 @@ func TestIntegrationIdentity(t *testing.T) {
 	info := d.Info()
 	projects, err := d.ListProjects(ctx)
 	require.NoError(t, err)
-	i := slices.IndexFunc(projects, func(p perspective.Project) bool { return p.ID == info.ProjectID })
+	i := slices.IndexFunc(projects, func(p driver.Project) bool { return p.ID == info.ProjectID })
 	require.GreaterOrEqual(t, i, 0, "own project listed")
 	require.NotEmpty(t, projects[i].Regions)
-	assert.True(t, slices.ContainsFunc(projects[i].Regions, func(r perspective.Region) bool { return r.ID == info.Region }))
+	assert.True(t, slices.ContainsFunc(projects[i].Regions, func(r driver.Region) bool { return r.ID == info.Region }))
 
 	eps, err := d.Endpoints(ctx, info.ProjectID)
 	require.NoError(t, err)
 	for _, svc := range []string{"compute", "image", "identity", "network"} {
-		assert.True(t, slices.ContainsFunc(eps, func(e perspective.Endpoint) bool {
+		assert.True(t, slices.ContainsFunc(eps, func(e driver.Endpoint) bool {
 			return e.Service == svc && e.Interface == "public" && e.URL != ""
 		}), "public %s endpoint", svc)
 	}
@@ -128,7 +129,7 @@ func TestIntegrationMicroversionNegotiation(t *testing.T) {
 	old := openDriver(t, func(c *openstack.Config) { c.MaxMicroversion = "2.25" })
 	assert.Equal(t, "2.25", old.Microversion())
 	inst := launchOne(t, old, "it-mv")
-	assert.ErrorIs(t, old.AddTags(context.Background(), inst.RealID, []string{"x"}), perspective.ErrUnsupported)
+	assert.ErrorIs(t, old.AddTags(context.Background(), inst.ID, []string{"x"}), perspective.ErrUnsupported)
 	assert.Nil(t, inst.Tags)
 }
 
@@ -165,12 +166,12 @@ func TestIntegrationErrorsFromTheRealCloud(t *testing.T) {
 	_, err = d.GetImage(ctx, "00000000-0000-4000-8000-000000000000")
 	assert.ErrorIs(t, err, perspective.ErrNotFound)
 	inst := launchOne(t, d, "it-errors")
-	err = d.Start(ctx, inst.RealID)
+	err = d.Start(ctx, inst.ID)
 	assert.ErrorIs(t, err, perspective.ErrInvalidState, "start an ACTIVE server: %v", err)
 
 	bad := requireCloud(t)
 	bad.Password = "definitely-wrong-" + strings.Repeat("x", 8)
-	_, err = openstack.Open(ctx, bad)
+	_, err = openstack.New(ctx, bad)
 	assert.ErrorIs(t, err, perspective.ErrUnauthenticated)
 	assert.NotContains(t, err.Error(), bad.Password)
 }

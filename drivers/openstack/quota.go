@@ -9,6 +9,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/quotas"
 	"github.com/gophercloud/gophercloud/v2/pagination"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
@@ -16,26 +17,26 @@ import (
 // keypairs from Nova, floating IPs and security groups from Neutron (when
 // the cloud has it). Other projects than the driver's need an admin.
 // Volumes and disk stay zero: this driver does not talk to Cinder.
-func (d *Driver) Quota(ctx context.Context, projectID string) (perspective.Quota, error) {
+func (d *Driver) Quota(ctx context.Context, projectID string) (driver.Quota, error) {
 	if projectID == "" {
 		projectID = d.info.ProjectID
 	}
 	qs, err := quotasets.GetDetail(ctx, d.compute, projectID).Extract()
 	if err != nil {
-		return perspective.Quota{}, classify(err, perspective.OpGet, perspective.KindProject, projectID)
+		return driver.Quota{}, classify(err, perspective.OpGet, perspective.KindProject, projectID)
 	}
-	u := func(q quotasets.QuotaDetail) perspective.Usage { return perspective.Usage{Used: q.InUse, Max: q.Limit} }
-	out := perspective.Quota{
+	u := func(q quotasets.QuotaDetail) driver.Usage { return driver.Usage{Used: q.InUse, Max: q.Limit} }
+	out := driver.Quota{
 		Instances: u(qs.Instances), VCPUs: u(qs.Cores), RAM: u(qs.RAM), Keypairs: u(qs.KeyPairs),
 		FloatingIPs: u(qs.FloatingIPs), SecurityGroups: u(qs.SecurityGroups),
 	}
 	if d.network != nil {
 		nq, err := quotas.GetDetail(ctx, d.network, projectID).Extract()
 		if err != nil {
-			return perspective.Quota{}, classify(err, perspective.OpGet, perspective.KindProject, projectID)
+			return driver.Quota{}, classify(err, perspective.OpGet, perspective.KindProject, projectID)
 		}
-		out.FloatingIPs = perspective.Usage{Used: nq.FloatingIP.Used, Max: nq.FloatingIP.Limit}
-		out.SecurityGroups = perspective.Usage{Used: nq.SecurityGroup.Used, Max: nq.SecurityGroup.Limit}
+		out.FloatingIPs = driver.Usage{Used: nq.FloatingIP.Used, Max: nq.FloatingIP.Limit}
+		out.SecurityGroups = driver.Usage{Used: nq.SecurityGroup.Used, Max: nq.SecurityGroup.Limit}
 	}
 	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/tags"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
@@ -82,15 +83,15 @@ func (d *Driver) Rename(ctx context.Context, id, name string) error {
 
 // Snapshot saves the server's disk as an image and returns the image
 // (queued or saving: Glance receives the data afterwards).
-func (d *Driver) Snapshot(ctx context.Context, id, name string) (perspective.Image, error) {
+func (d *Driver) Snapshot(ctx context.Context, id, name string) (driver.Image, error) {
 	imageID, err := servers.CreateImage(ctx, d.compute, id, servers.CreateImageOpts{Name: name}).ExtractImageID()
 	if err != nil {
-		return perspective.Image{}, act(err, perspective.OpSnapshot, id)
+		return driver.Image{}, act(err, perspective.OpSnapshot, id)
 	}
 	img, err := d.GetImage(ctx, imageID)
 	if err != nil {
 		// the snapshot exists even if Glance does not show it yet
-		return perspective.Image{RealID: imageID, Name: name, State: perspective.ImageQueued}, nil
+		return driver.Image{ID: imageID, Name: name, State: driver.ImageQueued}, nil
 	}
 	return img, nil
 }
@@ -125,7 +126,7 @@ func (d *Driver) RemoveTags(ctx context.Context, id string, remove []string) err
 	}
 	for _, t := range remove {
 		err := tags.Delete(ctx, d.compute, id, t).ExtractErr()
-		if err != nil && perspective.Code(act(err, perspective.OpUntag, id)) == perspective.CodeNotFound {
+		if err != nil && driver.CodeOf(act(err, perspective.OpUntag, id)) == driver.CodeNotFound {
 			// a missing tag answers 404 too; tell it from a missing server
 			if _, gerr := servers.Get(ctx, d.compute, id).Extract(); gerr == nil {
 				continue
@@ -148,7 +149,7 @@ func (d *Driver) SetMetadata(ctx context.Context, id string, md map[string]strin
 func (d *Driver) UnsetMetadata(ctx context.Context, id string, keys []string) error {
 	for _, k := range keys {
 		err := servers.DeleteMetadatum(ctx, d.compute, id, k).ExtractErr()
-		if err != nil && perspective.Code(act(err, perspective.OpUnsetMetadata, id)) == perspective.CodeNotFound {
+		if err != nil && driver.CodeOf(act(err, perspective.OpUnsetMetadata, id)) == driver.CodeNotFound {
 			if _, gerr := servers.Get(ctx, d.compute, id).Extract(); gerr == nil {
 				continue
 			}

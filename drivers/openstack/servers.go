@@ -12,6 +12,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 	"github.com/gophercloud/gophercloud/v2/pagination"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
@@ -52,7 +53,7 @@ func (o serverListOpts) ToServerListQuery() (string, error) {
 
 // ListInstances returns every server of the project, following every page.
 // Name, tags and changed-since filters run on the server side too.
-func (d *Driver) ListInstances(ctx context.Context, opts perspective.ListOptions) ([]perspective.Instance, error) {
+func (d *Driver) ListInstances(ctx context.Context, opts driver.ListOptions) ([]driver.Instance, error) {
 	lo := servers.ListOpts{Limit: serverPageSize}
 	if opts.Name != "" {
 		// Nova's name filter is a regular expression
@@ -67,8 +68,8 @@ func (d *Driver) ListInstances(ctx context.Context, opts perspective.ListOptions
 	return d.listServers(ctx, serverListOpts{ListOpts: lo}, opts)
 }
 
-func (d *Driver) listServers(ctx context.Context, lo serverListOpts, filter perspective.ListOptions) ([]perspective.Instance, error) {
-	var out []perspective.Instance
+func (d *Driver) listServers(ctx context.Context, lo serverListOpts, filter driver.ListOptions) ([]driver.Instance, error) {
+	var out []driver.Instance
 	seen := map[string]bool{}
 	err := servers.List(d.compute, lo).EachPage(ctx, func(ctx context.Context, page pagination.Page) (bool, error) {
 		list, err := servers.ExtractServers(page)
@@ -94,17 +95,17 @@ func (d *Driver) listServers(ctx context.Context, lo serverListOpts, filter pers
 }
 
 // GetInstance returns one server.
-func (d *Driver) GetInstance(ctx context.Context, id string) (perspective.Instance, error) {
+func (d *Driver) GetInstance(ctx context.Context, id string) (driver.Instance, error) {
 	s, err := servers.Get(ctx, d.compute, id).Extract()
 	if err != nil {
-		return perspective.Instance{}, classify(err, perspective.OpGet, perspective.KindInstance, id)
+		return driver.Instance{}, classify(err, perspective.OpGet, perspective.KindInstance, id)
 	}
 	return d.toInstance(ctx, s), nil
 }
 
 // LaunchInstances creates spec.Count servers in one request (min_count =
 // max_count = Count), then lists them by the request's reservation id.
-func (d *Driver) LaunchInstances(ctx context.Context, spec perspective.LaunchSpec) ([]perspective.Instance, error) {
+func (d *Driver) LaunchInstances(ctx context.Context, spec driver.LaunchSpec) ([]driver.Instance, error) {
 	count := max(spec.Count, 1)
 	co := servers.CreateOpts{
 		Name:             spec.Name,
@@ -153,18 +154,18 @@ func (d *Driver) LaunchInstances(ctx context.Context, spec perspective.LaunchSpe
 			ReservationID string `json:"reservation_id"`
 		}
 		if err := r.Result.ExtractIntoStructPtr(&body, ""); err != nil || body.ReservationID == "" {
-			return nil, perspective.Errorf(perspective.CodeUnknown,
+			return nil, driver.Errorf(driver.CodeUnknown,
 				"openstack: launch %q: Nova's reply names no reservation_id: %v", spec.Name, err)
 		}
 		insts, err := d.listServers(ctx, serverListOpts{ListOpts: servers.ListOpts{Limit: serverPageSize},
-			ReservationID: body.ReservationID}, perspective.ListOptions{})
+			ReservationID: body.ReservationID}, driver.ListOptions{})
 		if err != nil {
 			return nil, err
 		}
-		slices.SortFunc(insts, func(a, b perspective.Instance) int { return strings.Compare(a.Name, b.Name) })
+		slices.SortFunc(insts, func(a, b driver.Instance) int { return strings.Compare(a.Name, b.Name) })
 		if spec.Locked {
 			for _, in := range insts {
-				if err := d.Lock(ctx, in.RealID); err != nil {
+				if err := d.Lock(ctx, in.ID); err != nil {
 					return insts, err
 				}
 			}
@@ -180,7 +181,7 @@ func (d *Driver) LaunchInstances(ctx context.Context, spec perspective.LaunchSpe
 	if err != nil {
 		return nil, err
 	}
-	return []perspective.Instance{inst}, nil
+	return []driver.Instance{inst}, nil
 }
 
 // launchOpts adds to gophercloud's CreateOpts the key_name (a keypairs
@@ -217,11 +218,9 @@ func (d *Driver) DeleteInstance(ctx context.Context, id string) error {
 }
 
 // toInstance converts Nova's server to the portable instance.
-func (d *Driver) toInstance(ctx context.Context, s *servers.Server) perspective.Instance {
-	inst := perspective.Instance{
-		RealID:           s.ID,
-		CloudType:        Scheme,
-		CloudID:          d.info.CloudID,
+func (d *Driver) toInstance(ctx context.Context, s *servers.Server) driver.Instance {
+	inst := driver.Instance{
+		ID:               s.ID,
 		ProjectID:        s.TenantID,
 		Region:           d.info.Region,
 		AvailabilityZone: s.AvailabilityZone,
@@ -242,12 +241,8 @@ func (d *Driver) toInstance(ctx context.Context, s *servers.Server) perspective.
 	if s.Hostname != nil {
 		inst.FQDN = *s.Hostname
 	}
-	if id, _ := s.Image["id"].(string); id != "" {
-		inst.Image = &perspective.Image{RealID: id}
-	}
-	if s.KeyName != "" {
-		inst.Keypair = &perspective.Keypair{Name: s.KeyName}
-	}
+	inst.ImageID, _ = s.Image["id"].(string)
+	inst.KeyName = s.KeyName
 	inst.Flavor = d.serverFlavor(ctx, s.Flavor)
 	inst.Addresses, inst.Networks = addresses(s.Addresses)
 	return inst
@@ -255,7 +250,7 @@ func (d *Driver) toInstance(ctx context.Context, s *servers.Server) perspective.
 
 // serverFlavor reads the server's flavor: {"id": …} before microversion
 // 2.47, the flavor's copy {"original_name", "vcpus", "ram", …} since.
-func (d *Driver) serverFlavor(ctx context.Context, f map[string]any) *perspective.Flavor {
+func (d *Driver) serverFlavor(ctx context.Context, f map[string]any) *driver.Flavor {
 	if len(f) == 0 {
 		return nil
 	}
@@ -269,7 +264,7 @@ func (d *Driver) serverFlavor(ctx context.Context, f map[string]any) *perspectiv
 		}
 		return 0
 	}
-	fl := &perspective.Flavor{
+	fl := &driver.Flavor{
 		Name: stringOf(f["original_name"]), RAM: num("ram"), VCPUs: num("vcpus"),
 		RootDisk: num("disk"), EphemeralDisk: num("ephemeral"), Swap: num("swap"),
 	}
@@ -282,16 +277,16 @@ func (d *Driver) serverFlavor(ctx context.Context, f map[string]any) *perspectiv
 
 // addresses converts Nova's {"net": [{"addr", "version", "OS-EXT-IPS:type"}]}
 // into addresses and networks, sorted by network name for stable output.
-func addresses(m map[string]any) ([]perspective.Address, []perspective.Network) {
+func addresses(m map[string]any) ([]driver.Address, []driver.Network) {
 	names := make([]string, 0, len(m))
 	for k := range m {
 		names = append(names, k)
 	}
 	slices.Sort(names)
-	var addrs []perspective.Address
-	var nets []perspective.Network
+	var addrs []driver.Address
+	var nets []driver.Network
 	for _, name := range names {
-		nets = append(nets, perspective.Network{Name: name})
+		nets = append(nets, driver.Network{Name: name})
 		list, _ := m[name].([]any)
 		for _, a := range list {
 			am, _ := a.(map[string]any)
@@ -299,15 +294,15 @@ func addresses(m map[string]any) ([]perspective.Address, []perspective.Network) 
 			if ip == "" {
 				continue
 			}
-			kind := perspective.AddressFixed
+			kind := driver.AddressFixed
 			if stringOf(am["OS-EXT-IPS:type"]) == "floating" {
-				kind = perspective.AddressFloating
+				kind = driver.AddressFloating
 			}
 			v := 4
 			if strings.Contains(ip, ":") {
 				v = 6
 			}
-			addrs = append(addrs, perspective.Address{Network: name, IP: ip, Kind: kind, Version: v})
+			addrs = append(addrs, driver.Address{Network: name, IP: ip, Kind: kind, Version: v})
 		}
 	}
 	return addrs, nets
@@ -339,6 +334,6 @@ func regexpQuote(s string) string {
 
 // unsupported says that op needs a microversion the cloud lacks.
 func (d *Driver) unsupported(op perspective.Operation, what, need string) error {
-	return &perspective.Error{Code: perspective.CodeUnsupported, Op: op,
+	return &driver.Error{Code: driver.CodeUnsupported,
 		Msg: fmt.Sprintf("%s needs compute microversion %s; negotiated %s", what, need, d.mv)}
 }

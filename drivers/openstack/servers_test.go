@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
@@ -27,25 +28,25 @@ func TestListInstancesFollowsEveryPage(t *testing.T) {
 	})
 	f.on("GET", nova+"/flavors/detail", jsonReply(200, fixture(t, "nova_flavors.json")))
 	d := f.open()
-	insts, err := d.ListInstances(context.Background(), perspective.ListOptions{})
+	insts, err := d.ListInstances(context.Background(), driver.ListOptions{})
 	require.NoError(t, err)
 	require.Len(t, insts, 3)
 
 	web1 := insts[0]
 	assert.Equal(t, "web-1", web1.Name)
-	assert.Equal(t, perspective.StateLaunched, web1.State)
+	assert.Equal(t, driver.StateLaunched, web1.State)
 	assert.Equal(t, "ACTIVE", web1.Status)
 	assert.True(t, web1.Locked)
 	assert.Equal(t, []string{"prod"}, web1.Tags)
 	assert.Equal(t, "1", web1.Flavor.ID, "flavor id found from original_name")
 	assert.Equal(t, 512, web1.Flavor.RAM)
-	assert.Equal(t, "k1", web1.Keypair.Name)
-	assert.Equal(t, []string{"203.0.113.20"}, web1.FloatingIPs())
-	assert.Equal(t, "11111111-2222-4333-8444-555555555555", web1.Image.RealID)
+	assert.Equal(t, "k1", web1.KeyName)
+	assert.Contains(t, web1.Addresses, driver.Address{Network: "private", IP: "203.0.113.20", Kind: driver.AddressFloating, Version: 4})
+	assert.Equal(t, "11111111-2222-4333-8444-555555555555", web1.ImageID)
 
-	assert.Equal(t, perspective.StateStarting, insts[1].State, "SHUTOFF + powering-on")
+	assert.Equal(t, driver.StateStarting, insts[1].State, "SHUTOFF + powering-on")
 	assert.Equal(t, "2", insts[1].Flavor.ID)
-	assert.Equal(t, perspective.StateError, insts[2].State)
+	assert.Equal(t, driver.StateError, insts[2].State)
 	assert.Contains(t, insts[2].Fault, "No valid host")
 	assert.Equal(t, "2.93", f.lastMicroversion)
 }
@@ -64,7 +65,7 @@ func TestLaunchManyUsesOneRequestAndTheReservationID(t *testing.T) {
 	})
 	f.on("GET", nova+"/flavors/detail", jsonReply(200, fixture(t, "nova_flavors.json")))
 	d := f.open()
-	insts, err := d.LaunchInstances(context.Background(), perspective.LaunchSpec{
+	insts, err := d.LaunchInstances(context.Background(), driver.LaunchSpec{
 		Name: "db", Count: 3, FlavorID: "1", ImageID: "img", KeyName: "k1", Tags: []string{"t"}})
 	require.NoError(t, err)
 	require.Len(t, insts, 1)
@@ -86,15 +87,15 @@ func TestMicroversionNegotiation(t *testing.T) {
 		body     []byte
 		ceiling  string
 		want     string
-		wantCode perspective.ErrorCode
+		wantCode driver.Code
 	}{
-		{"Zed", doc("2.1", "2.93"), "", "2.93", perspective.CodeOK},
-		{"newer than the driver", doc("2.1", "2.100"), "", MaxComputeMicroversion, perspective.CodeOK},
-		{"caller's ceiling", doc("2.1", "2.93"), "2.60", "2.60", perspective.CodeOK},
-		{"ceiling above the driver's", doc("2.1", "2.93"), "2.200", "2.93", perspective.CodeOK},
-		{"server needs more than the driver knows", doc("2.97", "2.100"), "", "", perspective.CodeUnsupported},
-		{"no microversions", []byte(`{"version": {"id": "v2.0", "status": "SUPPORTED", "links": []}}`), "", "2.1", perspective.CodeOK},
-		{"bad ceiling", doc("2.1", "2.93"), "two", "", perspective.CodeInvalidArgument},
+		{"Zed", doc("2.1", "2.93"), "", "2.93", driver.CodeOK},
+		{"newer than the driver", doc("2.1", "2.100"), "", MaxComputeMicroversion, driver.CodeOK},
+		{"caller's ceiling", doc("2.1", "2.93"), "2.60", "2.60", driver.CodeOK},
+		{"ceiling above the driver's", doc("2.1", "2.93"), "2.200", "2.93", driver.CodeOK},
+		{"server needs more than the driver knows", doc("2.97", "2.100"), "", "", driver.CodeUnsupported},
+		{"no microversions", []byte(`{"version": {"id": "v2.0", "status": "SUPPORTED", "links": []}}`), "", "2.1", driver.CodeOK},
+		{"bad ceiling", doc("2.1", "2.93"), "two", "", driver.CodeInvalidArgument},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,9 +103,9 @@ func TestMicroversionNegotiation(t *testing.T) {
 			f.mock.RegisterResponder("GET", nova+"/", jsonReply(200, tt.body))
 			c := f.config()
 			c.MaxMicroversion = tt.ceiling
-			d, err := Open(context.Background(), c)
-			assert.Equal(t, tt.wantCode, perspective.Code(err), "%v", err)
-			if tt.wantCode == perspective.CodeOK {
+			d, err := New(context.Background(), c)
+			assert.Equal(t, tt.wantCode, driver.CodeOf(err), "%v", err)
+			if tt.wantCode == driver.CodeOK {
 				assert.Equal(t, tt.want, d.Microversion())
 			}
 		})
@@ -145,7 +146,7 @@ func TestOpenByURL(t *testing.T) {
 
 	for _, bad := range []string{"openstack://u:p@?cloud=x", "openstack://?colud=x", "openstack://?cloud=missing&clouds_file=" + path} {
 		_, err := ConfigFromURL(mustURL(t, bad), func(string) string { return "" })
-		assert.Equal(t, perspective.CodeInvalidArgument, perspective.Code(err), bad)
+		assert.Equal(t, driver.CodeInvalidArgument, driver.CodeOf(err), bad)
 		assert.NotContains(t, err.Error(), "demo-secret")
 	}
 	assert.Contains(t, perspective.Schemes(), Scheme)

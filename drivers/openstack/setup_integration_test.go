@@ -12,8 +12,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/drivers/openstack"
-	"github.com/perspective-cloud/sdk/perspective"
 )
 
 // The integration tests run against any OpenStack named by the OS_*
@@ -56,7 +56,7 @@ func openDriver(t *testing.T, mod ...func(*openstack.Config)) *openstack.Driver 
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	d, err := openstack.Open(ctx, c)
+	d, err := openstack.New(ctx, c)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = d.Close() })
 	return d
@@ -70,24 +70,24 @@ func ensureAltImage(t *testing.T, d *openstack.Driver) {
 	var err error
 	altImageOnce.Do(func() {
 		ctx := context.Background()
-		var imgs []perspective.Image
+		var imgs []driver.Image
 		imgs, err = d.ListImages(ctx)
 		if err != nil {
 			return
 		}
 		for _, im := range imgs {
-			if im.Name == itAltImage && im.State == perspective.ImageSaved {
+			if im.Name == itAltImage && im.State == driver.ImageSaved {
 				return
 			}
 		}
-		_, err = d.CreateImage(ctx, perspective.ImageSpec{Name: itAltImage, Visibility: "public",
+		_, err = d.CreateImage(ctx, driver.ImageSpec{Name: itAltImage, Visibility: "public",
 			Data: strings.NewReader("perspective integration image\n")})
 	})
 	require.NoError(t, err)
 }
 
 // waitFor polls an instance until it reaches one of states.
-func waitFor(t *testing.T, d *openstack.Driver, id string, states ...perspective.State) perspective.Instance {
+func waitFor(t *testing.T, d *openstack.Driver, id string, states ...driver.State) driver.Instance {
 	t.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
 	for {

@@ -5,54 +5,55 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
 func TestNormalizeStateEveryNovaStatus(t *testing.T) {
 	tests := []struct {
 		status, task, vm string
-		want             perspective.State
+		want             driver.State
 	}{
-		{"ACTIVE", "", "active", perspective.StateLaunched},
-		{"BUILD", "", "building", perspective.StateQueued},
-		{"BUILD", "scheduling", "building", perspective.StateQueued},
-		{"BUILD", "spawning", "building", perspective.StateLaunching},
-		{"BUILD", "networking", "building", perspective.StateLaunching},
-		{"DELETED", "", "deleted", perspective.StateDeleted},
-		{"ERROR", "", "error", perspective.StateError},
-		{"HARD_REBOOT", "reboot_started_hard", "active", perspective.StateHardRebooting},
-		{"MIGRATING", "migrating", "active", perspective.StateMigrating},
-		{"PASSWORD", "updating_password", "active", perspective.StateLaunched},
-		{"PAUSED", "", "paused", perspective.StatePaused},
-		{"REBOOT", "reboot_started", "active", perspective.StateRebooting},
-		{"REBUILD", "rebuild_spawning", "active", perspective.StateRebuilding},
-		{"RESCUE", "", "rescued", perspective.StateUnknown},
-		{"RESIZE", "resize_migrating", "active", perspective.StateResizing},
-		{"RESIZE", "resize_reverting", "resized", perspective.StateRevertingResize},
-		{"REVERT_RESIZE", "resize_reverting", "resized", perspective.StateRevertingResize},
-		{"SHELVED", "", "shelved", perspective.StateShelved},
-		{"SHELVED_OFFLOADED", "", "shelved_offloaded", perspective.StateShelved},
-		{"SHUTOFF", "", "stopped", perspective.StateShutoff},
-		{"SOFT_DELETED", "", "soft-delete", perspective.StateDeleted},
-		{"SUSPENDED", "", "suspended", perspective.StateSuspended},
-		{"UNKNOWN", "", "", perspective.StateUnknown},
-		{"VERIFY_RESIZE", "", "resized", perspective.StateVerifyResize},
+		{"ACTIVE", "", "active", driver.StateLaunched},
+		{"BUILD", "", "building", driver.StateQueued},
+		{"BUILD", "scheduling", "building", driver.StateQueued},
+		{"BUILD", "spawning", "building", driver.StateLaunching},
+		{"BUILD", "networking", "building", driver.StateLaunching},
+		{"DELETED", "", "deleted", driver.StateDeleted},
+		{"ERROR", "", "error", driver.StateError},
+		{"HARD_REBOOT", "reboot_started_hard", "active", driver.StateHardRebooting},
+		{"MIGRATING", "migrating", "active", driver.StateMigrating},
+		{"PASSWORD", "updating_password", "active", driver.StateLaunched},
+		{"PAUSED", "", "paused", driver.StatePaused},
+		{"REBOOT", "reboot_started", "active", driver.StateRebooting},
+		{"REBUILD", "rebuild_spawning", "active", driver.StateRebuilding},
+		{"RESCUE", "", "rescued", driver.StateUnknown},
+		{"RESIZE", "resize_migrating", "active", driver.StateResizing},
+		{"RESIZE", "resize_reverting", "resized", driver.StateRevertingResize},
+		{"REVERT_RESIZE", "resize_reverting", "resized", driver.StateRevertingResize},
+		{"SHELVED", "", "shelved", driver.StateShelved},
+		{"SHELVED_OFFLOADED", "", "shelved_offloaded", driver.StateShelved},
+		{"SHUTOFF", "", "stopped", driver.StateShutoff},
+		{"SOFT_DELETED", "", "soft-delete", driver.StateDeleted},
+		{"SUSPENDED", "", "suspended", driver.StateSuspended},
+		{"UNKNOWN", "", "", driver.StateUnknown},
+		{"VERIFY_RESIZE", "", "resized", driver.StateVerifyResize},
 		// a task in progress refines a resting status
-		{"ACTIVE", "image_snapshot", "active", perspective.StateSnapshotting},
-		{"ACTIVE", "powering-off", "active", perspective.StateShuttingDown},
-		{"SHUTOFF", "powering-on", "stopped", perspective.StateStarting},
-		{"ACTIVE", "pausing", "active", perspective.StatePausing},
-		{"PAUSED", "unpausing", "paused", perspective.StateResuming},
-		{"ACTIVE", "suspending", "active", perspective.StateSuspending},
-		{"SUSPENDED", "resuming", "suspended", perspective.StateResuming},
-		{"VERIFY_RESIZE", "resize_confirming", "resized", perspective.StateResizing},
+		{"ACTIVE", "image_snapshot", "active", driver.StateSnapshotting},
+		{"ACTIVE", "powering-off", "active", driver.StateShuttingDown},
+		{"SHUTOFF", "powering-on", "stopped", driver.StateStarting},
+		{"ACTIVE", "pausing", "active", driver.StatePausing},
+		{"PAUSED", "unpausing", "paused", driver.StateResuming},
+		{"ACTIVE", "suspending", "active", driver.StateSuspending},
+		{"SUSPENDED", "resuming", "suspended", driver.StateResuming},
+		{"VERIFY_RESIZE", "resize_confirming", "resized", driver.StateResizing},
 		// deletion wins over everything
-		{"ACTIVE", "deleting", "active", perspective.StateDeleting},
-		{"ERROR", "deleting", "error", perspective.StateDeleting},
+		{"ACTIVE", "deleting", "active", driver.StateDeleting},
+		{"ERROR", "deleting", "error", driver.StateDeleting},
 		// unknown status: vm_state decides, then unknown
-		{"SOMETHING_NEW", "", "stopped", perspective.StateShutoff},
-		{"", "", "", perspective.StateUnknown},
-		{" active ", "", "", perspective.StateLaunched},
+		{"SOMETHING_NEW", "", "stopped", driver.StateShutoff},
+		{"", "", "", driver.StateUnknown},
+		{" active ", "", "", driver.StateLaunched},
 	}
 	for _, tt := range tests {
 		t.Run(tt.status+"/"+tt.task, func(t *testing.T) {

@@ -43,7 +43,7 @@ func newSource(cfg config) (*source, error) {
 		describe: fmt.Sprintf("OpenStack at %s, project %s, user %s (domain %s), logged in on the first call",
 			osCfg.AuthURL, osCfg.ProjectID, osCfg.Username, osCfg.UserDomainName),
 		open: func(ctx context.Context) (*perspective.Cloud, error) {
-			drv, err := openstack.Open(ctx, osCfg)
+			drv, err := openstack.New(ctx, osCfg)
 			if err != nil {
 				return nil, err
 			}

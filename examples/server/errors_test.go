@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/drivers/mock"
 	"github.com/perspective-cloud/sdk/perspective"
 )
@@ -137,7 +138,7 @@ func TestErrorStatuses(t *testing.T) {
 
 // bareDriver hides every optional capability of the mock: a cloud that
 // can only list, launch and delete.
-type bareDriver struct{ perspective.Driver }
+type bareDriver struct{ driver.Driver }
 
 // TestUnsupported: what the cloud cannot do is a 501, and /operations
 // leaves it out.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/drivers/mock"
 	"github.com/perspective-cloud/sdk/perspective"
 )
@@ -32,7 +33,7 @@ func newEnv(t testing.TB, opts ...mock.Option) *env {
 }
 
 // newEnvOf serves the given drivers as one Set.
-func newEnvOf(t testing.TB, drivers ...perspective.Driver) *env {
+func newEnvOf(t testing.TB, drivers ...driver.Driver) *env {
 	t.Helper()
 	var clouds []*perspective.Cloud
 	for _, d := range drivers {

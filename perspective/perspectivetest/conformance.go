@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/perspective"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -40,6 +41,7 @@ func RunConformance(t *testing.T, h Harness) {
 	t.Run("BadInput", s.testBadInput)
 	t.Run("NotFound", s.testNotFound)
 	t.Run("Unsupported", s.testUnsupported)
+	t.Run("Contract", s.testContract)
 	t.Run("Lifecycle", s.testLifecycle)
 	t.Run("Images", s.testImages)
 	t.Run("Keypairs", s.testKeypairs)
@@ -166,8 +168,63 @@ func (s *suite) testNotFound(t *testing.T) {
 	assert.ErrorIs(t, err, perspective.ErrNotFound)
 }
 
+// testContract checks the driver against the rule of package driver:
+// it speaks in the cloud's own ids (a real id it hands out is accepted back
+// as it is, and is never a global id), every instance is in a normalized
+// state, and what it leaves empty the portable layer fills the same way.
+func (s *suite) testContract(t *testing.T) {
+	ctx := s.ctx(t)
+	d := s.cloud.Driver()
+	info := d.Info()
+	assert.Equal(t, s.cloud.Info(), info, "the cloud reports what the driver says of itself")
+	rep, err := s.inst.Launch(ctx, s.spec("contract", 1))
+	require.NoError(t, err)
+	launched := rep.IDs()
+	t.Cleanup(func() { _, _ = s.inst.Delete(context.Background(), launched...) })
+	require.Len(t, launched, 1)
+	got, err := s.inst.Get(ctx, launched[0])
+	require.NoError(t, err)
+
+	raw, err := d.GetInstance(ctx, got.RealID)
+	require.NoError(t, err, "the driver accepts the real id it handed out")
+	assert.Equal(t, got.RealID, raw.ID, "Instance.ID of a driver is the cloud's own id")
+	assert.NotEqual(t, got.ID, raw.ID, "a driver never sees or returns a global id")
+	assert.Equal(t, got.Name, raw.Name)
+	assert.NotEmpty(t, raw.Name)
+	assert.Contains(t, perspective.States(), raw.State, "the driver maps the cloud's status onto a normalized state")
+	if raw.ProjectID == "" {
+		assert.Equal(t, info.ProjectID, got.ProjectID, "an empty ProjectID means the driver's own")
+	}
+	if raw.ImageID != "" {
+		require.NotNil(t, got.Image)
+		assert.Equal(t, raw.ImageID, got.Image.RealID, "ImageID is the image's real id")
+	}
+	_, err = d.GetInstance(ctx, got.ID)
+	assert.Equal(t, driver.CodeNotFound, driver.CodeOf(err), "a global id is not an id of the cloud: not found, classified")
+
+	listed, err := d.ListInstances(ctx, driver.ListOptions{})
+	require.NoError(t, err)
+	for _, in := range listed {
+		assert.NotEmpty(t, in.ID, "every listed instance has the cloud's id")
+		assert.Contains(t, perspective.States(), in.State, "instance %s", in.ID)
+	}
+	fs, err := d.ListFlavors(ctx)
+	require.NoError(t, err)
+	for _, f := range fs {
+		assert.NotEmpty(t, f.ID, "flavor %q has the cloud's id", f.Name)
+	}
+	imgs, err := d.ListImages(ctx)
+	require.NoError(t, err)
+	for _, img := range imgs {
+		assert.NotEmpty(t, img.ID, "image %q has the cloud's id", img.Name)
+		one, err := d.GetImage(ctx, img.ID)
+		require.NoError(t, err, "image %q by its real id", img.Name)
+		assert.Equal(t, img.ID, one.ID)
+	}
+}
+
 // bare hides every optional capability of a driver.
-type bare struct{ perspective.Driver }
+type bare struct{ driver.Driver }
 
 func (s *suite) testUnsupported(t *testing.T) {
 	ctx := s.ctx(t)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/drivers/openstack"
 	"github.com/perspective-cloud/sdk/perspective"
 )
@@ -24,8 +25,8 @@ type KeystoneConfig struct {
 	Getenv func(string) string `yaml:"-"`
 	// Options tune the user's Cloud (cache TTLs, concurrency…).
 	Options []perspective.Option `yaml:"-"`
-	// Open opens the driver; tests replace it. Default: openstack.Open.
-	Open func(ctx context.Context, c openstack.Config) (perspective.Driver, error) `yaml:"-"`
+	// Open opens the driver; tests replace it. Default: openstack.New.
+	Open func(ctx context.Context, c openstack.Config) (driver.Driver, error) `yaml:"-"`
 }
 
 // Keystone is the identity back-end of the OpenStack cloud itself: a user
@@ -61,8 +62,8 @@ func NewKeystone(cfg KeystoneConfig) (*Keystone, error) {
 		cfg.Getenv = func(string) string { return "" }
 	}
 	if cfg.Open == nil {
-		cfg.Open = func(ctx context.Context, c openstack.Config) (perspective.Driver, error) {
-			return openstack.Open(ctx, c)
+		cfg.Open = func(ctx context.Context, c openstack.Config) (driver.Driver, error) {
+			return openstack.New(ctx, c)
 		}
 	}
 	return &Keystone{cfg: cfg, base: u}, nil

@@ -12,9 +12,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/drivers/mock"
 	"github.com/perspective-cloud/sdk/drivers/openstack"
-	"github.com/perspective-cloud/sdk/perspective"
 )
 
 // fakeKeystone answers POST /v3/auth/tokens with 401 for every password
@@ -96,7 +96,7 @@ func TestKeystoneSession(t *testing.T) {
 		URL: "openstack://?region=RegionTwo",
 		Getenv: envOf(map[string]string{"OS_AUTH_URL": "http://127.0.0.1:5000/v3", "OS_PROJECT_NAME": "demo",
 			"OS_PROJECT_DOMAIN_NAME": "Default", "OS_USERNAME": "admin", "OS_PASSWORD": "server-secret"}),
-		Open: func(_ context.Context, c openstack.Config) (perspective.Driver, error) {
+		Open: func(_ context.Context, c openstack.Config) (driver.Driver, error) {
 			got = c
 			drv = &closeCounting{Driver: mock.New(mock.WithCloudID("os"), mock.WithProject("p-demo", "demo"), mock.WithRegion(c.Region))}
 			return drv, nil

@@ -61,7 +61,7 @@ type Grant struct {
 }
 
 // Matches reports whether g covers the cloud described by info.
-func (g Grant) Matches(info perspective.DriverInfo) bool {
+func (g Grant) Matches(info perspective.CloudInfo) bool {
 	return (g.Cloud == "" || g.Cloud == info.CloudID) &&
 		(g.Project == "" || g.Project == info.ProjectID || g.Project == info.ProjectName) &&
 		(g.Region == "" || g.Region == info.Region)
@@ -91,7 +91,7 @@ type Principal struct {
 }
 
 // Can reports whether p may do a in the cloud described by info.
-func (p *Principal) Can(info perspective.DriverInfo, a Action) bool {
+func (p *Principal) Can(info perspective.CloudInfo, a Action) bool {
 	if p == nil {
 		return false
 	}

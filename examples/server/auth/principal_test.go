@@ -27,7 +27,7 @@ func twoProjects(t testing.TB) *perspective.Set {
 }
 
 func TestPrincipalCan(t *testing.T) {
-	a := perspective.DriverInfo{CloudID: "c1", ProjectID: "p1", ProjectName: "demo", Region: "r1"}
+	a := perspective.CloudInfo{CloudID: "c1", ProjectID: "p1", ProjectName: "demo", Region: "r1"}
 	tests := []struct {
 		name   string
 		p      *Principal
