@@ -19,7 +19,7 @@ import (
 )
 
 // maxKeypairs bounds the keypair catalog of a namespace.
-const maxKeypairs = 1000
+const maxKeypairs = 200 // about 200 bytes each: they fit one stored value
 
 // ListFlavors returns the configured flavor set.
 func (d *Driver) ListFlavors(ctx context.Context) ([]driver.Flavor, error) {
@@ -96,25 +96,17 @@ func subnet(network string, ip libvirtxml.NetworkIP) (driver.Subnet, bool) {
 		IPVersion: v, Gateway: ip.Address, DHCPEnabled: ip.DHCP != nil}, true
 }
 
-// keypairCatalog is the content of the namespace's keypair volume
-// "<namespace>.keypairs.json" in the pool: libvirt keeps no keypairs, so
-// the driver keeps them where every client of the same libvirt finds them.
+// keypairCatalog is what the driver stores under "keypairs/<namespace>"
+// (see store.go): libvirt keeps no keypairs.
 type keypairCatalog struct {
 	Keypairs []driver.Keypair `json:"keypairs"`
 }
 
-func (d *Driver) keysVolume() string { return d.cfg.Namespace + keysSuffix }
+func (d *Driver) keysKey() string { return "keypairs/" + d.cfg.Namespace }
 
-func (d *Driver) readKeys(l *golibvirt.Libvirt, pool golibvirt.StoragePool) (keypairCatalog, error) {
+func (d *Driver) readKeys(l *golibvirt.Libvirt, _ golibvirt.StoragePool) (keypairCatalog, error) {
 	var c keypairCatalog
-	vol, err := l.StorageVolLookupByName(pool, d.keysVolume())
-	if err != nil {
-		if notFound(err) {
-			return c, nil
-		}
-		return c, classify(err, "reading the keypairs of namespace "+d.cfg.Namespace)
-	}
-	raw, err := readVolume(l, vol, 0, 4<<20)
+	raw, err := storeGet(l, d.keysKey())
 	if err != nil {
 		return c, classify(err, "reading the keypairs of namespace "+d.cfg.Namespace)
 	}
@@ -122,7 +114,7 @@ func (d *Driver) readKeys(l *golibvirt.Libvirt, pool golibvirt.StoragePool) (key
 		return c, nil
 	}
 	if err := json.Unmarshal(raw, &c); err != nil {
-		return c, driver.Wrap(driver.CodeUnknown, err, "libvirt: the keypair volume "+d.keysVolume()+" is not valid JSON")
+		return c, driver.Wrap(driver.CodeUnknown, err, "libvirt: the stored keypairs of namespace "+d.cfg.Namespace+" are not valid JSON")
 	}
 	return c, nil
 }
@@ -209,13 +201,13 @@ func (d *Driver) CreateKeypair(ctx context.Context, spec driver.KeypairSpec) (dr
 	return k, nil
 }
 
-func (d *Driver) writeKeys(l *golibvirt.Libvirt, pool golibvirt.StoragePool, c keypairCatalog) error {
+func (d *Driver) writeKeys(l *golibvirt.Libvirt, _ golibvirt.StoragePool, c keypairCatalog) error {
 	slices.SortFunc(c.Keypairs, func(a, b driver.Keypair) int { return strings.Compare(a.Name, b.Name) })
 	b, err := json.Marshal(c)
 	if err != nil {
 		return driver.Wrap(driver.CodeUnknown, err, "libvirt: encoding the keypairs")
 	}
-	if err := writeVolume(l, pool, d.keysVolume(), b); err != nil {
+	if err := storePut(l, d.keysKey(), b); err != nil {
 		return classify(err, "writing the keypairs of namespace "+d.cfg.Namespace)
 	}
 	return nil

@@ -3,7 +3,9 @@ package libvirt
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -48,9 +50,11 @@ func (d *Driver) Console(ctx context.Context, id string) (driver.Console, error)
 }
 
 // ConsoleLog returns the last lines lines (all when zero) of the guest's
-// serial console, which libvirt logs into a volume of the pool, so that it
-// reads the same through the local socket and over TCP. At most the last
-// MiB of the log is read.
+// serial console, which libvirt logs into the volume "<uuid>.console.log"
+// of the pool. At most the last MiB of the log is read. The driver reads
+// the file itself, so only through the local socket: over TCP it would be
+// a volume download, and go-libvirt's stream download can deadlock the
+// connection (digitalocean/go-libvirt issue 241).
 func (d *Driver) ConsoleLog(ctx context.Context, id string, lines int) (string, error) {
 	l, err := d.conn(ctx)
 	if err != nil {
@@ -59,6 +63,9 @@ func (d *Driver) ConsoleLog(ctx context.Context, id string, lines int) (string, 
 	dm, err := d.lookup(ctx, l, id)
 	if err != nil {
 		return "", err
+	}
+	if d.cfg.Transport != "unix" {
+		return "", driver.Errorf(driver.CodeUnsupported, "libvirt: the console log of instance %s is on host %s; it is read only through the local socket", id, d.cfg.Host)
 	}
 	if dm.meta.Log == "" {
 		return "", nil
@@ -71,22 +78,30 @@ func (d *Driver) ConsoleLog(ctx context.Context, id string, lines int) (string, 
 	if err != nil {
 		return "", classify(err, "console log of instance "+id)
 	}
-	_, capacity, _, err := l.StorageVolGetInfo(vol)
+	path, err := l.StorageVolGetPath(vol)
 	if err != nil {
 		return "", classify(err, "console log of instance "+id)
 	}
-	var off uint64
-	if capacity > maxLogBytes {
-		off = capacity - maxLogBytes
-	}
-	if capacity == 0 {
-		return "", nil
-	}
-	raw, err := readVolume(l, vol, off, capacity-off)
+	raw, err := readTail(path, maxLogBytes)
 	if err != nil {
-		return "", classify(err, "reading the console log of instance "+id)
+		return "", driver.Wrap(driver.CodeUnknown, err, "libvirt: reading the console log of instance "+id)
 	}
 	return tail(strings.ReplaceAll(string(raw), "\r\n", "\n"), lines), nil
+}
+
+// readTail reads the last at most limit bytes of a file.
+func readTail(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	off := max(st.Size()-limit, 0)
+	return io.ReadAll(io.NewSectionReader(f, off, st.Size()-off))
 }
 
 // tail returns the last n lines of s (all of it when n <= 0).
@@ -255,7 +270,7 @@ func points(hist []sample, q driver.UsageQuery, now time.Time) []driver.UsagePoi
 			n++
 		}
 		if n > 0 {
-			out = append(out, driver.UsagePoint{From: from, To: to, Value: float64(int(sum/float64(n)*100+0.5)) / 100})
+			out = append(out, driver.UsagePoint{From: from, To: to, Value: sum / float64(n)})
 		}
 	}
 	return out

@@ -37,7 +37,7 @@ func classify(err error, what string) error {
 func codeOf(le golibvirt.Error) driver.Code {
 	switch golibvirt.ErrorNumber(le.Code) {
 	case golibvirt.ErrNoDomain, golibvirt.ErrNoNetwork, golibvirt.ErrNoStoragePool, golibvirt.ErrNoStorageVol,
-		golibvirt.ErrNoDomainSnapshot, golibvirt.ErrNoDomainMetadata:
+		golibvirt.ErrNoDomainSnapshot, golibvirt.ErrNoDomainMetadata, golibvirt.ErrNoSecret:
 		return driver.CodeNotFound
 	case golibvirt.ErrOperationInvalid:
 		return driver.CodeInvalidState

@@ -28,8 +28,8 @@ type imageVol struct {
 	side               sidecar
 }
 
-// sidecar is the content of an image's "<image>.meta.json" volume: what
-// the model has and a volume does not.
+// sidecar is what the driver stores under "image/<pool>/<volume>" (see
+// store.go): what the model has and a volume does not.
 type sidecar struct {
 	Name       string            `json:"name,omitempty"`
 	Visibility string            `json:"visibility,omitempty"`
@@ -38,6 +38,8 @@ type sidecar struct {
 	Metadata   map[string]string `json:"metadata,omitempty"`
 	Created    time.Time         `json:"created"`
 }
+
+func (d *Driver) sidecarKey(vol string) string { return "image/" + d.cfg.Pool + "/" + vol }
 
 func (d *Driver) pool(ctx context.Context) (*golibvirt.Libvirt, golibvirt.StoragePool, error) {
 	l, err := d.conn(ctx)
@@ -87,15 +89,13 @@ func (d *Driver) image(l *golibvirt.Libvirt, pool golibvirt.StoragePool, id stri
 			img.boot.initrd, _ = l.StorageVolGetPath(i)
 		}
 	}
-	if sv, err := l.StorageVolLookupByName(pool, id+metaSuffix); err == nil {
-		raw, err := readVolume(l, sv, 0, maxMetaBytes)
-		if err != nil {
-			return imageVol{}, classify(err, "reading the metadata of image "+id)
-		}
-		if len(raw) > 0 {
-			if err := json.Unmarshal(raw, &img.side); err != nil {
-				return imageVol{}, driver.Wrap(driver.CodeUnknown, err, "libvirt: the metadata volume of image "+id+" is not valid JSON")
-			}
+	raw, err := storeGet(l, d.sidecarKey(id))
+	if err != nil {
+		return imageVol{}, classify(err, "reading the metadata of image "+id)
+	}
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &img.side); err != nil {
+			return imageVol{}, driver.Wrap(driver.CodeUnknown, err, "libvirt: the stored metadata of image "+id+" is not valid JSON")
 		}
 	}
 	return img, nil
@@ -241,7 +241,7 @@ func (d *Driver) writeSidecar(l *golibvirt.Libvirt, pool golibvirt.StoragePool, 
 	if len(b) > maxMetaBytes {
 		return driver.Errorf(driver.CodeInvalidArgument, "libvirt: the metadata of image %s takes %d bytes, more than %d", vname, len(b), maxMetaBytes)
 	}
-	if err := writeVolume(l, pool, vname+metaSuffix, b); err != nil {
+	if err := storePut(l, d.sidecarKey(vname), b); err != nil {
 		return classify(err, "writing the metadata of image "+vname)
 	}
 	return nil
@@ -323,7 +323,10 @@ func (d *Driver) DeleteImage(ctx context.Context, id string) error {
 	if users > 0 {
 		return driver.Errorf(driver.CodeConflict, "libvirt: image %s is in use: the disks of %d instances are overlays on it", id, users)
 	}
-	for _, name := range []string{id, id + kernelSuffix, id + initrdSuffix, id + metaSuffix} {
+	if err := storePut(l, d.sidecarKey(id), nil); err != nil {
+		return classify(err, "deleting the metadata of image "+id)
+	}
+	for _, name := range []string{id, id + kernelSuffix, id + initrdSuffix} {
 		if err := deleteVolume(l, pool, name); err != nil {
 			return classify(err, "deleting volume "+name+" of image "+id)
 		}

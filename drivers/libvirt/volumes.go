@@ -1,9 +1,7 @@
 package libvirt
 
 import (
-	"bytes"
 	"errors"
-	"io"
 	"strings"
 
 	golibvirt "github.com/digitalocean/go-libvirt"
@@ -13,15 +11,13 @@ import (
 )
 
 // Suffixes of the volumes that go with an image: the kernel and initrd it
-// boots with, and the driver's sidecar with its name and metadata.
+// boots with.
 const (
 	kernelSuffix = ".kernel"
 	initrdSuffix = ".initrd"
-	metaSuffix   = ".meta.json"
-	keysSuffix   = ".keypairs.json"
 )
 
-var reservedSuffixes = []string{kernelSuffix, initrdSuffix, metaSuffix, keysSuffix, overlaySuffix, logSuffix}
+var reservedSuffixes = []string{kernelSuffix, initrdSuffix, overlaySuffix, logSuffix}
 
 // isImageVolume reports whether a volume of the pool is an image: any
 // volume but the ones the driver makes beside images and instances.
@@ -86,52 +82,6 @@ func deleteVolume(l *golibvirt.Libvirt, pool golibvirt.StoragePool, name string)
 		return err
 	}
 	return nil
-}
-
-// readVolume downloads at most limit bytes of a small volume (a sidecar,
-// a console log) from offset; the download stops at limit, so a volume
-// that grew too big costs no more than limit bytes of memory.
-func readVolume(l *golibvirt.Libvirt, vol golibvirt.StorageVol, offset, limit uint64) ([]byte, error) {
-	var buf bytes.Buffer
-	w := &capped{w: &buf, left: int64(limit)}
-	if err := l.StorageVolDownload(vol, w, offset, limit, 0); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// writeVolume replaces a small volume's content with data. The volume is
-// made anew: an upload does not truncate, so a shorter content would keep
-// the old tail. Callers hold catalogMu.
-func writeVolume(l *golibvirt.Libvirt, pool golibvirt.StoragePool, name string, data []byte) error {
-	if err := deleteVolume(l, pool, name); err != nil {
-		return err
-	}
-	v, err := createVolume(l, pool, name, 0, "raw", nil)
-	if err != nil {
-		return err
-	}
-	return l.StorageVolUpload(v.vol, bytes.NewReader(data), 0, uint64(len(data)), 0)
-}
-
-// capped writes at most left bytes, then drops the rest.
-type capped struct {
-	w    io.Writer
-	left int64
-}
-
-func (c *capped) Write(p []byte) (int, error) {
-	n := len(p)
-	if int64(len(p)) > c.left {
-		p = p[:c.left]
-	}
-	if len(p) > 0 {
-		if _, err := c.w.Write(p); err != nil {
-			return 0, err
-		}
-		c.left -= int64(len(p))
-	}
-	return n, nil
 }
 
 // volumeXML reads a volume's description.
