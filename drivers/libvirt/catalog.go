@@ -203,9 +203,12 @@ func (d *Driver) CreateKeypair(ctx context.Context, spec driver.KeypairSpec) (dr
 
 func (d *Driver) writeKeys(l *golibvirt.Libvirt, _ golibvirt.StoragePool, c keypairCatalog) error {
 	slices.SortFunc(c.Keypairs, func(a, b driver.Keypair) int { return strings.Compare(a.Name, b.Name) })
-	b, err := json.Marshal(c)
-	if err != nil {
-		return driver.Wrap(driver.CodeUnknown, err, "libvirt: encoding the keypairs")
+	var b []byte
+	if len(c.Keypairs) > 0 { // none: nothing stored
+		var err error
+		if b, err = json.Marshal(c); err != nil {
+			return driver.Wrap(driver.CodeUnknown, err, "libvirt: encoding the keypairs")
+		}
 	}
 	if err := storePut(l, d.keysKey(), b); err != nil {
 		return classify(err, "writing the keypairs of namespace "+d.cfg.Namespace)
