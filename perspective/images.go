@@ -67,7 +67,7 @@ func (s *Images) Create(ctx context.Context, spec ImageSpec) (Image, error) {
 	switch spec.Visibility {
 	case "", "public", "private", "shared", "community":
 	default:
-		return Image{}, invalidArg(OpAddImage, "visibility", "%q is not public, private, shared or community", spec.Visibility)
+		return Image{}, invalidArg(OpAddImage, "visibility", "%s is not public, private, shared or community", quoted(spec.Visibility))
 	}
 	c, err := single(OpAddImage, s.clouds)
 	if err != nil {

@@ -3,6 +3,7 @@ package perspective
 import (
 	"context"
 	"fmt"
+	"github.com/perspective-cloud/sdk/driver"
 	"maps"
 	"slices"
 	"strings"
@@ -310,11 +311,47 @@ func (s *Instances) Log(ctx context.Context, id string, lines int) (string, erro
 
 // Usage returns usage figures of an instance. Zero fields of q mean: the
 // last hour until now, in six points.
-func (s *Instances) Usage(ctx context.Context, id string, q UsageQuery) ([]UsagePoint, error) {
+func (s *Instances) Usage(ctx context.Context, id string, q UsageQuery) (UsageSeries, error) {
+	q, err := usageQuery(q)
+	if err != nil {
+		return UsageSeries{}, err
+	}
+	it, err := s.one(ctx, OpUsage, id)
+	if err != nil {
+		return UsageSeries{}, err
+	}
+	a := args{usage: q}
+	if err = it.cloud.call(ctx, OpUsage, it.realID, &a); err != nil {
+		return UsageSeries{}, classify(err, OpUsage, KindInstance, id)
+	}
+	return usageSeries(a.series, q), nil
+}
+
+// UsageOf returns the usage figures of many instances, read concurrently as
+// every bulk call is (see With), one Result per id whose Usage is the
+// instance's series. Zero fields of q mean what they mean for Usage.
+func (s *Instances) UsageOf(ctx context.Context, q UsageQuery, ids ...string) (*Report, error) {
+	q, err := usageQuery(q)
+	if err != nil {
+		return &Report{Op: OpUsage}, err
+	}
+	return s.act(ctx, OpUsage, ids, nil, func(ctx context.Context, c *Cloud, it item, res *Result) error {
+		a := args{usage: q}
+		if err := c.call(ctx, OpUsage, it.realID, &a); err != nil {
+			return err
+		}
+		series := usageSeries(a.series, q)
+		res.Usage = &series
+		return nil
+	})
+}
+
+// usageQuery checks q and fills in its defaults.
+func usageQuery(q UsageQuery) (UsageQuery, error) {
 	switch q.Item {
 	case UsageCPU, UsageMemory, UsageStorage:
 	default:
-		return nil, invalidArg(OpUsage, "item", "%q is not one of cpu, memory, storage", q.Item)
+		return q, invalidArg(OpUsage, "item", "%s is not one of cpu, memory, storage", quoted(string(q.Item)))
 	}
 	if q.To.IsZero() {
 		q.To = time.Now()
@@ -323,41 +360,25 @@ func (s *Instances) Usage(ctx context.Context, id string, q UsageQuery) ([]Usage
 		q.From = q.To.Add(-time.Hour)
 	}
 	if !q.From.Before(q.To) {
-		return nil, invalidArg(OpUsage, "from", "must be before to (%s ≥ %s)", q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))
+		return q, invalidArg(OpUsage, "from", "must be before to (%s ≥ %s)", q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))
 	}
 	if q.Points == 0 {
 		q.Points = 6
 	}
 	if q.Points < 0 || q.Points > 1000 {
-		return nil, invalidArg(OpUsage, "datapoints", "must be 1 to 1000, not %d", q.Points)
+		return q, invalidArg(OpUsage, "datapoints", "must be 1 to 1000, not %d", q.Points)
 	}
-	it, err := s.one(ctx, OpUsage, id)
-	if err != nil {
-		return nil, err
-	}
-	a := args{usage: q}
-	err = it.cloud.call(ctx, OpUsage, it.realID, &a)
-	return a.points, classify(err, OpUsage, KindInstance, id)
+	return q, nil
 }
 
-func validName(op Operation, name string) error {
-	if strings.TrimSpace(name) == "" {
-		return invalidArg(op, "name", "is empty")
+// usageSeries fills in what a driver may leave out of its series.
+func usageSeries(out UsageSeries, q UsageQuery) UsageSeries {
+	out.Item = q.Item
+	if out.Unit == "" {
+		out.Unit = driver.UnitOf(q.Item)
 	}
-	if len(name) > 255 {
-		return invalidArg(op, "name", "is longer than 255 bytes")
+	if out.Points == nil {
+		out.Points = []UsagePoint{}
 	}
-	return nil
-}
-
-func validTags(op Operation, tags []string) error {
-	if len(tags) == 0 {
-		return invalidArg(op, "tags", "no tags given")
-	}
-	for _, t := range tags {
-		if t == "" || len(t) > 60 || strings.ContainsAny(t, "/,") {
-			return invalidArg(op, "tags", "%q: a tag is 1 to 60 bytes without '/' or ','", t)
-		}
-	}
-	return nil
+	return out
 }

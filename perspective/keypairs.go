@@ -54,7 +54,7 @@ func (s *Keypairs) Create(ctx context.Context, spec KeypairSpec) (Keypair, error
 		return Keypair{}, invalidArg(OpAddKeypair, "ctx", "is nil")
 	}
 	if !keypairName.MatchString(spec.Name) {
-		return Keypair{}, invalidArg(OpAddKeypair, "name", "%q: 1 to 255 letters, digits, spaces or _@.-", spec.Name)
+		return Keypair{}, invalidArg(OpAddKeypair, "name", "%s: 1 to 255 letters, digits, spaces or _@.-", quoted(spec.Name))
 	}
 	c, err := single(OpAddKeypair, s.clouds)
 	if err != nil {

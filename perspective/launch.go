@@ -125,7 +125,7 @@ func (c *Cloud) resolveSpec(ctx context.Context, spec LaunchSpec) (LaunchSpec, e
 	if spec.KeyName != "" {
 		_, err := c.findKeypair(ctx, spec.KeyName)
 		if Code(err) == CodeNotFound {
-			return spec, &Error{Code: CodeInvalidArgument, Op: OpLaunch, Msg: fmt.Sprintf("keyName: no keypair %q", spec.KeyName)}
+			return spec, &Error{Code: CodeInvalidArgument, Op: OpLaunch, Msg: fmt.Sprintf("keyName: no keypair %s", quoted(spec.KeyName))}
 		}
 		if err != nil {
 			return spec, classify(err, OpLaunch, "", "")
@@ -148,7 +148,7 @@ func (c *Cloud) findFlavor(ctx context.Context, idOrName string) (Flavor, error)
 		return Flavor{}, false
 	})
 	if err == nil && !ok {
-		err = &Error{Code: CodeNotFound, Msg: fmt.Sprintf("flavor: no flavor %q in cloud %s", idOrName, c.info.CloudID)}
+		err = &Error{Code: CodeNotFound, Msg: fmt.Sprintf("flavor: no flavor %s in cloud %s", quoted(idOrName), c.info.CloudID)}
 	}
 	return f, err
 }
@@ -168,7 +168,7 @@ func (c *Cloud) findImage(ctx context.Context, ref string) (Image, error) {
 		return Image{}, false
 	})
 	if err == nil && !ok {
-		err = &Error{Code: CodeNotFound, Msg: fmt.Sprintf("image: no image %q in cloud %s", ref, c.info.CloudID)}
+		err = &Error{Code: CodeNotFound, Msg: fmt.Sprintf("image: no image %s in cloud %s", quoted(ref), c.info.CloudID)}
 	}
 	return img, err
 }
@@ -185,7 +185,7 @@ func (c *Cloud) findNetwork(ctx context.Context, idOrName string) (Network, erro
 		return Network{}, false
 	})
 	if err == nil && !ok {
-		err = &Error{Code: CodeNotFound, Msg: fmt.Sprintf("network: no network %q in cloud %s", idOrName, c.info.CloudID)}
+		err = &Error{Code: CodeNotFound, Msg: fmt.Sprintf("network: no network %s in cloud %s", quoted(idOrName), c.info.CloudID)}
 	}
 	return n, err
 }
@@ -199,7 +199,7 @@ func (c *Cloud) findKeypair(ctx context.Context, name string) (Keypair, error) {
 		return Keypair{}, false
 	})
 	if err == nil && !ok {
-		err = &Error{Code: CodeNotFound, Msg: fmt.Sprintf("keypair: no keypair %q in cloud %s", name, c.info.CloudID)}
+		err = &Error{Code: CodeNotFound, Msg: fmt.Sprintf("keypair: no keypair %s in cloud %s", quoted(name), c.info.CloudID)}
 	}
 	return k, err
 }

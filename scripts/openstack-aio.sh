@@ -774,7 +774,8 @@ dbsync_neutron() {
 dbsync_nova() {
   "${NM[@]}" api_db sync
   "${NM[@]}" cell_v2 map_cell0 --database_connection "$(dburl nova_cell0)"
-  "${NM[@]}" cell_v2 list_cells 2>/dev/null | grep -q ' cell1 ' || "${NM[@]}" cell_v2 create_cell --name cell1
+  # create_cell exits 2 when the cell exists (list_cells can fail under load)
+  "${NM[@]}" cell_v2 list_cells 2>/dev/null | grep -q ' cell1 ' || "${NM[@]}" cell_v2 create_cell --name cell1 || [[ $? == 2 ]]
   "${NM[@]}" db sync
 }
 dbsync_other() {

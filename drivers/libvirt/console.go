@@ -201,33 +201,35 @@ func (d *Driver) measure(l *golibvirt.Libvirt, dm *domain) (sample, error) {
 // allocated to its disk overlay. A call takes a sample; the first one of an
 // instance takes two, a second apart, to have a CPU rate. Intervals with
 // no sample have no point.
-func (d *Driver) Usage(ctx context.Context, id string, q driver.UsageQuery) ([]driver.UsagePoint, error) {
+func (d *Driver) Usage(ctx context.Context, id string, q driver.UsageQuery) (driver.UsageSeries, error) {
 	if q.Points <= 0 || !q.From.Before(q.To) {
-		return nil, driver.Errorf(driver.CodeInvalidArgument, "libvirt: usage query needs from < to and at least one point")
+		return driver.UsageSeries{}, driver.Errorf(driver.CodeInvalidArgument, "libvirt: usage query needs from < to and at least one point")
 	}
 	l, err := d.conn(ctx)
 	if err != nil {
-		return nil, err
+		return driver.UsageSeries{}, err
 	}
 	dm, err := d.lookup(ctx, l, id)
 	if err != nil {
-		return nil, err
+		return driver.UsageSeries{}, err
 	}
 	s, err := d.measure(l, dm)
 	if err != nil {
-		return nil, classify(err, "reading the usage of instance "+id)
+		return driver.UsageSeries{}, classify(err, "reading the usage of instance "+id)
 	}
 	hist := d.usage.add(id, s)
 	if len(hist) == 1 || s.at.Sub(hist[len(hist)-2].at) > 10*time.Minute {
 		if err := sleep(ctx, time.Second); err != nil {
-			return nil, err
+			return driver.UsageSeries{}, err
 		}
 		if s, err = d.measure(l, dm); err != nil {
-			return nil, classify(err, "reading the usage of instance "+id)
+			return driver.UsageSeries{}, classify(err, "reading the usage of instance "+id)
 		}
 		hist = d.usage.add(id, s)
 	}
-	return points(hist, q, time.Now()), nil
+	return driver.UsageSeries{Item: q.Item, Unit: driver.UnitOf(q.Item), Source: "libvirt-samples",
+		Note:   "sampled by this driver when usage is asked for (libvirt keeps no history): intervals before the first request have no points",
+		Points: points(hist, q, time.Now())}, nil
 }
 
 // points averages the samples into the query's intervals. A query that

@@ -24,6 +24,26 @@ const (
 	Type = "libvirt"
 )
 
+// The capabilities the driver has (checked at compile time: a signature
+// that drifts from the contract fails the build, not a type assertion).
+var (
+	_ driver.Driver          = (*Driver)(nil)
+	_ driver.Rebooter        = (*Driver)(nil)
+	_ driver.PowerManager    = (*Driver)(nil)
+	_ driver.Pauser          = (*Driver)(nil)
+	_ driver.Suspender       = (*Driver)(nil)
+	_ driver.Renamer         = (*Driver)(nil)
+	_ driver.Snapshotter     = (*Driver)(nil)
+	_ driver.Locker          = (*Driver)(nil)
+	_ driver.Tagger          = (*Driver)(nil)
+	_ driver.MetadataManager = (*Driver)(nil)
+	_ driver.ConsoleGetter   = (*Driver)(nil)
+	_ driver.LogGetter       = (*Driver)(nil)
+	_ driver.UsageReporter   = (*Driver)(nil)
+	_ driver.ImageWriter     = (*Driver)(nil)
+	_ driver.KeypairManager  = (*Driver)(nil)
+)
+
 func init() {
 	perspective.Register(Scheme, Open)
 	perspective.Register(SchemeTCP, Open)

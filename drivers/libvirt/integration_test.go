@@ -97,12 +97,13 @@ func TestBehindTheBackIntegration(t *testing.T) {
 	now := time.Now()
 	pts, err := c.Instances().Usage(ctx, id, perspective.UsageQuery{Item: perspective.UsageCPU, From: now.Add(-time.Minute), To: now, Points: 1})
 	require.NoError(t, err)
-	require.NotEmpty(t, pts)
-	assert.Positive(t, pts[len(pts)-1].Value, "a booted guest uses some CPU")
+	require.NotEmpty(t, pts.Points)
+	assert.Equal(t, "%", pts.Unit)
+	assert.Positive(t, pts.Points[len(pts.Points)-1].Value, "a booting guest uses CPU")
 	mem, err := c.Instances().Usage(ctx, id, perspective.UsageQuery{Item: perspective.UsageMemory, From: now.Add(-time.Minute), To: time.Now(), Points: 1})
 	require.NoError(t, err)
-	require.NotEmpty(t, mem)
-	assert.Greater(t, mem[0].Value, 10.0, "resident memory in MiB")
+	require.NotEmpty(t, mem.Points)
+	assert.Greater(t, mem.Points[0].Value, 10.0, "resident memory in MiB")
 
 	// the guest's own boot lines reach the console log
 	require.Eventually(t, func() bool {

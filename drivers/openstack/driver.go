@@ -38,6 +38,7 @@ type Driver struct {
 	compute  *gophercloud.ServiceClient
 	image    *gophercloud.ServiceClient
 	network  *gophercloud.ServiceClient // nil when the cloud has no Neutron
+	metric   *gophercloud.ServiceClient // Gnocchi; nil when the catalog has no metric service
 	identity *gophercloud.ServiceClient
 	mv       microversion
 	info     driver.Info
@@ -98,6 +99,7 @@ func New(ctx context.Context, c Config) (*Driver, error) {
 	if net, err := openstack.NewNetworkV2(pc, eo); err == nil {
 		d.network = net
 	}
+	d.metric = metricClient(pc, eo)
 	if d.mv, err = negotiateMicroversion(ctx, d.compute, c.MaxMicroversion); err != nil {
 		return nil, err
 	}

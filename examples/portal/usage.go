@@ -13,11 +13,17 @@ import (
 )
 
 // usagePoint is one point of GET /api/instances/{uuid}/usage/: the value
-// over [from, to), times as Unix timestamps like the query's.
+// over [from, to), times as Unix timestamps like the query's, with its unit
+// (%, MiB, GiB) and where it came from (gnocchi: measured; allocation: what
+// the flavor allocates; diagnostics: the present reading only), so that a
+// chart can say what it shows. Seed 004's list of {from, to, value} stays
+// as it is; unit and source are added to each point.
 type usagePoint struct {
-	From  int64   `json:"from"`
-	To    int64   `json:"to"`
-	Value float64 `json:"value"`
+	From   int64   `json:"from"`
+	To     int64   `json:"to"`
+	Value  float64 `json:"value"`
+	Unit   string  `json:"unit"`
+	Source string  `json:"source"`
 }
 
 // parseUsageQuery reads ?item (required: cpu, memory or storage), ?from and
@@ -70,21 +76,26 @@ func parseUsageQuery(v url.Values) (perspective.UsageQuery, error) {
 // instance.
 func handleUsage(d *deps) http.Handler {
 	return withUser(d, func(ctx context.Context, u *user, _ http.ResponseWriter, r *http.Request) (int, any, error) {
+		values, err := usageValues(r.URL.RawQuery)
+		if err != nil {
+			return 0, nil, err
+		}
 		l, err := d.portal.find(ctx, u, r.PathValue("uuid"))
 		if err != nil {
 			return 0, nil, err
 		}
-		q, err := parseUsageQuery(r.URL.Query())
+		q, err := parseUsageQuery(values)
 		if err != nil {
 			return 0, nil, err
 		}
-		pts, err := d.portal.set.Instances().Usage(ctx, l.inst.ID, q)
+		series, err := d.portal.set.Instances().Usage(ctx, l.inst.ID, q)
 		if err != nil {
 			return 0, nil, err
 		}
-		out := make([]usagePoint, 0, len(pts))
-		for _, pt := range pts {
-			out = append(out, usagePoint{From: pt.From.Unix(), To: pt.To.Unix(), Value: pt.Value})
+		out := make([]usagePoint, 0, len(series.Points))
+		for _, pt := range series.Points {
+			out = append(out, usagePoint{From: pt.From.Unix(), To: pt.To.Unix(), Value: pt.Value,
+				Unit: series.Unit, Source: series.Source})
 		}
 		return http.StatusOK, out, nil
 	})
