@@ -120,7 +120,7 @@ func (d *Driver) model(l *golibvirt.Libvirt, dm *domain, ls leases) driver.Insta
 		ID: id, Name: dm.dom.Name, State: state, Status: status, Fault: fault,
 		ImageID: dm.meta.Image, KeyName: dm.meta.Keypair, Locked: dm.meta.Locked,
 		Tags: slices.Clone(dm.meta.Tags), Metadata: dm.meta.metadataMap(),
-		Created: dm.meta.Created, Updated: dm.meta.Updated, Host: d.info.Region,
+		Created: dm.meta.Created, Updated: dm.meta.Updated,
 	}
 	if dm.meta.Name != "" {
 		inst.Name = dm.meta.Name

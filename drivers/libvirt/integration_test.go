@@ -115,22 +115,30 @@ func TestBehindTheBackIntegration(t *testing.T) {
 	assert.Contains(t, out, "Linux version", "the kernel's first lines")
 	assert.Contains(t, out, "PERSPECTIVE: disk vda", "the guest sees its overlay disk")
 
+	// what virsh does is seen by the next read that may not use the
+	// inventory's copy (MaxAge 0), and by the inventory's own sync
+	fresh := c.Instances().With(perspective.MaxAge(0))
+
 	// paused with virsh: seen as paused
 	virsh(t, "suspend", inst.Name)
-	got, err := c.Instances().Get(ctx, id)
+	got, err := fresh.Get(ctx, id)
 	require.NoError(t, err)
 	assert.Equal(t, perspective.StatePaused, got.State)
+	require.Eventually(t, func() bool {
+		got, err := c.Instances().Get(ctx, id)
+		return err == nil && got.State == perspective.StatePaused
+	}, 2*time.Minute, time.Second, "the inventory's sync sees the pause too")
 	virsh(t, "resume", inst.Name)
 
 	// destroyed with virsh: shut off; undefined with virsh: gone
 	virsh(t, "destroy", inst.Name)
-	got, err = c.Instances().Get(ctx, id)
+	got, err = fresh.Get(ctx, id)
 	require.NoError(t, err)
 	assert.Equal(t, perspective.StateShutoff, got.State)
 	virsh(t, "undefine", inst.Name)
-	_, err = c.Instances().Get(ctx, id)
+	_, err = fresh.Get(ctx, id)
 	assert.ErrorIs(t, err, perspective.ErrNotFound, "a domain undefined with virsh is gone")
-	list, err := c.Instances().List(ctx, perspective.ListOptions{})
+	list, err := fresh.List(ctx, perspective.ListOptions{})
 	require.NoError(t, err)
 	for _, in := range list {
 		assert.NotEqual(t, id, in.ID)
