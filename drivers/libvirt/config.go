@@ -15,7 +15,7 @@ import (
 // Config says which libvirt to reach and how to map it onto the model.
 // Open builds one from a URL; New takes one directly.
 type Config struct {
-	// Network is "unix" (the local socket) or "tcp" (Host on TCP, no
+	// Transport is "unix" (the local socket) or "tcp" (Host on TCP, no
 	// authentication); Socket is the unix socket (default
 	// /var/run/libvirt/libvirt-sock) and Host the "host[:port]" for tcp
 	// (default port 16509).
