@@ -38,10 +38,16 @@ type eventStreams struct {
 	open      chan struct{} // one token per open stream
 	buffer    int           // events a slow client may fall behind by (0: the library's default)
 	keepAlive time.Duration
+	// shutdown ends every stream when it ends: a graceful shutdown waits
+	// for the requests in flight, and a stream would otherwise last until
+	// its client leaves. nil: never.
+	shutdown context.Context
 }
 
-func newEventStreams() *eventStreams {
-	return &eventStreams{open: make(chan struct{}, maxEventStreams), keepAlive: eventsKeepAlive}
+// newEventStreams returns the streams' shared state; they end when
+// shutdown does.
+func newEventStreams(shutdown context.Context) *eventStreams {
+	return &eventStreams{open: make(chan struct{}, maxEventStreams), keepAlive: eventsKeepAlive, shutdown: shutdown}
 }
 
 // eventView is one event of GET /events: what happened to which instance,
@@ -130,14 +136,19 @@ func handleEvents(d *deps) http.Handler {
 				msg: fmt.Sprintf("GET /events: %d event streams are open, the most this server holds; retry later", maxEventStreams)})
 			return
 		}
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		if d.events.shutdown != nil {
+			defer context.AfterFunc(d.events.shutdown, cancel)()
+		}
 		opts.Buffer = d.events.buffer
-		watch, err := set.Watch(r.Context(), opts)
+		watch, err := set.Watch(ctx, opts)
 		if err != nil {
 			writeError(w, err)
 			return
 		}
 		defer watch.Close()
-		streamEvents(r.Context(), w, watch, d.events.keepAlive, len(cs))
+		streamEvents(ctx, w, watch, d.events.keepAlive, len(cs))
 	})
 }
 

@@ -390,3 +390,20 @@ func TestEventsBounded(t *testing.T) {
 	again := openEvents(t, e.srv.URL+"/events")
 	assert.Equal(t, http.StatusOK, again.resp.StatusCode)
 }
+
+// TestEventsEndAtShutdown: the streams end when the server shuts down, so
+// that a graceful shutdown does not wait for clients that never leave.
+func TestEventsEndAtShutdown(t *testing.T) {
+	shutdown, stop := context.WithCancel(context.Background())
+	streams := newEventStreams(shutdown)
+	e := newSyncingEnv(t, mock.New(mock.WithDelay(0)), streams)
+	s := openEvents(t, e.srv.URL+"/events")
+	require.Equal(t, http.StatusOK, s.resp.StatusCode)
+	stop()
+	select {
+	case <-s.done:
+	case <-time.After(5 * time.Second):
+		require.FailNow(t, "the stream outlived the shutdown")
+	}
+	assert.Empty(t, streams.open, "its slot is free")
+}

@@ -84,7 +84,7 @@ func newServer(d *deps) http.Handler {
 func newRouter(d *deps) *router {
 	m := &router{ServeMux: http.NewServeMux()}
 	if d.events == nil {
-		d.events = newEventStreams() // shared by the per-user routers, which copy d
+		d.events = newEventStreams(nil) // shared by the per-user routers, which copy d
 	}
 	addRoutes(m, d)
 	m.ServeMux.Handle("/", handleUnrouted(m.ServeMux))
