@@ -36,6 +36,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	defer set.Close()
+	defer warmInventories(ctx, set)() // before the clouds close (health.go)
 	logOut := stdout
 	if cfg.quiet {
 		logOut = io.Discard
@@ -55,7 +56,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	tasks := newBoundedTaskStore(cfg.limits())
 	defer tasks.Close()
-	h := newServer(&deps{set: set, tasks: tasks, version: buildVersion(), log: log, users: users})
+	h := newServer(&deps{set: set, tasks: tasks, version: buildVersion(), log: log, users: users,
+		events: newEventStreams(ctx)}) // the event streams end when ctx does, so that shutdown need not wait for them
 	fmt.Fprintf(stdout, "Perspective REST API listening on http://%s (docs: http://%s/docs)\n", ln.Addr(), ln.Addr())
 	for _, c := range set.Clouds() {
 		i := c.Info()
