@@ -74,7 +74,7 @@ func consumerDocs() map[string]apidoc.Route {
 			OK: 202, Schema: apidoc.Ref("Launched"), Errors: writeErrs},
 		"GET /servers/{id}": {Summary: "Get a server", Tag: "servers", Params: serverID, OK: 200, Schema: apidoc.Ref("Server"), Errors: readErrs},
 		"HEAD /servers/{id}": {Summary: "The server's power and virt status, in the X-Server-Power-State and X-Server-Status headers; no body",
-			Tag: "servers", Params: serverID, OK: 204},
+			Tag: "servers", Params: serverID, OK: 200},
 		"PATCH /servers/{id}": {Summary: "Rename a server, set metadata keys (null removes one), replace its tags", Tag: "servers",
 			Params: serverID, Body: "ServerPatch", Example: patchEx, OK: 200, Schema: apidoc.Ref("Server"), Errors: writeErrs},
 		"POST /servers/{id}/tasks": {Summary: "Start a task: " + strings.Join(actionNames(), ", ") + ". A task the server's state does not allow is refused (409), never queued",

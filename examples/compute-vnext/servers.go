@@ -166,7 +166,7 @@ func handleServerHead(d *deps) http.Handler {
 		w.Header().Set("X-Server-Power-State", s.PowerState)
 		w.Header().Set("X-Server-Status", s.Status)
 		w.Header().Set("X-Server-State", string(s.State))
-		w.WriteHeader(http.StatusNoContent)
+		w.WriteHeader(http.StatusOK)
 	})
 }
 
