@@ -84,10 +84,10 @@ func consumerDocs() map[string]apidoc.Route {
 			OK: 200, Schema: apidoc.Ref("Task"), Errors: readErrs},
 		"GET /servers/{id}/console_log": {Summary: "The last lines of a server's console log", Tag: "consoles", Params: serverID,
 			Query: []apidoc.Parameter{{Name: "lines", Description: "how many lines, from 1 to 10000 (default 100)", Schema: apidoc.Integer()}},
-			OK: 200, Schema: object(apidoc.Schema{"server": str(), "lines": apidoc.Integer(), "output": str()}), Errors: readErrs},
+			OK:    200, Schema: object(apidoc.Schema{"server": str(), "lines": apidoc.Integer(), "output": str()}), Errors: readErrs},
 		"GET /servers/{id}/consoles/{type}": {Summary: "The URL of a remote console", Tag: "consoles",
 			Params: map[string]string{"id": "the server's id", "type": "novnc, xvpvnc, spice-html5, rdp-html5, serial or webmks"},
-			OK: 200, Schema: object(apidoc.Schema{"server": str(), "type": str(), "url": str()}), Errors: append([]int{400, 409, 501}, readErrs...)},
+			OK:     200, Schema: object(apidoc.Schema{"server": str(), "type": str(), "url": str()}), Errors: append([]int{400, 409, 501}, readErrs...)},
 		"GET /servers/{id}/diagnostics": {Summary: "What the hypervisor reports of a server", Tag: "consoles", Params: serverID,
 			OK: 200, Schema: apidoc.Ref("Diagnostics"), Errors: append([]int{409, 501}, readErrs...)},
 		"GET /openapi.json": {Summary: "This OpenAPI 3 document", Tag: "docs", OK: 200, Schema: apidoc.Schema{"type": "object"}},
@@ -129,18 +129,20 @@ var (
 	boolean  = apidoc.Boolean
 	datetime = apidoc.DateTime
 	object   = apidoc.Object
-	strList = apidoc.Schema{"type": "array", "items": apidoc.String()}
+	strList  = apidoc.Schema{"type": "array", "items": apidoc.String()}
 	strMap   = apidoc.Schema{"type": "object", "additionalProperties": apidoc.String()}
 )
 
 // listOf is an object holding one list of the schema called name.
-func listOf(field, name string) apidoc.Schema { return object(apidoc.Schema{field: apidoc.ArrayOf(name)}) }
+func listOf(field, name string) apidoc.Schema {
+	return object(apidoc.Schema{field: apidoc.ArrayOf(name)})
+}
 
 // schemas are the components' schemas of both documents.
 func schemas() map[string]apidoc.Schema {
 	ref := object(apidoc.Schema{"id": str(), "name": str()})
 	return map[string]apidoc.Schema{
-		"Error": apidoc.Required(object(apidoc.Schema{"error": apidoc.Required(object(apidoc.Schema{"code": str(), "message": str()}), "code", "message")}), "error"),
+		"Error":   apidoc.Required(object(apidoc.Schema{"error": apidoc.Required(object(apidoc.Schema{"code": str(), "message": str()}), "code", "message")}), "error"),
 		"Project": object(apidoc.Schema{"id": str(), "name": str(), "regions": strList}),
 		"Image": object(apidoc.Schema{"id": str(), "name": str(), "status": str(), "visibility": str(), "size": integer(),
 			"min_disk": integer(), "min_ram": integer(), "metadata": strMap, "created": datetime(), "updated": datetime()}),
@@ -152,7 +154,7 @@ func schemas() map[string]apidoc.Schema {
 		"Server": object(apidoc.Schema{"id": str(), "name": str(), "project": str(), "status": str(), "state": str(), "power_state": str(),
 			"server_type": ref, "image": ref, "metadata": strMap, "tags": strList, "locked": boolean(), "host": str(), "fault": str(),
 			"addresses": apidoc.Schema{"type": "object", "additionalProperties": apidoc.Array(object(apidoc.Schema{"addr": str(), "type": str(), "version": integer()}))},
-			"created": datetime(), "updated": datetime()}),
+			"created":   datetime(), "updated": datetime()}),
 		"LaunchRequest": apidoc.Required(object(apidoc.Schema{"name": str(), "server_type": str(), "image": str(), "networks": strList,
 			"count": integer()}), "name", "server_type", "image"),
 		"Launched": object(apidoc.Schema{"servers": apidoc.ArrayOf("Server"),
@@ -162,7 +164,7 @@ func schemas() map[string]apidoc.Schema {
 			"type": apidoc.Schema{"type": "string", "enum": []string{"soft", "hard"}}, "image": str(), "server_type": str(), "name": str(),
 			"live": boolean(), "host": str(), "password": str()}), "action"),
 		"Task": object(apidoc.Schema{"id": str(), "server": str(), "action": str(),
-			"state": apidoc.Schema{"type": "string", "enum": []string{"queued", "running", "succeeded", "failed"}},
+			"state":   apidoc.Schema{"type": "string", "enum": []string{"queued", "running", "succeeded", "failed"}},
 			"created": datetime(), "updated": datetime(), "error": str()}),
 		"Diagnostics": object(apidoc.Schema{"server": str(), "state": str(), "driver": str(), "hypervisor": str(), "hypervisor_os": str(),
 			"uptime_seconds": integer(), "config_drive": boolean(), "num_cpus": integer(), "num_nics": integer(), "num_disks": integer(),

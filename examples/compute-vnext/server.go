@@ -80,12 +80,3 @@ var bodyOptions = httpjson.Options{MaxBytes: maxBodyBytes}
 func decode[T any](w http.ResponseWriter, r *http.Request) (T, error) {
 	return httpjson.Decode[T](w, r, bodyOptions)
 }
-
-// noQuery refuses a query string on a route that takes none, so that a
-// filter the route ignores is not taken as applied.
-func noQuery(r *http.Request) error {
-	if r.URL.RawQuery != "" {
-		return badRequest(fmt.Sprintf("%s takes no query parameters", r.URL.Path))
-	}
-	return nil
-}

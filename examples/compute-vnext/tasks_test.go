@@ -33,7 +33,9 @@ func TestTasks(t *testing.T) {
 		{`{"action":"suspend"}`, perspective.StateSuspended, nil},
 		{`{"action":"resume"}`, perspective.StateLaunched, nil},
 		{`{"action":"resize","server_type":"m1.medium"}`, perspective.StateLaunched,
-			func(s serverJSON) { assert.Equal(t, "m1.medium", s.ServerType.Name, "confirmed without a step of its own") }},
+			func(s serverJSON) {
+				assert.Equal(t, "m1.medium", s.ServerType.Name, "confirmed without a step of its own")
+			}},
 		{`{"action":"rebuild","image":"debian-12"}`, perspective.StateLaunched, func(s serverJSON) { assert.Equal(t, "debian-12", s.Image.Name) }},
 		{`{"action":"snapshot","name":"snap"}`, perspective.StateLaunched, nil},
 		{`{"action":"move","live":true,"host":"aio2"}`, perspective.StateLaunched, func(s serverJSON) { assert.Equal(t, "aio2", s.Host) }},
