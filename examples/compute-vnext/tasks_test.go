@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -125,8 +126,11 @@ func TestTaskFails(t *testing.T) {
 // runs at most its running bound at once, and cuts long errors.
 func TestTaskStoreBounds(t *testing.T) {
 	s := newTaskStore(taskLimits{count: 2, running: 1})
-	defer s.close()
 	release := make(chan struct{})
+	var once sync.Once
+	free := func() { once.Do(func() { close(release) }) }
+	defer s.close()
+	defer free() // before close: a failed check must not leave the tasks blocked
 	block := func(context.Context) error { <-release; return nil }
 	a, err := s.start("srv", "reboot", block)
 	require.NoError(t, err)
@@ -139,12 +143,13 @@ func TestTaskStoreBounds(t *testing.T) {
 	require.Eventually(t, func() bool {
 		ta, _ := s.get("srv", a.ID)
 		tb, _ := s.get("srv", b.ID)
-		return ta.State == taskRunning && tb.State == taskQueued
+		return ta.State == taskRunning && tb.State == taskQueued || ta.State == taskQueued && tb.State == taskRunning
 	}, 5*time.Second, time.Millisecond, "one runs, the other waits for a slot")
-	close(release)
+	free()
 	require.Eventually(t, func() bool {
+		ta, _ := s.get("srv", a.ID)
 		tb, _ := s.get("srv", b.ID)
-		return tb.State == taskSucceeded
+		return ta.State == taskSucceeded && tb.State == taskSucceeded
 	}, 5*time.Second, time.Millisecond)
 	long := strings.Repeat("é", maxErrorBytes)
 	c, err := s.start("srv", "pause", func(context.Context) error { return fmt.Errorf("%s", long) })
