@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -84,7 +85,7 @@ func newServer(d *deps) http.Handler {
 func newRouter(d *deps) *router {
 	m := &router{ServeMux: http.NewServeMux()}
 	if d.events == nil {
-		d.events = newEventStreams(nil) // shared by the per-user routers, which copy d
+		d.events = newEventStreams(context.Background()) // no shutdown of its own; shared by the per-user routers, which copy d
 	}
 	addRoutes(m, d)
 	m.ServeMux.Handle("/", handleUnrouted(m.ServeMux))
