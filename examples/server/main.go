@@ -39,11 +39,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	set, err := perspective.OpenSet(ctx, cfg.clouds)
+	fleet, err := perspective.OpenFleet(ctx, cfg.clouds)
 	if err != nil {
 		return fmt.Errorf("open %v: %w", cfg.clouds, err)
 	}
-	defer set.Close()
+	defer fleet.Close()
+	set := fleet.Set()
 	logOut := stdout
 	if cfg.quiet {
 		logOut = io.Discard
@@ -63,14 +64,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	tasks := newTaskStore(cfg.maxTasks)
 	defer tasks.Close()
 	srv := &http.Server{
-		Handler:           newServer(&deps{set: set, tasks: tasks, version: buildVersion(), log: slog.New(slog.NewTextHandler(logOut, nil)), users: users}),
+		Handler:           newServer(&deps{set: set, fleet: fleetOf(cfg.clouds, fleet), tasks: tasks, version: buildVersion(), log: slog.New(slog.NewTextHandler(logOut, nil)), users: users}),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	fmt.Fprintf(stdout, "Perspective REST API listening on http://%s (docs: http://%s/docs)\n", ln.Addr(), ln.Addr())
-	for _, c := range set.Clouds() {
-		i := c.Info()
-		fmt.Fprintf(stdout, "serving %s cloud %q: project %q, region %q\n", i.Type, i.CloudID, i.ProjectID, i.Region)
-	}
+	printMembers(stdout, fleet)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
