@@ -528,4 +528,3 @@ func (d *fleetDriver) GetInstance(ctx context.Context, id string) (driver.Instan
 	}
 	return inst, nil
 }
-

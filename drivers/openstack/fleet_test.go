@@ -29,8 +29,8 @@ type fakeFleet struct {
 
 	mu       sync.Mutex
 	projects []fakeProject
-	regions  []string // with compute
-	bare     []string // regions with only an image endpoint
+	regions  []string       // with compute
+	bare     []string       // regions with only an image endpoint
 	refuse   map[string]int // project id → status Keystone answers its re-scope with
 }
 

@@ -32,7 +32,7 @@ func printMembers(w io.Writer, fl *perspective.Fleet) {
 		switch {
 		case m.Cloud != nil:
 			i := m.Cloud.Info()
-			fmt.Fprintf(w, "serving %s cloud %q: project %q (%s), region %q\n", i.Type, i.CloudID, i.ProjectID, i.ProjectName, i.Region)
+			fmt.Fprintf(w, "serving %s cloud %q: project %q, region %q\n", i.Type, i.CloudID, i.ProjectID, i.Region)
 		case m.Err != nil:
 			fmt.Fprintf(w, "not serving project %q, region %q: %v\n", m.ProjectName, m.Target.Region, m.Err)
 		default:

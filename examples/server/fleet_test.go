@@ -141,6 +141,6 @@ func TestFleetServerStartsOnAFleetURL(t *testing.T) {
 	defer fl.Close()
 	var out bytes.Buffer
 	printMembers(&out, fl)
-	assert.Equal(t, "serving mock cloud \"a\": project \"p1\" (p1), region \"R1\"\n"+
-		"serving mock cloud \"b\": project \"p2\" (p2), region \"R2\"\n", out.String())
+	assert.Equal(t, "serving mock cloud \"a\": project \"p1\", region \"R1\"\n"+
+		"serving mock cloud \"b\": project \"p2\", region \"R2\"\n", out.String())
 }
