@@ -51,10 +51,13 @@ func fleetProjects(d *deps) []perspective.Project {
 	for _, fp := range d.fleet.Projects() {
 		p := fp.Project.Clone()
 		p.Regions = p.Regions[:0]
+		p.CloudID = ""
 		for _, r := range fp.Regions {
 			if c, ok := d.set.Cloud(perspective.Target{ProjectID: p.ID, Region: r.ID}); ok {
 				p.Regions = append(p.Regions, r)
-				p.CloudID = c.Info().CloudID
+				if p.CloudID == "" {
+					p.CloudID = c.Info().CloudID // its first region's cloud
+				}
 			}
 		}
 		if len(p.Regions) > 0 || (whole && len(fp.Errors) > 0) {
