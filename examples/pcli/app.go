@@ -42,7 +42,7 @@ type app struct {
 	openedFleet bool
 	// unselected: --project/--region name a command's target, not the clouds
 	unselected bool
-	cancel      context.CancelFunc // of --timeout
+	cancel     context.CancelFunc // of --timeout
 	// started is set once flags and arguments are parsed: errors before it
 	// are usage errors.
 	started bool
