@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -406,4 +407,38 @@ func TestFleetURLThroughPerspective(t *testing.T) {
 	}
 	_, err = perspective.Open(context.Background(), "openstack://?projects=all")
 	assert.ErrorIs(t, err, perspective.ErrInvalidArgument)
+}
+
+// FuzzFleetFromURL: any query either parses into a selection within its
+// bounds or is refused as an invalid argument; it never panics.
+func FuzzFleetFromURL(f *testing.F) {
+	for _, s := range []string{"projects=all&regions=all", "projects=web,db&regions=RegionOne", "projects=", "projects=a,,b",
+		"regions=R1&region=R2", "projects=all,web", "projects=%00", "projects=a&projects=a", "cloud=x&projects=p"} {
+		f.Add(s)
+	}
+	env := map[string]string{"OS_AUTH_URL": keystone + "/v3", "OS_USERNAME": "demo", "OS_PASSWORD": "pw",
+		"OS_USER_DOMAIN_NAME": "Default", "OS_PROJECT_NAME": "demo", "OS_PROJECT_DOMAIN_NAME": "Default"}
+	getenv := func(k string) string { return env[k] }
+	f.Fuzz(func(t *testing.T, query string) {
+		u := &url.URL{Scheme: Scheme, RawQuery: query}
+		if u.Query().Has("cloud") || u.Query().Has("clouds_file") {
+			return // reads clouds.yaml from the disk: not this target's business
+		}
+		_, sel, err := FleetFromURL(u, getenv)
+		if err != nil {
+			require.Equal(t, driver.CodeInvalidArgument, driver.CodeOf(err), "%v", err)
+			return
+		}
+		for _, list := range [][]string{sel.Projects, sel.Regions} {
+			require.LessOrEqual(t, len(list), MaxSelection)
+			seen := map[string]bool{}
+			for _, n := range list {
+				require.NotEmpty(t, n)
+				require.NotEqual(t, "all", n)
+				require.LessOrEqual(t, len(n), MaxSelectionName)
+				require.False(t, seen[n], "%q twice", n)
+				seen[n] = true
+			}
+		}
+	})
 }
