@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/time/rate"
 )
 
 // Executor runs operations over many keys with the options it was built
@@ -13,7 +14,7 @@ import (
 // all its calls. The zero value is not usable: call New.
 type Executor struct {
 	cfg     config
-	limiter *limiter
+	limiter *rate.Limiter
 }
 
 // New returns an Executor with the given defaults; each call may override
@@ -62,7 +63,7 @@ func (e *Executor) Plan(ctx context.Context, keys []string, check Op, opts ...Op
 // run is the state of one Run call.
 type run struct {
 	cfg     config
-	limiter *limiter
+	limiter *rate.Limiter
 	op      Op
 
 	mu    sync.Mutex // serializes progress calls and guards done
@@ -127,7 +128,7 @@ func (r *run) one(ctx context.Context, key string) Result {
 	}
 	start := time.Now()
 	for {
-		if err := r.limiter.wait(ctx); err != nil {
+		if err := waitTurn(ctx, r.limiter); err != nil {
 			if res.Attempts == 0 {
 				res.Err = err
 			} else {

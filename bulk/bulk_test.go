@@ -3,6 +3,7 @@ package bulk_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -324,6 +325,60 @@ func TestRateLimitSharedByExecutor(t *testing.T) {
 	wg.Wait()
 	// 12 attempts share one limiter: 11 intervals of 5 ms.
 	assert.GreaterOrEqual(t, time.Since(start), 50*time.Millisecond)
+}
+
+// TestRateLimitSpacesEveryAttempt checks that the limit lets no burst
+// through and counts retries: with every key started at once, the k-th
+// attempt (first tries and retries alike) starts no sooner than k intervals
+// after the call began.
+func TestRateLimitSpacesEveryAttempt(t *testing.T) {
+	const rps = 100.0 // one attempt every 10 ms
+	const interval = time.Second / rps
+	var mu sync.Mutex
+	var starts []time.Time
+	tries := newCounter()
+	begin := time.Now()
+	rs := bulk.Run(context.Background(), keys(4), func(_ context.Context, key string) error {
+		mu.Lock()
+		starts = append(starts, time.Now())
+		mu.Unlock()
+		if tries.inc(key) == 1 {
+			return &transientError{key: key} // one retry per key
+		}
+		return nil
+	}, bulk.WithConcurrency(4), bulk.WithRate(rps), bulk.WithRetry(1, time.Microsecond))
+	require.NoError(t, rs.Err())
+	require.Len(t, starts, 8, "4 first tries and 4 retries")
+	slices.SortFunc(starts, time.Time.Compare)
+	for k, at := range starts {
+		// The limiter's first slot is no earlier than begin; a millisecond
+		// of slack absorbs the limiter's float arithmetic.
+		assert.GreaterOrEqual(t, at.Sub(begin), time.Duration(k)*interval-time.Millisecond,
+			"attempt %d started %s after the call began", k, at.Sub(begin))
+	}
+}
+
+// TestRateLimitTurnAfterDeadline checks that a key whose turn under the rate
+// limit comes after the call's deadline is reported at once as canceled by
+// the deadline and never started, without waiting for the deadline.
+func TestRateLimitTurnAfterDeadline(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var ran atomic.Int32
+	rs := bulk.Run(ctx, keys(3), func(context.Context, string) error {
+		ran.Add(1)
+		return nil
+	}, bulk.WithConcurrency(1), bulk.WithRate(1.0/3600)) // one attempt an hour
+	require.Len(t, rs, 3)
+	assert.Equal(t, int32(1), ran.Load(), "only the first key fits before the deadline")
+	assert.NoError(t, rs[0].Err)
+	for _, r := range rs[1:] {
+		assert.ErrorIs(t, r.Err, context.DeadlineExceeded, r.Key)
+		assert.True(t, r.Canceled(), r.Key)
+		assert.Zero(t, r.Attempts, r.Key)
+		assert.Contains(t, r.Err.Error(), "rate limit", r.Key)
+	}
+	assert.NoError(t, ctx.Err(), "reported before the deadline, not at it")
 }
 
 func TestProgress(t *testing.T) {

@@ -13,6 +13,9 @@
 //   - a failure never stops the other keys;
 //   - when ctx is canceled no new key is started, and every key that was not
 //     started is reported with ctx.Err() (Attempts == 0): nothing is dropped;
+//     under a rate limit (WithRate) a key whose turn would come after ctx's
+//     deadline is reported so at once, with an error wrapping
+//     context.DeadlineExceeded;
 //   - only errors the caller classifies as retryable are retried, with
 //     exponential backoff and jitter, never sooner than the retry-after the
 //     error carries;

@@ -2,44 +2,38 @@ package bulk
 
 import (
 	"context"
-	"sync"
+	"fmt"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
-// limiter spaces events evenly at a fixed rate, without a goroutine or a
-// ticker: each caller reserves the next free slot under a mutex and sleeps
-// until it. A reservation abandoned because ctx ended is not given back,
-// which only makes the limiter more conservative.
-type limiter struct {
-	interval time.Duration
-	mu       sync.Mutex
-	next     time.Time
-}
-
-// newLimiter returns a limiter for rps events per second, or nil (no limit)
-// when rps is not positive.
-func newLimiter(rps float64) *limiter {
-	if rps <= 0 {
+// newLimiter returns a limiter that spaces events evenly at rps per second
+// (a burst of one: no event is ever let through early), or nil (no limit)
+// when rps is not positive (or not a number).
+func newLimiter(rps float64) *rate.Limiter {
+	if !(rps > 0) {
 		return nil
 	}
-	return &limiter{interval: time.Duration(float64(time.Second) / rps)}
+	return rate.NewLimiter(rate.Limit(rps), 1)
 }
 
-// wait blocks until the caller's slot comes or ctx ends. A nil limiter never
-// blocks.
-func (l *limiter) wait(ctx context.Context) error {
-	if l == nil {
+// waitTurn blocks until lim lets the next attempt start or ctx ends. A nil
+// limiter never blocks. A wait cut short by ctx gives its slot back.
+//
+// When the next free slot falls after ctx's deadline, rate.Limiter refuses at
+// once with an error of its own; waitTurn reports it as the deadline it is,
+// so that the key counts as canceled (Result.Canceled) like any other key
+// the deadline stopped.
+func waitTurn(ctx context.Context, lim *rate.Limiter) error {
+	if lim == nil {
 		return ctx.Err()
 	}
-	l.mu.Lock()
-	now := time.Now()
-	slot := l.next
-	if slot.Before(now) {
-		slot = now
+	err := lim.Wait(ctx)
+	if err == nil || ctx.Err() != nil {
+		return ctx.Err()
 	}
-	l.next = slot.Add(l.interval)
-	l.mu.Unlock()
-	return sleep(ctx, slot.Sub(now))
+	return fmt.Errorf("%w: the rate limit's next free slot is after the deadline", context.DeadlineExceeded)
 }
 
 // sleep waits for d or until ctx ends, whichever comes first, and returns

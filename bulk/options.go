@@ -86,9 +86,12 @@ func WithMaxBackoff(d time.Duration) Option {
 }
 
 // WithRate limits attempts (first tries and retries alike) to rps per second,
-// evenly spaced. A non-positive rps removes the limit. Set on an Executor, the
-// limit is shared by all its concurrent Run calls; set on one call, it applies
-// to that call only.
+// evenly spaced: no burst, each attempt starts at least 1/rps after the one
+// before. A non-positive rps removes the limit. Set on an Executor, the limit
+// is shared by all its concurrent Run calls; set on one call, it applies to
+// that call only. A key whose next free slot falls after ctx's deadline is not
+// waited for: it is reported at once with an error wrapping
+// context.DeadlineExceeded.
 func WithRate(rps float64) Option {
 	return func(c *config) {
 		c.rate = max(rps, 0)

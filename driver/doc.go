@@ -28,6 +28,10 @@
 //   - Optional powers are optional interfaces (Rebooter, Pauser, …) found by
 //     type assertion, as database/sql/driver's are. A driver implements the
 //     ones its cloud supports; everything else is perspective.ErrUnsupported.
+//     The operator's capabilities (HypervisorLister, ServiceManager,
+//     AggregateManager, Evacuator, FlavorManager, …) are separate
+//     interfaces too, used by package operator: a cloud without them, or
+//     credentials without the role (CodeForbidden), lack them alone.
 //
 // perspectivetest.RunConformance checks a driver against this contract.
 //

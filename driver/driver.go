@@ -130,10 +130,10 @@ type LogGetter interface {
 	ConsoleLog(ctx context.Context, id string, lines int) (string, error)
 }
 
-// UsageReporter returns usage figures. The portable layer has filled in
-// q's defaults and checked its bounds.
+// UsageReporter returns usage figures, saying where they came from. The
+// portable layer has filled in q's defaults and checked its bounds.
 type UsageReporter interface {
-	Usage(ctx context.Context, id string, q UsageQuery) ([]UsagePoint, error)
+	Usage(ctx context.Context, id string, q UsageQuery) (UsageSeries, error)
 }
 
 // ImageWriter adds, changes and deletes images (real ids).

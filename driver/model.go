@@ -18,6 +18,9 @@ type Instance struct {
 	Region    string // empty: Info().Region
 	// AvailabilityZone is the zone the cloud placed the instance in, if any.
 	AvailabilityZone string
+	// Host is the host the instance runs on, when the credentials may see
+	// it (Nova shows it to administrators only).
+	Host string
 	// Flavor is what the cloud says of the instance's flavor: at least its
 	// ID when it knows one; the portable layer fills in the rest from
 	// ListFlavors when it can.
@@ -296,6 +299,46 @@ type UsagePoint struct {
 	From  time.Time `json:"from"`
 	To    time.Time `json:"to"`
 	Value float64   `json:"value"`
+}
+
+// UsageSeries is a usage figure of an instance over time, and where it
+// came from, so that a chart can say what it shows.
+type UsageSeries struct {
+	Item UsageItem `json:"item"`
+	// Unit of every value: "%" (cpu, of the instance's vCPUs), "MiB"
+	// (memory) or "GiB" (storage).
+	Unit string `json:"unit"`
+	// Source says what the figures are: "gnocchi" (measured by the cloud's
+	// telemetry), "allocation" (what the flavor allocates: the same in every
+	// interval the instance existed in), "diagnostics" (the hypervisor's
+	// present reading only) or the driver's own word (e.g. "mock").
+	Source string `json:"source"`
+	// Note explains the figures in words when Source alone does not, e.g.
+	// that a past range has no points because only the present is known.
+	Note string `json:"note,omitempty"`
+	// Points are the intervals that have a figure, in time order; an
+	// interval without data is absent.
+	Points []UsagePoint `json:"points"`
+}
+
+// The units of usage figures.
+const (
+	UnitPercent = "%"
+	UnitMiB     = "MiB"
+	UnitGiB     = "GiB"
+)
+
+// UnitOf returns the unit of an item's figures.
+func UnitOf(item UsageItem) string {
+	switch item {
+	case UsageCPU:
+		return UnitPercent
+	case UsageMemory:
+		return UnitMiB
+	case UsageStorage:
+		return UnitGiB
+	}
+	return ""
 }
 
 // FloatingIPRequest says where a floating IP comes from: a given Address,

@@ -32,6 +32,16 @@ const (
 	StateShelved         State = "shelved"
 	StateDeleted         State = "deleted"
 	StateUnknown         State = "unknown"
+	// StateShelving and StateUnshelving are an instance on its way into
+	// and out of the shelf; StateShelvedOffloaded is a shelved instance
+	// whose disk left its host (Nova's SHELVED_OFFLOADED), StateSoftDeleted
+	// a deleted instance that can still be restored (SOFT_DELETED), and
+	// StateRestoring one on its way back from there.
+	StateShelving         State = "shelving"
+	StateUnshelving       State = "unshelving"
+	StateShelvedOffloaded State = "shelved_offloaded"
+	StateSoftDeleted      State = "soft_deleted"
+	StateRestoring        State = "restoring"
 )
 
 // Transitional reports whether s is a state an instance passes through on
@@ -40,7 +50,8 @@ func (s State) Transitional() bool {
 	switch s {
 	case StateQueued, StateLaunching, StateRebooting, StateHardRebooting, StateShuttingDown,
 		StateStarting, StatePausing, StateResuming, StateSuspending, StateResizing,
-		StateRebuilding, StateSnapshotting, StateMigrating, StateDeleting, StateRevertingResize:
+		StateRebuilding, StateSnapshotting, StateMigrating, StateDeleting, StateRevertingResize,
+		StateShelving, StateUnshelving, StateRestoring:
 		return true
 	}
 	return false

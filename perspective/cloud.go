@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"sync"
+	"time"
 
 	"github.com/perspective-cloud/sdk/bulk"
 	"github.com/perspective-cloud/sdk/driver"
@@ -23,6 +24,7 @@ type Cloud struct {
 	opts  options
 	exec  *bulk.Executor // runs every bulk operation on this cloud
 	meta  metaCache      // flavors, networks, images, keypairs
+	inv   *inventory     // instances: the read path of every instance read
 
 	mu   sync.RWMutex
 	refs map[string]Ref // global id → what it stands for
@@ -46,10 +48,32 @@ func NewCloud(d driver.Driver, opts ...Option) (*Cloud, error) {
 			opt(&o)
 		}
 	}
-	c := &Cloud{drv: d, info: info, calls: bindAll(d), opts: o, refs: map[string]Ref{}}
+	c := &Cloud{drv: d, info: info, opts: o, refs: map[string]Ref{}}
+	c.calls = c.touching(bindAll(d))
 	c.initBulk()
 	c.initCache()
+	c.inv = newInventory(c)
 	return c, nil
+}
+
+// touching wraps every call that changes an instance so that the
+// inventory reads that instance again before it next serves it: a read
+// right after an operation never shows the state from before it.
+func (c *Cloud) touching(calls map[Operation]opFunc) map[Operation]opFunc {
+	for op, f := range calls {
+		switch op {
+		case OpAddImage, OpUpdateImage, OpDeleteImage, OpAddKeypair, OpDeleteKeypair:
+			continue
+		}
+		if !op.Mutating() {
+			continue
+		}
+		calls[op] = func(ctx context.Context, id string, a *args) error {
+			defer c.inv.touch(id)
+			return f(ctx, id, a)
+		}
+	}
+	return calls
 }
 
 // CloudInfo names a cloud, its project and region.
@@ -62,9 +86,10 @@ func (c *Cloud) Info() CloudInfo { return c.info }
 // cover. Calls made on it bypass validation and the state machine.
 func (c *Cloud) Driver() driver.Driver { return c.drv }
 
-// Close waits for the metadata caches' background refreshes, then releases
-// the driver.
+// Close stops the inventory's syncs and its watches, waits for the
+// metadata caches' background refreshes, then releases the driver.
 func (c *Cloud) Close() error {
+	c.inv.close()
 	c.closeCache()
 	return c.drv.Close()
 }
@@ -81,7 +106,8 @@ func (c *Cloud) Operations() []Operation {
 	return ops
 }
 
-// Instances returns the instance operations of this cloud.
+// Instances returns the instance operations of this cloud. Its reads are
+// served from the cloud's inventory of instances (see SyncStats).
 func (c *Cloud) Instances() *Instances { return &Instances{clouds: []*Cloud{c}} }
 
 // Images returns the image operations of this cloud.
@@ -145,6 +171,7 @@ func (c *Cloud) adoptInstance(d driver.Instance) Instance {
 		ProjectID:        cmp.Or(d.ProjectID, c.info.ProjectID),
 		Region:           cmp.Or(d.Region, c.info.Region),
 		AvailabilityZone: d.AvailabilityZone,
+		Host:             d.Host,
 		Name:             d.Name,
 		State:            cmp.Or(d.State, StateUnknown),
 		Status:           d.Status,
@@ -180,12 +207,20 @@ func (c *Cloud) adoptInstance(d driver.Instance) Instance {
 	return inst
 }
 
-// adoptInstances adopts every instance of a driver's listing.
+// adoptInstances adopts instances the driver has just made (a launch) and
+// stores them in the inventory as read now, so that a listing right after
+// shows them.
 func (c *Cloud) adoptInstances(ds []driver.Instance) []Instance {
+	seen := time.Now()
 	out := make([]Instance, len(ds))
 	for i := range ds {
 		out[i] = c.adoptInstance(ds[i])
 	}
+	stored := make([]Instance, len(out))
+	for i := range out {
+		stored[i] = out[i].Clone()
+	}
+	c.inv.put(stored, seen)
 	return out
 }
 

@@ -31,6 +31,21 @@
 // same id across restarts and clouds never collide. Several clouds form a
 // Set, which lists across all of them and routes each id to its cloud.
 //
+// Every instance read is served from memory: each Cloud keeps an
+// inventory of its instances, filled by one full listing and then kept
+// current by listings of what changed (driver.ChangeLister; Nova's
+// changes-since) on an interval (WithSync), with a full resync now and
+// then. List, Get, queries, the state check before an operation, routing
+// and WaitFor read it; an operation's own changes are read back at once.
+// SyncStats says how current it is, and Watch delivers its changes:
+//
+//	w, err := cloud.Watch(ctx, perspective.WatchOptions{States: []perspective.State{perspective.StateError}})
+//	defer w.Close()
+//	for {
+//		ev, err := w.Next(ctx) // created, changed (Old, New), deleted; resync + snapshot
+//		…
+//	}
+//
 // Writing a driver for another cloud means implementing the small Driver
 // interface and whichever capability interfaces (Rebooter, Pauser,
 // Resizer, …) the cloud supports; perspectivetest.RunConformance checks it.

@@ -22,13 +22,18 @@ type args struct {
 	imageSpec   ImageSpec
 	imageUpdate ImageUpdate
 	keypairSpec KeypairSpec
+	host        string // migrations: the target host, empty for the scheduler's choice
+	backup      BackupSpec
+	password    string
+	group       string // a security group's name or id
 
-	image   driver.Image   // out: Snapshot, CreateImage, UpdateImage
+	image   driver.Image   // out: Snapshot, Backup, CreateImage, UpdateImage
 	keypair driver.Keypair // out: CreateKeypair
 	addr    string         // out: AddFloatingIP
 	console Console        // out: Console
 	log     string         // out: ConsoleLog
-	points  []UsagePoint   // out: Usage
+	series  UsageSeries    // out: Usage
+	diag    Diagnostics    // out: Diagnostics
 }
 
 // opFunc is one operation bound to one driver: id is a real id.
@@ -121,8 +126,46 @@ var operations = map[Operation]binder{
 		return err
 	}),
 	OpUsage: bind(func(d driver.UsageReporter, ctx context.Context, id string, a *args) (err error) {
-		a.points, err = d.Usage(ctx, id, a.usage)
+		a.series, err = d.Usage(ctx, id, a.usage)
 		return err
+	}),
+	OpShelve: bind(func(d driver.Shelver, ctx context.Context, id string, _ *args) error {
+		return d.Shelve(ctx, id)
+	}),
+	OpShelveOffload: bind(func(d driver.Shelver, ctx context.Context, id string, _ *args) error {
+		return d.ShelveOffload(ctx, id)
+	}),
+	OpUnshelve: bind(func(d driver.Shelver, ctx context.Context, id string, _ *args) error {
+		return d.Unshelve(ctx, id)
+	}),
+	OpMigrate: bind(func(d driver.Migrator, ctx context.Context, id string, a *args) error {
+		return d.Migrate(ctx, id, a.host)
+	}),
+	OpLiveMigrate: bind(func(d driver.LiveMigrator, ctx context.Context, id string, a *args) error {
+		return d.LiveMigrate(ctx, id, a.host)
+	}),
+	OpBackup: bind(func(d driver.BackupMaker, ctx context.Context, id string, a *args) (err error) {
+		a.image, err = d.Backup(ctx, id, a.backup)
+		return err
+	}),
+	OpSetPassword: bind(func(d driver.PasswordSetter, ctx context.Context, id string, a *args) error {
+		return d.SetAdminPassword(ctx, id, a.password)
+	}),
+	OpAddSecurityGroup: bind(func(d driver.SecurityGroupManager, ctx context.Context, id string, a *args) error {
+		return d.AddSecurityGroup(ctx, id, a.group)
+	}),
+	OpRemoveSecurityGroup: bind(func(d driver.SecurityGroupManager, ctx context.Context, id string, a *args) error {
+		return d.RemoveSecurityGroup(ctx, id, a.group)
+	}),
+	OpDiagnostics: bind(func(d driver.Diagnoser, ctx context.Context, id string, a *args) (err error) {
+		a.diag, err = d.Diagnostics(ctx, id)
+		return err
+	}),
+	OpRestore: bind(func(d driver.Restorer, ctx context.Context, id string, _ *args) error {
+		return d.Restore(ctx, id)
+	}),
+	OpForceDelete: bind(func(d driver.ForceDeleter, ctx context.Context, id string, _ *args) error {
+		return d.ForceDelete(ctx, id)
 	}),
 	// Images and keypairs: id is the image's real id or the keypair's name.
 	OpAddImage: bind(func(d driver.ImageWriter, ctx context.Context, _ string, a *args) (err error) {
@@ -192,4 +235,14 @@ func (c *Cloud) call(ctx context.Context, op Operation, id string, a *args) erro
 		return c.unsupported(op)
 	}
 	return f(ctx, id, a)
+}
+
+// Touched tells the cloud that instances (their real ids) were changed
+// outside this package: through Driver(), or by package operator (an
+// evacuation, a state reset). The next read of each asks the cloud
+// instead of the inventory, so that it never shows the state from before.
+func (c *Cloud) Touched(realIDs ...string) {
+	for _, id := range realIDs {
+		c.inv.touch(id)
+	}
 }

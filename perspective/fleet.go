@@ -113,7 +113,7 @@ func OpenFleet(ctx context.Context, urls []string, opts ...Option) (*Fleet, erro
 		}
 	}
 	for _, raw := range urls {
-		src, err := openSource(ctx, raw)
+		src, err := OpenSource(ctx, raw)
 		if err != nil {
 			closeAll()
 			return nil, err
@@ -127,8 +127,14 @@ func OpenFleet(ctx context.Context, urls []string, opts ...Option) (*Fleet, erro
 	return f, err
 }
 
-// openSource makes the source of one URL.
-func openSource(ctx context.Context, raw string) (FleetSource, error) {
+// OpenSource makes the fleet source of one URL: the fleet opener of its
+// scheme (RegisterFleet) if it has one, otherwise a source of the one cloud
+// the URL opens (with its driver opened now). OpenFleet calls it for each
+// URL; a program that gathers sources itself passes them to NewFleet.
+func OpenSource(ctx context.Context, raw string) (FleetSource, error) {
+	if ctx == nil {
+		return nil, invalidArg("open", "ctx", "is nil")
+	}
 	if raw == "" {
 		return nil, invalidArg("open", "url", "is empty")
 	}
@@ -139,49 +145,47 @@ func openSource(ctx context.Context, raw string) (FleetSource, error) {
 	fleetMu.RLock()
 	fo, ok := fleetOpeners[u.Scheme]
 	fleetMu.RUnlock()
-	if !ok {
-		registryMu.RLock()
-		_, known := registry[u.Scheme]
-		registryMu.RUnlock()
-		if !known {
-			return nil, invalidArg("open", "url", "unknown scheme %q (registered: %v); is its driver package imported?", u.Scheme, Schemes())
-		}
-		return &singleSource{raw: raw}, nil
-	}
-	src, err := fo(ctx, u)
-	if err != nil {
-		return nil, classify(fmt.Errorf("open %s: %w", u.Scheme, err), "open", "", "")
-	}
-	return src, nil
-}
-
-// singleSource is the one-member source of a URL without a fleet opener.
-type singleSource struct {
-	raw string
-	drv driver.Driver
-}
-
-func (s *singleSource) Expand(ctx context.Context) ([]FleetMember, error) {
-	if s.drv == nil {
-		u, err := url.Parse(s.raw)
-		if err != nil {
-			return nil, &Error{Code: CodeInvalidArgument, Op: "open", Msg: "url", Err: err}
-		}
-		registryMu.RLock()
-		opener := registry[u.Scheme]
-		registryMu.RUnlock()
-		d, err := opener(ctx, u)
+	if ok {
+		src, err := fo(ctx, u)
 		if err != nil {
 			return nil, classify(fmt.Errorf("open %s: %w", u.Scheme, err), "open", "", "")
 		}
-		s.drv = d
+		return src, nil
 	}
-	i := s.drv.Info()
-	return []FleetMember{{Target: Target{CloudID: i.CloudID, ProjectID: i.ProjectID, Region: i.Region},
-		ProjectName: i.ProjectName, Driver: s.drv}}, nil
+	registryMu.RLock()
+	opener, known := registry[u.Scheme]
+	registryMu.RUnlock()
+	if !known {
+		return nil, invalidArg("open", "url", "unknown scheme %q (registered: %v); is its driver package imported?", u.Scheme, Schemes())
+	}
+	d, err := opener(ctx, u)
+	if err != nil {
+		return nil, classify(fmt.Errorf("open %s: %w", u.Scheme, err), "open", "", "")
+	}
+	return StaticSource(d), nil
 }
 
-func (s *singleSource) Close() error { return nil }
+// StaticSource is a fleet source of drivers already opened: each is one
+// member, whose target its Info names. Closing the source does not close
+// the drivers (the fleet does).
+func StaticSource(drivers ...driver.Driver) FleetSource { return staticSource(drivers) }
+
+type staticSource []driver.Driver
+
+func (s staticSource) Expand(context.Context) ([]FleetMember, error) {
+	out := make([]FleetMember, 0, len(s))
+	for _, d := range s {
+		if d == nil {
+			return nil, invalidArg("open", "driver", "is nil")
+		}
+		i := d.Info()
+		out = append(out, FleetMember{Target: Target{CloudID: i.CloudID, ProjectID: i.ProjectID, Region: i.Region},
+			ProjectName: i.ProjectName, Driver: d})
+	}
+	return out, nil
+}
+
+func (s staticSource) Close() error { return nil }
 
 // NewFleet makes a fleet of sources and expands them (concurrently). The
 // fleet owns the sources from then on, also when NewFleet fails.

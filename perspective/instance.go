@@ -20,7 +20,10 @@ type Instance struct {
 	Region    string `json:"region,omitempty"`
 	// AvailabilityZone is the zone the cloud placed the instance in, if any.
 	AvailabilityZone string `json:"availabilityZone,omitempty"`
-	Name             string `json:"name"`
+	// Host is the host the instance runs on, when the credentials may see
+	// it (on OpenStack, administrators only).
+	Host string `json:"host,omitempty"`
+	Name string `json:"name"`
 	// Flavor, Image and Keypair carry at least their ids (Image its global
 	// id and real id); a Cloud fills in the rest from its metadata when it can.
 	Flavor  *Flavor  `json:"flavor,omitempty"`
@@ -175,6 +178,10 @@ type UsageQuery = driver.UsageQuery
 // UsagePoint is the value of a usage item over one interval. CPU is in
 // percent of the instance's vCPUs, memory in MiB, storage in GiB.
 type UsagePoint = driver.UsagePoint
+
+// UsageSeries is a usage figure over time with its unit and where it came
+// from ("gnocchi", "allocation", "diagnostics", …); see driver.UsageSeries.
+type UsageSeries = driver.UsageSeries
 
 // FloatingIPRequest says which floating IP to add to an instance: Address
 // names an existing one, otherwise one is allocated from Network (an

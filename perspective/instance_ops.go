@@ -3,6 +3,7 @@ package perspective
 import (
 	"context"
 	"fmt"
+	"github.com/perspective-cloud/sdk/driver"
 	"maps"
 	"slices"
 	"strings"
@@ -310,11 +311,11 @@ func (s *Instances) Log(ctx context.Context, id string, lines int) (string, erro
 
 // Usage returns usage figures of an instance. Zero fields of q mean: the
 // last hour until now, in six points.
-func (s *Instances) Usage(ctx context.Context, id string, q UsageQuery) ([]UsagePoint, error) {
+func (s *Instances) Usage(ctx context.Context, id string, q UsageQuery) (UsageSeries, error) {
 	switch q.Item {
 	case UsageCPU, UsageMemory, UsageStorage:
 	default:
-		return nil, invalidArg(OpUsage, "item", "%q is not one of cpu, memory, storage", q.Item)
+		return UsageSeries{}, invalidArg(OpUsage, "item", "%q is not one of cpu, memory, storage", q.Item)
 	}
 	if q.To.IsZero() {
 		q.To = time.Now()
@@ -323,19 +324,29 @@ func (s *Instances) Usage(ctx context.Context, id string, q UsageQuery) ([]Usage
 		q.From = q.To.Add(-time.Hour)
 	}
 	if !q.From.Before(q.To) {
-		return nil, invalidArg(OpUsage, "from", "must be before to (%s ≥ %s)", q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))
+		return UsageSeries{}, invalidArg(OpUsage, "from", "must be before to (%s ≥ %s)", q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))
 	}
 	if q.Points == 0 {
 		q.Points = 6
 	}
 	if q.Points < 0 || q.Points > 1000 {
-		return nil, invalidArg(OpUsage, "datapoints", "must be 1 to 1000, not %d", q.Points)
+		return UsageSeries{}, invalidArg(OpUsage, "datapoints", "must be 1 to 1000, not %d", q.Points)
 	}
 	it, err := s.one(ctx, OpUsage, id)
 	if err != nil {
-		return nil, err
+		return UsageSeries{}, err
 	}
 	a := args{usage: q}
-	err = it.cloud.call(ctx, OpUsage, it.realID, &a)
-	return a.points, classify(err, OpUsage, KindInstance, id)
+	if err = it.cloud.call(ctx, OpUsage, it.realID, &a); err != nil {
+		return UsageSeries{}, classify(err, OpUsage, KindInstance, id)
+	}
+	out := a.series
+	out.Item = q.Item
+	if out.Unit == "" {
+		out.Unit = driver.UnitOf(q.Item)
+	}
+	if out.Points == nil {
+		out.Points = []UsagePoint{}
+	}
+	return out, nil
 }

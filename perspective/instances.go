@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/perspective-cloud/sdk/bulk"
-	"github.com/perspective-cloud/sdk/driver"
 )
 
 // Instances is the handle for instance operations over one Cloud or a Set.
@@ -36,9 +35,13 @@ func (s *Instances) In(t Target) *Instances {
 	return &cp
 }
 
-// List returns the instances of every cloud of the handle, read
-// concurrently, sorted by name then id. Instance state always comes from
-// the cloud, never from a cache.
+// List returns the instances of every cloud of the handle, sorted by name
+// then id. It reads each cloud's inventory: the first read of a cloud lists
+// its instances, every later one is served from memory (0 requests) while
+// the inventory keeps itself current in the background (see WithSync);
+// instances this library changed since the inventory read them are read
+// again first (a GET each). With MaxAge, a cloud whose last sync is older
+// syncs first.
 func (s *Instances) List(ctx context.Context, opts ListOptions) ([]Instance, error) {
 	if ctx == nil {
 		return nil, invalidArg(OpList, "ctx", "is nil")
@@ -50,15 +53,19 @@ func (s *Instances) List(ctx context.Context, opts ListOptions) ([]Instance, err
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			parts[i], errs[i] = c.listInstances(ctx, opts)
+			parts[i], errs[i] = c.inv.list(ctx, opts, s.call.listAge())
 		}()
 	}
 	wg.Wait()
-	var all []Instance
+	n := 0
 	for i := range s.clouds {
 		if errs[i] != nil {
-			return nil, errs[i]
+			return nil, classify(errs[i], OpList, KindInstance, "")
 		}
+		n += len(parts[i])
+	}
+	all := make([]Instance, 0, n)
+	for i := range s.clouds {
 		all = append(all, parts[i]...)
 	}
 	slices.SortFunc(all, func(a, b Instance) int {
@@ -67,23 +74,9 @@ func (s *Instances) List(ctx context.Context, opts ListOptions) ([]Instance, err
 	return all, nil
 }
 
-func (c *Cloud) listInstances(ctx context.Context, opts ListOptions) ([]Instance, error) {
-	listed, err := c.drv.ListInstances(ctx, driver.ListOptions(opts))
-	if err != nil {
-		return nil, classify(err, OpList, KindInstance, "")
-	}
-	kept := make([]Instance, 0, len(listed))
-	for i := range listed {
-		inst := c.adoptInstance(listed[i])
-		if opts.Match(inst) {
-			kept = append(kept, inst)
-		}
-	}
-	c.enrich(ctx, kept)
-	return kept, nil
-}
-
-// Get returns one instance by global or real id.
+// Get returns one instance by global or real id, from the inventory (see
+// List); an instance this library changed since the inventory read it, or
+// one older than MaxAge allows, is read from the cloud.
 func (s *Instances) Get(ctx context.Context, id string) (Instance, error) {
 	if ctx == nil {
 		return Instance{}, invalidArg(OpGet, "ctx", "is nil")
@@ -98,26 +91,13 @@ func (s *Instances) Get(ctx context.Context, id string) (Instance, error) {
 	if rs[0].cloud == nil {
 		return Instance{}, &Error{Code: CodeNotFound, Op: OpGet, Kind: KindInstance, ID: id, Msg: "no such instance"}
 	}
-	inst, err := rs[0].cloud.getInstance(ctx, rs[0].realID)
+	c, realID := rs[0].cloud, rs[0].realID
+	inst, ok, err := c.inv.one(ctx, realID, s.call.listAge())
 	if err != nil {
 		return Instance{}, classify(err, OpGet, KindInstance, id)
 	}
-	insts := []Instance{inst}
-	rs[0].cloud.enrich(ctx, insts)
-	return insts[0], nil
-}
-
-// getInstance reads one instance. A deleted instance that the cloud still
-// shows for a while (Nova answers with status DELETED) is not found, as it
-// is gone from listings.
-func (c *Cloud) getInstance(ctx context.Context, realID string) (Instance, error) {
-	got, err := c.drv.GetInstance(ctx, realID)
-	if err != nil {
-		return Instance{}, err
-	}
-	inst := c.adoptInstance(got)
-	if inst.State == StateDeleted {
-		return Instance{}, &Error{Code: CodeNotFound, Msg: "the instance is deleted"}
+	if !ok {
+		return Instance{}, &Error{Code: CodeNotFound, Op: OpGet, Kind: KindInstance, ID: id, Msg: "the instance is gone"}
 	}
 	return inst, nil
 }
@@ -207,12 +187,13 @@ func (c *Cloud) actOn(ctx context.Context, op Operation, items []item, results [
 		results[k].Err = classify(err, op, KindInstance, results[k].ID)
 		tick(results[k])
 	}
-	// Read the instances' current states: one listing for many, a get for one.
-	var current map[string]Instance
-	err := c.retry(ctx, func(ctx context.Context) (err error) {
-		current, err = c.current(ctx, items)
-		return err
-	})
+	// The instances' states come from the inventory: k ids cost at most k
+	// GETs (those older than the freshness bound), never a listing.
+	realIDs := make([]string, len(items))
+	for k := range items {
+		realIDs[k] = items[k].realID
+	}
+	current, readErrs, err := c.inv.states(ctx, realIDs, call.stateAge(c))
 	if err != nil {
 		for k := range items {
 			fail(k, err)
@@ -221,6 +202,10 @@ func (c *Cloud) actOn(ctx context.Context, op Operation, items []item, results [
 	}
 	var admitted []int
 	for k := range items {
+		if err := readErrs[items[k].realID]; err != nil {
+			fail(k, err)
+			continue
+		}
 		inst, ok := current[items[k].realID]
 		if !ok {
 			fail(k, &Error{Code: CodeNotFound, Msg: "no such instance"})
@@ -274,29 +259,4 @@ func (c *Cloud) actOn(ctx context.Context, op Operation, items []item, results [
 			tick(results[k]) // bulk told the shared key once
 		}
 	}
-}
-
-// current returns the instances behind items, keyed by real id.
-func (c *Cloud) current(ctx context.Context, items []item) (map[string]Instance, error) {
-	out := make(map[string]Instance, len(items))
-	if len(items) == 1 {
-		inst, err := c.getInstance(ctx, items[0].realID)
-		if Code(err) == CodeNotFound {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		out[inst.RealID] = inst
-		return out, nil
-	}
-	listed, err := c.drv.ListInstances(ctx, driver.ListOptions{})
-	if err != nil {
-		return nil, err
-	}
-	for i := range listed {
-		inst := c.adoptInstance(listed[i])
-		out[inst.RealID] = inst
-	}
-	return out, nil
 }

@@ -34,6 +34,31 @@ const (
 	OpUsage         Operation = "usage"
 )
 
+// The instance operations of seed 003: shelving, moving between hosts,
+// backups, passwords, security groups, diagnostics, restore and force
+// delete.
+const (
+	OpShelve              Operation = "shelve"
+	OpShelveOffload       Operation = "shelve-offload"
+	OpUnshelve            Operation = "unshelve"
+	OpMigrate             Operation = "migrate"
+	OpLiveMigrate         Operation = "live-migrate"
+	OpBackup              Operation = "backup"
+	OpSetPassword         Operation = "set-password"
+	OpAddSecurityGroup    Operation = "add-security-group"
+	OpRemoveSecurityGroup Operation = "remove-security-group"
+	OpDiagnostics         Operation = "diagnostics"
+	OpRestore             Operation = "restore"
+	OpForceDelete         Operation = "force-delete"
+)
+
+// Operator operations on instances (package operator performs them; the
+// state machine here knows their rules).
+const (
+	OpEvacuate   Operation = "evacuate"
+	OpResetState Operation = "reset-state"
+)
+
 // Image, keypair and listing operations.
 const (
 	OpList          Operation = "list"
@@ -51,7 +76,17 @@ func InstanceOperations() []Operation {
 	return []Operation{OpLaunch, OpDelete, OpReboot, OpHardReboot, OpStart, OpShutdown,
 		OpPause, OpResume, OpSuspend, OpResize, OpConfirmResize, OpRevertResize, OpRebuild,
 		OpRename, OpSnapshot, OpLock, OpUnlock, OpTag, OpUntag, OpSetMetadata,
-		OpUnsetMetadata, OpAddIP, OpRemoveIP, OpConsole, OpLog, OpUsage}
+		OpUnsetMetadata, OpAddIP, OpRemoveIP, OpConsole, OpLog, OpUsage,
+		OpShelve, OpShelveOffload, OpUnshelve, OpMigrate, OpLiveMigrate, OpBackup,
+		OpSetPassword, OpAddSecurityGroup, OpRemoveSecurityGroup, OpDiagnostics,
+		OpRestore, OpForceDelete}
+}
+
+// OperatorInstanceOperations lists the operator's operations on instances,
+// in a stable order. A Cloud never reports them among its Operations: they
+// belong to package operator's surface.
+func OperatorInstanceOperations() []Operation {
+	return []Operation{OpEvacuate, OpResetState}
 }
 
 // AllOperations lists every operation a Cloud may support, in a stable
@@ -63,7 +98,7 @@ func AllOperations() []Operation {
 
 // ParseOperation returns the Operation named s, or an invalid-argument error.
 func ParseOperation(s string) (Operation, error) {
-	for _, op := range AllOperations() {
+	for _, op := range append(AllOperations(), OperatorInstanceOperations()...) {
 		if string(op) == s {
 			return op, nil
 		}
@@ -75,7 +110,7 @@ func ParseOperation(s string) (Operation, error) {
 // every mutating operation but lock and unlock.
 func (o Operation) Mutating() bool {
 	switch o {
-	case OpConsole, OpLog, OpUsage, OpList, OpGet, OpWait:
+	case OpConsole, OpLog, OpUsage, OpDiagnostics, OpList, OpGet, OpWait:
 		return false
 	}
 	return true

@@ -16,11 +16,15 @@ type options struct {
 	retryBackoff time.Duration          // see WithRetry
 	rate         float64                // see WithRateLimit
 	cacheTTL     map[Kind]time.Duration // see WithCacheTTL; absent kinds use the defaults
+	syncInterval time.Duration          // see WithSync
+	fullEvery    time.Duration          // see WithSync
+	maxAge       time.Duration          // see WithMaxAge
 }
 
 func defaultOptions() options {
 	return options{concurrency: 16, pollMin: 100 * time.Millisecond, pollMax: 5 * time.Second,
-		retries: DefaultRetries, retryBackoff: DefaultRetryBackoff}
+		retries: DefaultRetries, retryBackoff: DefaultRetryBackoff,
+		syncInterval: DefaultSyncInterval, fullEvery: DefaultFullSyncEvery, maxAge: DefaultMaxAge}
 }
 
 // WithConcurrency sets how many calls a Cloud makes to its cloud at once in
@@ -29,9 +33,11 @@ func WithConcurrency(n int) Option {
 	return func(o *options) { o.concurrency = max(n, 1) }
 }
 
-// WithPolling sets the first and the longest interval between two looks at
-// an instance while waiting for it (defaults 100 ms and 5 s); the interval
-// doubles in between.
+// WithPolling sets how fast the inventory syncs while a WaitFor is in
+// progress (defaults 100 ms and 5 s): every first, when the cloud lists its
+// changes (driver.ChangeLister, each sync returns only what changed); when
+// it does not, every sync is a full listing, so the interval starts at
+// first and doubles up to longest.
 func WithPolling(first, longest time.Duration) Option {
 	return func(o *options) {
 		if first > 0 {
@@ -43,6 +49,34 @@ func WithPolling(first, longest time.Duration) Option {
 	}
 }
 
+// WithSync sets how often the Cloud's inventory of instances asks the
+// cloud what changed (default DefaultSyncInterval) and how often it lists
+// every instance again to heal what listings of changes might miss
+// (default DefaultFullSyncEvery). A driver that cannot list its changes is
+// synced by a full listing every interval. Non-positive values keep the
+// defaults.
+//
+// The inventory also syncs in full at its start, after a failed sync, and
+// after a gap of several intervals without a successful one.
+func WithSync(interval, fullEvery time.Duration) Option {
+	return func(o *options) {
+		if interval > 0 {
+			o.syncInterval = interval
+		}
+		if fullEvery > 0 {
+			o.fullEvery = fullEvery
+		}
+	}
+}
+
+// WithMaxAge sets how old an instance's state may be, in the inventory,
+// for the state check before an operation and for WaitFor (default
+// DefaultMaxAge): an older one is read again with a GET of that instance
+// alone. A negative value allows any age.
+func WithMaxAge(d time.Duration) Option {
+	return func(o *options) { o.maxAge = d }
+}
+
 // CallOption tunes one bulk call; see Instances.With, Images.With and
 // Keypairs.With.
 type CallOption func(*callOptions)
@@ -51,12 +85,41 @@ type callOptions struct {
 	concurrency int
 	progress    func(done, total int)
 	onResult    func(Result)
+	maxAge      time.Duration // see MaxAge
+	hasMaxAge   bool
 }
 
 // Concurrency sets how many items of one call run at once on each cloud,
 // overriding the Cloud's WithConcurrency for that call.
 func Concurrency(n int) CallOption {
 	return func(o *callOptions) { o.concurrency = max(n, 1) }
+}
+
+// MaxAge asks the reads of a handle (Instances.List, Get, the state check
+// of an operation, WaitFor) for instances no older than d: when the
+// inventory's last sync is older, List syncs first (and fails if it
+// cannot); Get, the state check and WaitFor read the instances concerned
+// again with a GET each. MaxAge(0) reads from the cloud every time.
+func MaxAge(d time.Duration) CallOption {
+	return func(o *callOptions) { o.maxAge, o.hasMaxAge = max(d, 0), true }
+}
+
+// listAge is the age a listing through the handle allows: any, unless
+// MaxAge says otherwise.
+func (o callOptions) listAge() time.Duration {
+	if o.hasMaxAge {
+		return o.maxAge
+	}
+	return -1
+}
+
+// stateAge is the age the state check and waits allow: MaxAge, or the
+// Cloud's WithMaxAge.
+func (o callOptions) stateAge(c *Cloud) time.Duration {
+	if o.hasMaxAge {
+		return o.maxAge
+	}
+	return c.opts.maxAge
 }
 
 // Progress asks for fn to be called after each item of a call finishes,

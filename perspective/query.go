@@ -8,30 +8,39 @@ import (
 	"github.com/perspective-cloud/sdk/query"
 )
 
-// queries compiles and caches the statements every Set and Cloud runs.
-var queries = query.NewEngine(query.PerspectiveSchema())
+// queries compiles and caches the statements every Set and Cloud runs,
+// within the query package's default Limits.
+var queries = query.NewEngine(schema)
 
 // Query runs one SQL statement of the original Perspective's dialect over
-// the set's inventory (instances from every cloud, and the flavors, images,
-// networks, keypairs, projects, … of the fifteen tables; see
-// query.PerspectiveSchema) and returns its result. args bind the
-// statement's parameters: query.Named("name", v) for :name or :name:, plain
-// values for ? in order. A statement that fails is an error (a *query.Error
-// with its position and hint, or the clouds' classified error).
+// the set's inventory and returns its result. The tables are the
+// original's fifteen: instances (id, real_id, name, cloud_id, cloud_type,
+// project_id, flavor_id, image_id, state, last_updated, created,
+// availability_zone, addresses, fqdn) from every cloud, flavors, images,
+// image_metadata, instance_metadata, instance_networks, keypairs,
+// networks, network_subnets, projects, project_images, project_metadata,
+// project_quota, clouds and availability_zones. args bind the statement's
+// parameters: query.Named("name", v) for :name or :name:, plain values for
+// ? in order. Scan the result into structs with query.ScanAll.
+//
+// A statement that fails is an error: a *query.Error with its position and
+// hint (CodeInvalidArgument; a statement over the engine's bounds matches
+// query.ErrLimit), the clouds' classified error, or CodeCanceled once ctx
+// is done, which stops the statement within a few thousand rows.
 func (s *Set) Query(ctx context.Context, sql string, args ...any) (*query.Result, error) {
-	return runQuery(ctx, s.Tables(), sql, args)
+	return runQuery(ctx, newTables(s.clouds...), sql, args)
 }
 
 // Query runs one SQL statement over the cloud's inventory; see Set.Query.
 func (c *Cloud) Query(ctx context.Context, sql string, args ...any) (*query.Result, error) {
-	return runQuery(ctx, c.Tables(), sql, args)
+	return runQuery(ctx, newTables(c), sql, args)
 }
 
 func runQuery(ctx context.Context, db query.Database, sql string, args []any) (*query.Result, error) {
 	if ctx == nil {
 		return nil, invalidArg("query", "ctx", "is nil")
 	}
-	q, err := queries.Prepare(sql)
+	q, err := queries.Compile(sql)
 	if err != nil {
 		return nil, queryError(err)
 	}
@@ -58,74 +67,65 @@ func queryError(err error) error {
 // QueryBatch runs the requests of a Query API call (POST /query) over one
 // consistent view of the set's inventory: every ';'-separated statement of
 // every request gets its own result, and a statement that fails is a result
-// with its status and message, never an error of the whole batch.
-func (s *Set) QueryBatch(ctx context.Context, reqs []query.Request) []*query.Result {
-	return queries.Batch(ctx, s.Tables(), reqs)
+// with its status and message. It runs every statement or none: requests
+// holding more statements than the engine's bound are refused with an
+// error (CodeInvalidArgument, matching query.ErrLimit) and nothing runs.
+func (s *Set) QueryBatch(ctx context.Context, reqs []query.Request) ([]*query.Result, error) {
+	res, err := queries.Batch(ctx, newTables(s.clouds...), reqs)
+	return res, queryError(err)
 }
 
 // QueryBatch runs the requests of a Query API call over the cloud's
 // inventory; see Set.QueryBatch.
-func (c *Cloud) QueryBatch(ctx context.Context, reqs []query.Request) []*query.Result {
-	return queries.Batch(ctx, c.Tables(), reqs)
-}
-
-// Querier is what Set and Cloud have in common for queries.
-type Querier interface {
-	Query(ctx context.Context, sql string, args ...any) (*query.Result, error)
-}
-
-// QueryAs runs a statement and scans its rows into structs of type T (see
-// query.ScanAll for how columns meet fields).
-func QueryAs[T any](ctx context.Context, q Querier, sql string, args ...any) ([]T, error) {
-	res, err := q.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, err
-	}
-	return query.ScanAll[T](res)
+func (c *Cloud) QueryBatch(ctx context.Context, reqs []query.Request) ([]*query.Result, error) {
+	res, err := queries.Batch(ctx, newTables(c), reqs)
+	return res, queryError(err)
 }
 
 // ListedInstance is one row of the instance listing of the original
 // client: an instance with the names of its project, flavor and image
 // (template). Pointers are nil when the flavor or image is unknown.
 type ListedInstance struct {
-	ID               string  `query:"id" json:"id"`
-	RealID           string  `query:"real_id" json:"real_id"`
-	Name             string  `query:"name" json:"name"`
-	CloudID          string  `query:"cloud_id" json:"cloud_id"`
-	CloudType        string  `query:"cloud_type" json:"cloud_type"`
-	ProjectID        string  `query:"project_id" json:"project_id"`
-	ProjectName      string  `query:"project_name" json:"project_name"`
-	FlavorID         *string `query:"flavor_id" json:"flavor_id"`
-	FlavorName       *string `query:"flavor_name" json:"flavor_name"`
-	ImageID          *string `query:"image_id" json:"image_id"`
-	TemplateName     *string `query:"template_name" json:"template_name"`
-	State            State   `query:"state" json:"state"`
-	AvailabilityZone *string `query:"availability_zone" json:"availability_zone"`
-	Addresses        string  `query:"addresses" json:"addresses"`
-	FQDN             *string `query:"fqdn" json:"fqdn"`
-	Created          string  `query:"created" json:"created"`
-	LastUpdated      string  `query:"last_updated" json:"last_updated"`
+	ID               string  `query:"id"`
+	RealID           string  `query:"real_id"`
+	Name             string  `query:"name"`
+	CloudID          string  `query:"cloud_id"`
+	CloudType        string  `query:"cloud_type"`
+	ProjectID        string  `query:"project_id"`
+	ProjectName      string  `query:"project_name"`
+	FlavorID         *string `query:"flavor_id"`
+	FlavorName       *string `query:"flavor_name"`
+	ImageID          *string `query:"image_id"`
+	TemplateName     *string `query:"template_name"`
+	State            State   `query:"state"`
+	AvailabilityZone *string `query:"availability_zone"`
+	Addresses        string  `query:"addresses"`
+	FQDN             *string `query:"fqdn"`
+	Created          string  `query:"created"`
+	LastUpdated      string  `query:"last_updated"`
 }
 
 // ListInstances is the instance listing with seed-004 filters and ordering,
-// without SQL text: filters such as hostname, state, project_name,
-// template_name (see query.DefaultFieldMap; several values of a field are
-// OR-ed) and o=[-]field, several allowed. An unknown field is an error
-// matching query.ErrUnknownField.
+// without SQL text: filters on hostname (or name), state, project_name,
+// template_name, flavor_name, cloud_id and the other instance columns
+// (several values of a field are OR-ed) and o=[-]field, several allowed.
+// A fault of the filters (an unknown field, too many values or parameters:
+// see query.Limits) is an error matching query.ErrInvalidFilter
+// (CodeInvalidArgument).
 func (s *Set) ListInstances(ctx context.Context, filters url.Values) ([]ListedInstance, error) {
-	return listInstances(ctx, s.Tables(), filters)
+	return listInstances(ctx, newTables(s.clouds...), filters)
 }
 
 // ListInstances is the instance listing of the cloud; see Set.ListInstances.
 func (c *Cloud) ListInstances(ctx context.Context, filters url.Values) ([]ListedInstance, error) {
-	return listInstances(ctx, c.Tables(), filters)
+	return listInstances(ctx, newTables(c), filters)
 }
 
 func listInstances(ctx context.Context, db query.Database, filters url.Values) ([]ListedInstance, error) {
 	if ctx == nil {
 		return nil, invalidArg(OpList, "ctx", "is nil")
 	}
-	q, args, err := query.CompileFilter(query.PerspectiveSchema(), filters, query.DefaultFieldMap())
+	q, args, err := queries.Filter(filters.Encode(), listingFields)
 	if err != nil {
 		return nil, queryError(err)
 	}

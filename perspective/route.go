@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Target narrows a multi-cloud service to the clouds that match every
@@ -65,9 +66,11 @@ func single(op Operation, clouds []*Cloud) (*Cloud, error) {
 		Msg: fmt.Sprintf("%d clouds match (%s); narrow the set with In(Target{…})", len(clouds), strings.Join(names, ", "))}
 }
 
-// route finds the cloud and real id of each instance id. Ids no cloud has
-// seen make every cloud list its instances once; ids still unknown after
-// that are tried as real ids. The returned slice is aligned with ids; an
+// route finds the cloud and real id of each id. Instance ids are found in
+// the clouds' inventories (synced once if they never were: 0 requests
+// after that); ids no cloud knows make each cloud sync its inventory once
+// (for instances, a listing of changes), and ids still unknown after that
+// are tried as real ids, a GET each. The returned slice is aligned with ids; an
 // entry with a nil cloud is not found.
 func route(ctx context.Context, clouds []*Cloud, kind Kind, ids []string) ([]routed, error) {
 	out := make([]routed, len(ids))
@@ -140,12 +143,8 @@ func resolveKnown(clouds []*Cloud, kind Kind, ids []string, out []routed) []int 
 func (c *Cloud) refresh(ctx context.Context, kind Kind) error {
 	switch kind {
 	case KindInstance:
-		insts, err := c.drv.ListInstances(ctx, driver.ListOptions{})
-		if err != nil {
-			return err
-		}
-		c.adoptInstances(insts)
-		return nil
+		c.inv.start()
+		return c.inv.syncNow(ctx)
 	case KindImage:
 		_, err := c.images(ctx)
 		return err
@@ -157,9 +156,10 @@ func (c *Cloud) refresh(ctx context.Context, kind Kind) error {
 func (c *Cloud) hasReal(ctx context.Context, kind Kind, realID string) bool {
 	switch kind {
 	case KindInstance:
+		start := time.Now()
 		inst, err := c.drv.GetInstance(ctx, realID)
-		if err == nil && inst.ID == realID {
-			c.adoptInstance(inst)
+		if err == nil && inst.ID == realID && inst.State != StateDeleted {
+			c.inv.put(c.inv.adopt(ctx, []driver.Instance{inst}), start)
 			return true
 		}
 	case KindImage:

@@ -38,13 +38,20 @@ const (
 	StateShelved         = driver.StateShelved
 	StateDeleted         = driver.StateDeleted
 	StateUnknown         = driver.StateUnknown
+	// Seed 003's states: on and off the shelf, soft-deleted and back.
+	StateShelving         = driver.StateShelving
+	StateUnshelving       = driver.StateUnshelving
+	StateShelvedOffloaded = driver.StateShelvedOffloaded
+	StateSoftDeleted      = driver.StateSoftDeleted
+	StateRestoring        = driver.StateRestoring
 )
 
 var allStates = []State{StateQueued, StateLaunching, StateLaunched, StateRebooting,
 	StateHardRebooting, StateShuttingDown, StateShutoff, StateStarting, StatePausing,
 	StatePaused, StateResuming, StateSuspending, StateSuspended, StateResizing,
 	StateRebuilding, StateSnapshotting, StateMigrating, StateDeleting, StateError,
-	StateVerifyResize, StateRevertingResize, StateShelved, StateDeleted, StateUnknown}
+	StateVerifyResize, StateRevertingResize, StateShelved, StateDeleted, StateUnknown,
+	StateShelving, StateUnshelving, StateShelvedOffloaded, StateSoftDeleted, StateRestoring}
 
 // States returns every normalized state, in a stable order.
 func States() []State { return slices.Clone(allStates) }
@@ -69,12 +76,16 @@ type Transition struct {
 	To   State
 }
 
-// living is every state but deleting and deleted.
+// living is every state but deleting, soft_deleted and deleted.
 var living = []State{StateQueued, StateLaunching, StateLaunched, StateRebooting,
 	StateHardRebooting, StateShuttingDown, StateShutoff, StateStarting, StatePausing,
 	StatePaused, StateResuming, StateSuspending, StateSuspended, StateResizing,
 	StateRebuilding, StateSnapshotting, StateMigrating, StateError, StateVerifyResize,
-	StateRevertingResize, StateShelved, StateUnknown}
+	StateRevertingResize, StateShelved, StateUnknown, StateShelving, StateUnshelving,
+	StateShelvedOffloaded, StateRestoring}
+
+// shelved is the states of an instance on the shelf.
+var shelved = []State{StateShelved, StateShelvedOffloaded}
 
 // resting is the states an instance rests in while it exists.
 var resting = []State{StateLaunched, StateShutoff, StatePaused, StateSuspended}
@@ -106,6 +117,29 @@ var fsm = map[Operation]Transition{
 	OpConsole:       {From: []State{StateLaunched, StatePaused}},
 	OpLog:           {From: slices.DeleteFunc(slices.Clone(living), func(s State) bool { return s == StateQueued })},
 	OpUsage:         {From: append(slices.Clone(living), StateDeleting, StateDeleted)},
+
+	// Shelving: Nova offloads a shelved instance at once when its
+	// shelved_offload_time is 0 (the default), so a shelve may end in
+	// shelved_offloaded rather than shelved.
+	OpShelve:        {From: resting, Via: StateShelving, To: StateShelved},
+	OpShelveOffload: {From: []State{StateShelved}, Via: StateShelving, To: StateShelvedOffloaded},
+	OpUnshelve:      {From: shelved, Via: StateUnshelving, To: StateLaunched},
+	// A cold migration ends in verify_resize, confirmed or reverted as a resize.
+	OpMigrate:             {From: []State{StateLaunched, StateShutoff}, Via: StateMigrating, To: StateVerifyResize},
+	OpLiveMigrate:         {From: []State{StateLaunched, StatePaused}, Via: StateMigrating},
+	OpBackup:              {From: resting, Via: StateSnapshotting},
+	OpSetPassword:         {From: []State{StateLaunched}},
+	OpAddSecurityGroup:    {From: living},
+	OpRemoveSecurityGroup: {From: living},
+	OpDiagnostics:         {From: resting},
+	OpRestore:             {From: []State{StateSoftDeleted}, Via: StateRestoring, To: StateLaunched},
+	OpForceDelete:         {From: append(slices.Clone(living), StateDeleting, StateSoftDeleted), Via: StateDeleting, To: StateDeleted},
+
+	// The operator's: an evacuated instance is rebuilt on another host and
+	// keeps its state (launched or shutoff; one in error comes back
+	// launched); a state reset touches only the cloud's record.
+	OpEvacuate:   {From: []State{StateLaunched, StateShutoff, StateError}, Via: StateRebuilding},
+	OpResetState: {From: append(slices.Clone(living), StateDeleting, StateSoftDeleted)},
 }
 
 // TransitionOf returns the state-machine rule of op, and false for an

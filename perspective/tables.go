@@ -4,20 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/perspective-cloud/sdk/driver"
 	"maps"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/query"
 )
 
-// Tables is a consistent view of the inventory of a Set (or a Cloud) as the
-// original Perspective's fifteen tables (see query.PerspectiveSchema). It
-// implements query.Database: a table is read from the clouds the first time
-// a query asks for it, then kept for the life of the Tables value, so every
+// tables is a consistent view of the inventory of a Set (or a Cloud) as the
+// original Perspective's fifteen tables (see schema). It implements
+// query.Database: a table is read from the clouds the first time
+// a query asks for it, then kept for the life of the tables value, so every
 // statement of one batch sees the same rows. Instances come from every
 // cloud, always fresh; flavors, images, networks and keypairs come through
 // each Cloud's metadata cache.
@@ -26,12 +26,12 @@ import (
 // instances.name and instances.state are passed to the drivers as
 // ListOptions (the server-side filters of OpenStack), and the engine checks
 // the whole WHERE clause again, so the result never changes.
-type Tables struct {
+type tables struct {
 	clouds []*Cloud
 	taken  time.Time
 
-	mu     sync.Mutex
-	tables map[string]*tableLoad
+	mu    sync.Mutex
+	loads map[string]*tableLoad
 }
 
 type tableLoad struct {
@@ -40,24 +40,18 @@ type tableLoad struct {
 	err  error
 }
 
-// NewTables returns a view of the inventory of clouds.
-func NewTables(clouds ...*Cloud) *Tables {
-	return &Tables{clouds: slices.Clone(clouds), taken: time.Now().UTC(), tables: map[string]*tableLoad{}}
+// newTables returns a view of the inventory of clouds.
+func newTables(clouds ...*Cloud) *tables {
+	return &tables{clouds: slices.Clone(clouds), taken: time.Now().UTC(), loads: map[string]*tableLoad{}}
 }
 
-// Tables returns a new view of the set's inventory for queries.
-func (s *Set) Tables() *Tables { return NewTables(s.clouds...) }
-
-// Tables returns a new view of the cloud's inventory for queries.
-func (c *Cloud) Tables() *Tables { return NewTables(c) }
-
 // Rows returns the rows of one of the fifteen tables.
-func (t *Tables) Rows(ctx context.Context, table string) ([][]query.Value, error) {
+func (t *tables) Rows(ctx context.Context, table string) ([][]query.Value, error) {
 	t.mu.Lock()
-	l, ok := t.tables[table]
+	l, ok := t.loads[table]
 	if !ok {
 		l = &tableLoad{}
-		t.tables[table] = l
+		t.loads[table] = l
 	}
 	t.mu.Unlock()
 	l.once.Do(func() { l.rows, l.err = t.load(ctx, table) })
@@ -66,8 +60,8 @@ func (t *Tables) Rows(ctx context.Context, table string) ([][]query.Value, error
 
 // FilteredRows lists only the instances the drivers report for the pushed
 // conditions on name and state; other tables and conditions read all rows.
-func (t *Tables) FilteredRows(ctx context.Context, table string, preds []query.Predicate) ([][]query.Value, error) {
-	if table != query.TableInstances {
+func (t *tables) FilteredRows(ctx context.Context, table string, preds []query.Predicate) ([][]query.Value, error) {
+	if table != tableInstances {
 		return t.Rows(ctx, table)
 	}
 	opts, ok := listOptionsFor(preds)
@@ -109,51 +103,51 @@ func listOptionsFor(preds []query.Predicate) (ListOptions, bool) {
 	return o, o.Name != "" || len(o.States) > 0
 }
 
-func (t *Tables) load(ctx context.Context, table string) ([][]query.Value, error) {
+func (t *tables) load(ctx context.Context, table string) ([][]query.Value, error) {
 	switch table {
-	case query.TableClouds:
+	case tableClouds:
 		return t.cloudRows(), nil
-	case query.TableInstances, query.TableInstanceMetadata, query.TableInstanceNetworks:
+	case tableInstances, tableInstanceMetadata, tableInstanceNetworks:
 		insts, err := (&Instances{clouds: t.clouds}).List(ctx, ListOptions{})
 		if err != nil {
 			return nil, err
 		}
 		switch table {
-		case query.TableInstances:
+		case tableInstances:
 			return instanceRows(insts), nil
-		case query.TableInstanceMetadata:
+		case tableInstanceMetadata:
 			return metadataRows(insts, func(i Instance) (string, map[string]string) { return i.ID, i.Metadata }), nil
 		}
 		return instanceNetworkRows(insts), nil
-	case query.TableFlavors:
+	case tableFlavors:
 		return t.flavorRows(ctx)
-	case query.TableImages, query.TableImageMetadata:
+	case tableImages, tableImageMetadata:
 		imgs, err := (&Images{clouds: t.clouds}).List(ctx)
 		if err != nil {
 			return nil, err
 		}
-		if table == query.TableImages {
+		if table == tableImages {
 			return imageRows(imgs), nil
 		}
 		return metadataRows(imgs, func(i Image) (string, map[string]string) { return i.ID, i.Metadata }), nil
-	case query.TableProjectImages:
+	case tableProjectImages:
 		return t.projectImageRows(ctx)
-	case query.TableKeypairs:
+	case tableKeypairs:
 		return t.keypairRows(ctx)
-	case query.TableNetworks, query.TableNetworkSubnets:
-		return t.networkRows(ctx, table == query.TableNetworkSubnets)
-	case query.TableProjects, query.TableProjectMetadata:
+	case tableNetworks, tableNetworkSubnets:
+		return t.networkRows(ctx, table == tableNetworkSubnets)
+	case tableProjects, tableProjectMetadata:
 		ps, err := (&Projects{clouds: t.clouds}).List(ctx)
 		if err != nil {
 			return nil, err
 		}
-		if table == query.TableProjects {
+		if table == tableProjects {
 			return t.projectRows(ps), nil
 		}
 		return metadataRows(ps, func(p Project) (string, map[string]string) { return p.ID, p.Metadata }), nil
-	case query.TableProjectQuota:
+	case tableProjectQuota:
 		return t.quotaRows(ctx)
-	case query.TableAvailabilityZones:
+	case tableAvailabilityZones:
 		return t.zoneRows(ctx)
 	}
 	return nil, fmt.Errorf("perspective: no table %q", table)
@@ -172,7 +166,7 @@ func orNull(s string) query.Value {
 	return query.String(s)
 }
 
-func (t *Tables) cloudRows() [][]query.Value {
+func (t *tables) cloudRows() [][]query.Value {
 	var rows [][]query.Value
 	seen := map[string]bool{}
 	for _, c := range t.clouds {
@@ -265,7 +259,7 @@ func (s seenKey) first(cloud, project, id string) bool {
 	return true
 }
 
-func (t *Tables) flavorRows(ctx context.Context) ([][]query.Value, error) {
+func (t *tables) flavorRows(ctx context.Context) ([][]query.Value, error) {
 	var rows [][]query.Value
 	seen := seenKey{}
 	for _, c := range t.clouds {
@@ -300,7 +294,7 @@ func imageRows(imgs []Image) [][]query.Value {
 
 // projectImageRows links an image to the project that owns it, or, for an
 // image without an owner (public or shared), to every project of its cloud.
-func (t *Tables) projectImageRows(ctx context.Context) ([][]query.Value, error) {
+func (t *tables) projectImageRows(ctx context.Context) ([][]query.Value, error) {
 	ps, err := (&Projects{clouds: t.clouds}).List(ctx)
 	if err != nil {
 		return nil, err
@@ -333,7 +327,7 @@ func (t *Tables) projectImageRows(ctx context.Context) ([][]query.Value, error) 
 	return rows, nil
 }
 
-func (t *Tables) keypairRows(ctx context.Context) ([][]query.Value, error) {
+func (t *tables) keypairRows(ctx context.Context) ([][]query.Value, error) {
 	var rows [][]query.Value
 	seen := seenKey{}
 	for _, c := range t.clouds {
@@ -351,7 +345,7 @@ func (t *Tables) keypairRows(ctx context.Context) ([][]query.Value, error) {
 	return rows, nil
 }
 
-func (t *Tables) networkRows(ctx context.Context, subnets bool) ([][]query.Value, error) {
+func (t *tables) networkRows(ctx context.Context, subnets bool) ([][]query.Value, error) {
 	var rows [][]query.Value
 	seen := seenKey{}
 	for _, c := range t.clouds {
@@ -390,7 +384,7 @@ func cmpOr(a, b string) string {
 
 // projectRows gives last_updated as the time the view was taken: drivers
 // do not report when a project changed.
-func (t *Tables) projectRows(ps []Project) [][]query.Value {
+func (t *tables) projectRows(ps []Project) [][]query.Value {
 	rows := make([][]query.Value, len(ps))
 	for i, p := range ps {
 		rows[i] = []query.Value{str(p.ID), str(p.Name), str(p.CloudID), str(p.CloudType), when(t.taken)}
@@ -400,7 +394,7 @@ func (t *Tables) projectRows(ps []Project) [][]query.Value {
 
 // quotaRows holds one row per project whose driver reports quota, each
 // resource as "used/max" text (max -1 for unlimited).
-func (t *Tables) quotaRows(ctx context.Context) ([][]query.Value, error) {
+func (t *tables) quotaRows(ctx context.Context) ([][]query.Value, error) {
 	var rows [][]query.Value
 	seen := map[string]bool{}
 	for _, c := range t.clouds {
@@ -432,7 +426,7 @@ func (t *Tables) quotaRows(ctx context.Context) ([][]query.Value, error) {
 	return rows, nil
 }
 
-func (t *Tables) zoneRows(ctx context.Context) ([][]query.Value, error) {
+func (t *tables) zoneRows(ctx context.Context) ([][]query.Value, error) {
 	var rows [][]query.Value
 	seen := seenKey{}
 	for _, c := range t.clouds {

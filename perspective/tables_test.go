@@ -27,13 +27,13 @@ func twoCloudSet(t *testing.T) (*perspective.Set, []string) {
 func TestSetQueryFifteenTables(t *testing.T) {
 	set, ids := twoCloudSet(t)
 	ctx := context.Background()
-	for _, table := range query.PerspectiveSchema().Tables() {
+	for _, table := range perspective.Schema.Tables() {
 		t.Run(table.Name, func(t *testing.T) {
 			res, err := set.Query(ctx, "select * from "+table.Name)
 			require.NoError(t, err)
 			require.Len(t, res.Columns(), len(table.Columns))
 			switch table.Name {
-			case query.TableInstanceMetadata, query.TableKeypairs, query.TableProjectMetadata:
+			case "instance_metadata", "keypairs", "project_metadata":
 				// the mock's fresh instances, keypairs and projects carry none
 			default:
 				assert.NotZero(t, res.Count, "the mock fills %s", table.Name)
@@ -99,7 +99,9 @@ func TestSetQueryParamsAndErrors(t *testing.T) {
 		Name    string
 		CloudID string
 	}
-	rows, err := perspective.QueryAs[row](ctx, set, "select id, name, cloud_id from instances where cloud_id = :cloud: and name like ?", query.Named("cloud", "west"), "db%")
+	res, err := set.Query(ctx, "select id, name, cloud_id from instances where cloud_id = :cloud: and name like ?", query.Named("cloud", "west"), "db%")
+	require.NoError(t, err)
+	rows, err := query.ScanAll[row](res)
 	require.NoError(t, err)
 	require.Len(t, rows, 1)
 	assert.Equal(t, "west", rows[0].CloudID)
@@ -108,10 +110,11 @@ func TestSetQueryParamsAndErrors(t *testing.T) {
 	assert.ErrorIs(t, err, query.ErrUnknownColumn)
 	assert.EqualError(t, err, `unknown column "nmae" at 1:8 (did you mean "name"?)`)
 
-	results := set.QueryBatch(ctx, []query.Request{
+	results, err := set.QueryBatch(ctx, []query.Request{
 		{SQL: "select id, name from projects where name regexp :name: order by name asc", Parameters: []query.Parameter{{Name: "name", Value: query.String(".")}}},
 		{SQL: "select id from instances where; select id from instances where state = :s"},
 	})
+	require.NoError(t, err)
 	require.Len(t, results, 3)
 	assert.Equal(t, query.StatusSuccess, results[0].Status)
 	assert.Equal(t, query.StatusSyntaxError, results[1].Status)
@@ -154,20 +157,64 @@ func TestTablesPushdownKeepsResult(t *testing.T) {
 	require.NoError(t, err)
 	state := all.Rows()[0][0].Str()
 
-	pushed, err := query.Compile(query.PerspectiveSchema(), sql)
+	pushed, err := query.NewEngine(perspective.Schema).Compile(sql)
 	require.NoError(t, err)
 	assert.Contains(t, pushed.Explain(), "pushdown to source")
-	viaTables, err := pushed.Run(ctx, c.Tables(), query.Named("s", state))
+	viaTables, err := pushed.Run(ctx, perspective.TablesOf(c), query.Named("s", state))
 	require.NoError(t, err)
 
-	db := query.NewMemDB(query.PerspectiveSchema())
-	rows, err := c.Tables().Rows(ctx, query.TableInstances)
+	db := query.NewMemDB(perspective.Schema)
+	rows, err := perspective.TablesOf(c).Rows(ctx, "instances")
 	require.NoError(t, err)
-	require.NoError(t, db.Set(query.TableInstances, rows))
+	require.NoError(t, db.Set("instances", rows))
 	plain, err := pushed.Run(ctx, db, query.Named("s", state))
 	require.NoError(t, err)
 	assert.Equal(t, plain.Rows(), viaTables.Rows())
 	assert.Equal(t, 2, viaTables.Count)
+}
+
+// TestQueryBounds: the Set's statements and listings stay within the
+// query engine's bounds, and a canceled context stops them, each with a
+// classified error.
+func TestQueryBounds(t *testing.T) {
+	c, _ := newCloud(t)
+	launchN(t, c, "vm", 15)
+	set, err := perspective.NewSet(c)
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	_, err = set.Query(ctx, "select * from instances a, instances b, instances c, instances d")
+	assert.ErrorIs(t, err, query.ErrLimit, "50,625 rows of 56 values")
+	assert.Equal(t, perspective.CodeInvalidArgument, perspective.Code(err))
+
+	many := make([]query.Request, 101)
+	for i := range many {
+		many[i] = query.Request{SQL: "select count(*) from instances"}
+	}
+	res, err := set.QueryBatch(ctx, many)
+	assert.ErrorIs(t, err, query.ErrLimit)
+	assert.Equal(t, perspective.CodeInvalidArgument, perspective.Code(err))
+	assert.Nil(t, res)
+
+	hosts := url.Values{}
+	for i := range 5000 {
+		hosts.Add("hostname", fmt.Sprintf("a%d", i))
+	}
+	_, err = set.ListInstances(ctx, hosts)
+	assert.ErrorIs(t, err, query.ErrInvalidFilter)
+	assert.ErrorIs(t, err, query.ErrLimit)
+	assert.Equal(t, perspective.CodeInvalidArgument, perspective.Code(err))
+
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = set.Query(canceled, "select count(*) from instances")
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, perspective.CodeCanceled, perspective.Code(err))
+	res, err = set.QueryBatch(canceled, many[:2])
+	require.NoError(t, err)
+	for _, r := range res {
+		assert.ErrorIs(t, r.Err(), context.Canceled)
+	}
 }
 
 // Query the inventory of every cloud of a set with the original

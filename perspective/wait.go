@@ -10,8 +10,10 @@ import (
 )
 
 // WaitFor waits until every instance is in one of the target states and
-// reports per instance. It polls with a doubling interval (see
-// WithPolling), reading many instances of one cloud with one listing. An
+// reports per instance. It follows each cloud's inventory, which syncs
+// fast while anything waits (see WithPolling): a wait ends within one
+// short interval of the cloud reaching the state, and costs one listing
+// of changes per interval per cloud, whatever the number of instances. An
 // instance that enters the error state fails at once (unless error is a
 // target), with the cloud's fault message; when StateDeleted is a target,
 // an instance that is gone counts as reached. Items still waiting when ctx
@@ -63,7 +65,7 @@ func (s *Instances) WaitFor(ctx context.Context, ids []string, states ...State) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c.waitFor(ctx, ws, states, tick)
+			c.waitFor(ctx, ws, states, s.call.stateAge(c), tick)
 		}()
 	}
 	wg.Wait()
@@ -83,25 +85,37 @@ type waiting struct {
 	res        *Result
 }
 
-// waitFor polls c until every item of ws is done, and tells tick of each
-// item as it is done.
-func (c *Cloud) waitFor(ctx context.Context, ws []waiting, states []State, tick func(*Result)) {
+// waitFor follows c's inventory until every item of ws is done, and tells
+// tick of each item as it is done. While it waits the inventory syncs fast
+// (see WithPolling), and every sync or change wakes it: it reads no
+// listing of its own. Items older than the freshness bound (a failing
+// sync) are read with a GET each.
+func (c *Cloud) waitFor(ctx context.Context, ws []waiting, states []State, maxAge time.Duration, tick func(*Result)) {
+	v := c.inv
+	v.waitBegin()
+	defer v.waitEnd()
 	start := time.Now()
-	interval := c.opts.pollMin
 	pending := ws
+	floor := c.opts.pollMin
 	for {
-		items := make([]item, len(pending))
+		round := time.Now()
+		changed := v.changes()
+		realIDs := make([]string, len(pending))
 		for i, w := range pending {
-			items[i] = item{realID: w.realID}
+			realIDs[i] = w.realID
 		}
-		current, err := c.current(ctx, items)
+		current, readErrs, err := v.states(ctx, realIDs, maxAge)
 		if err != nil && ctx.Err() != nil {
 			stopWaiting(ctx, pending, states, tick)
 			return
 		}
 		next := pending[:0:0]
 		for _, w := range pending {
-			if waitStep(ctx, w, start, current, err, states) {
+			werr := err
+			if werr == nil {
+				werr = readErrs[w.realID]
+			}
+			if waitStep(ctx, w, start, current, werr, states) {
 				next = append(next, w)
 				continue
 			}
@@ -111,13 +125,29 @@ func (c *Cloud) waitFor(ctx context.Context, ws []waiting, states []State, tick 
 		if len(pending) == 0 {
 			return
 		}
+		// Wake on the next change, but look no more often than the fast
+		// interval, and less often while the cloud fails to answer.
+		if v.failing() {
+			floor = min(floor*2, c.opts.pollMax)
+		} else {
+			floor = c.opts.pollMin
+		}
 		select {
 		case <-ctx.Done():
 			stopWaiting(ctx, pending, states, tick)
 			return
-		case <-time.After(interval):
+		case <-changed:
 		}
-		interval = min(interval*2, c.opts.pollMax)
+		if rest := floor - time.Since(round); rest > 0 {
+			t := time.NewTimer(rest)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				stopWaiting(ctx, pending, states, tick)
+				return
+			case <-t.C:
+			}
+		}
 	}
 }
 
@@ -151,7 +181,9 @@ func waitStep(ctx context.Context, w waiting, start time.Time, current map[strin
 			w.res.Instance.State = StateDeleted
 		}
 		return false
-	case slices.Contains(states, inst.State):
+	case slices.Contains(states, inst.State),
+		// soft-deleted is deleted for a wait (it can still be restored)
+		inst.State == StateSoftDeleted && slices.Contains(states, StateDeleted):
 		cp := inst
 		w.res.Instance = &cp
 		return false

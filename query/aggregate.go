@@ -13,7 +13,7 @@ type aggSpec struct {
 	text     string
 }
 
-func (c *compiler) aggregate(x *Call, mode exprMode) (*cexpr, error) {
+func (c *compiler) aggregate(x *callExpr, mode exprMode) (*cexpr, error) {
 	if mode != modeGroup || c.inAgg {
 		where := "here"
 		if c.inAgg {
@@ -65,21 +65,24 @@ type aggState struct {
 	seen map[Value]struct{}
 }
 
-func (a *aggState) add(spec *aggSpec, e *env) {
+func (a *aggState) add(spec *aggSpec, e *env, b *budget) error {
 	if spec.arg == nil {
 		a.n++
-		return
+		return nil
 	}
 	v := spec.arg(e)
 	if v.kind == KindNull {
-		return
+		return nil
 	}
 	if spec.distinct {
 		if a.seen == nil {
 			a.seen = make(map[Value]struct{})
 		}
 		if _, dup := a.seen[v]; dup {
-			return
+			return nil
+		}
+		if err := b.hold(1, 1); err != nil {
+			return err
 		}
 		a.seen[v] = struct{}{}
 	}
@@ -92,16 +95,17 @@ func (a *aggState) add(spec *aggSpec, e *env) {
 			a.sum += v.n
 		}
 	case "min":
-		if a.n == 0 || Compare(v, a.v) < 0 {
+		if a.n == 0 || compareValues(v, a.v) < 0 {
 			a.v = v
 		}
 		a.n++
 	case "max":
-		if a.n == 0 || Compare(v, a.v) > 0 {
+		if a.n == 0 || compareValues(v, a.v) > 0 {
 			a.v = v
 		}
 		a.n++
 	}
+	return nil
 }
 
 func (a *aggState) result(spec *aggSpec) Value {
@@ -138,27 +142,34 @@ type grouper struct {
 	index  map[string]int
 	groups []*group
 	buf    []byte
+	budget *budget
 }
 
-func newGrouper(q *Compiled) *grouper {
-	return &grouper{q: q, index: make(map[string]int)}
+func newGrouper(q *Compiled, b *budget) *grouper {
+	return &grouper{q: q, index: make(map[string]int), budget: b}
 }
 
-func (g *grouper) add(e *env) {
+func (g *grouper) add(e *env) error {
 	g.buf = g.buf[:0]
 	for _, f := range g.q.groupBy {
 		g.buf = appendKey(g.buf, f(e))
 	}
 	i, ok := g.index[string(g.buf)]
 	if !ok {
+		if err := g.budget.hold(1, len(e.row)+len(g.q.aggs)+len(g.q.groupBy)); err != nil {
+			return err
+		}
 		i = len(g.groups)
 		g.index[string(g.buf)] = i
 		g.groups = append(g.groups, &group{first: append([][]Value(nil), e.row...), acc: make([]aggState, len(g.q.aggs))})
 	}
 	grp := g.groups[i]
 	for j := range grp.acc {
-		grp.acc[j].add(&g.q.aggs[j], e)
+		if err := grp.acc[j].add(&g.q.aggs[j], e, g.budget); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
 // finish emits every group (one empty group when a query without GROUP BY

@@ -4,301 +4,320 @@ import (
 	"strings"
 )
 
-// Statement is one parsed SELECT (or EXPLAIN SELECT).
-type Statement struct {
+// statement is one parsed SELECT (or EXPLAIN SELECT).
+type statement struct {
 	Explain  bool
 	Distinct bool
-	Items    []SelectItem
-	From     []FromItem // the first item has no join; each next one joins to all before it
-	Where    Expr
-	GroupBy  []Expr
-	Having   Expr
-	OrderBy  []OrderItem
-	Limit    Expr // nil when absent
-	Offset   Expr // nil when absent
+	Items    []selectItem
+	From     []fromItem // the first item has no join; each next one joins to all before it
+	Where    node
+	GroupBy  []node
+	Having   node
+	OrderBy  []orderItem
+	Limit    node // nil when absent
+	Offset   node // nil when absent
 	Text     string
 	Pos      Pos
 }
 
-// SelectItem is one item of the select list: `*`, `t.*` or an expression
+// selectItem is one item of the select list: `*`, `t.*` or an expression
 // with an optional alias.
-type SelectItem struct {
+type selectItem struct {
 	Star      bool   // * or t.*
 	StarTable string // t of t.*, "" for *
-	Expr      Expr
+	node      node
 	Alias     string
 	Text      string // the item as written, for the result's column name
 	Pos       Pos
 }
 
-// JoinKind says how a FromItem joins to the items before it.
-type JoinKind uint8
+// joinKind says how a fromItem joins to the items before it.
+type joinKind uint8
 
-// The join kinds. A comma list is a JoinCross.
+// The join kinds. A comma list is a joinCross.
 const (
-	JoinNone JoinKind = iota
-	JoinInner
-	JoinCross
-	JoinLeft
-	JoinRight
+	joinNone joinKind = iota
+	joinInner
+	joinCross
+	joinLeft
+	joinRight
 )
 
 // String returns the join kind in lower case.
-func (k JoinKind) String() string {
+func (k joinKind) String() string {
 	return [...]string{"", "inner", "cross", "left", "right"}[k]
 }
 
-// FromItem is a table in the FROM clause with its join to the items before.
-type FromItem struct {
+// fromItem is a table in the FROM clause with its join to the items before.
+type fromItem struct {
 	Table   string
 	Alias   string
-	Join    JoinKind
+	Join    joinKind
 	Natural bool
-	On      Expr
+	On      node
 	Using   []string
 	Pos     Pos
 }
 
 // Name returns the name the table is referred to by: its alias or its name.
-func (f FromItem) Name() string {
+func (f fromItem) Name() string {
 	if f.Alias != "" {
 		return f.Alias
 	}
 	return f.Table
 }
 
-// OrderItem is one ORDER BY key.
-type OrderItem struct {
-	Expr Expr
+// orderItem is one ORDER BY key.
+type orderItem struct {
+	node node
 	Desc bool
 }
 
-// Expr is an expression node.
-type Expr interface {
+// node is an expression node.
+type node interface {
 	Position() Pos
 	// String formats the expression as SQL.
 	String() string
 }
 
-// Literal is a constant: string, number, bool or NULL.
-type Literal struct {
+// literal is a constant: string, number, bool or NULL.
+type literal struct {
 	Value Value
 	Pos   Pos
 }
 
-// ColumnRef is a column, optionally qualified by a table name or alias.
-type ColumnRef struct {
+// columnRef is a column, optionally qualified by a table name or alias.
+type columnRef struct {
 	Table, Name string
 	Pos         Pos
 }
 
-// Param is a placeholder: `?` (Name empty, Index its 1-based position among
+// paramRef is a placeholder: `?` (Name empty, Index its 1-based position among
 // the ?s of the statement) or `:name` / `:name:`.
-type Param struct {
+type paramRef struct {
 	Name  string
 	Index int
 	Pos   Pos
 }
 
-// Unary is NOT x, !x or -x.
-type Unary struct {
+// unaryExpr is NOT x, !x or -x.
+type unaryExpr struct {
 	Op  string // "NOT" or "-"
-	X   Expr
+	X   node
 	Pos Pos
 }
 
-// Binary is a binary operator: comparison, AND, OR, XOR or arithmetic.
-type Binary struct {
+// binaryExpr is a binary operator: comparison, AND, OR, XOR or arithmetic.
+type binaryExpr struct {
 	Op   string // =, !=, <, <=, >, >=, <=>, AND, OR, XOR, +, -, *, /, %
-	L, R Expr
+	L, R node
 	Pos  Pos
 }
 
-// Match is x [NOT] LIKE pattern or x [NOT] REGEXP pattern.
-type Match struct {
+// matchExpr is x [NOT] LIKE pattern or x [NOT] REGEXP pattern.
+type matchExpr struct {
 	Regexp  bool
 	Not     bool
-	X       Expr
-	Pattern Expr
+	X       node
+	Pattern node
 	Pos     Pos
 }
 
-// In is x [NOT] IN (list).
-type In struct {
+// inExpr is x [NOT] IN (list).
+type inExpr struct {
 	Not  bool
-	X    Expr
-	List []Expr
+	X    node
+	List []node
 	Pos  Pos
 }
 
-// Between is x [NOT] BETWEEN lo AND hi.
-type Between struct {
+// betweenExpr is x [NOT] BETWEEN lo AND hi.
+type betweenExpr struct {
 	Not       bool
-	X, Lo, Hi Expr
+	X, Lo, Hi node
 	Pos       Pos
 }
 
-// IsNull is x IS [NOT] NULL.
-type IsNull struct {
+// isNullExpr is x IS [NOT] NULL.
+type isNullExpr struct {
 	Not bool
-	X   Expr
+	X   node
 	Pos Pos
 }
 
-// Call is a function call; Star is set for count(*).
-type Call struct {
+// callExpr is a function call; Star is set for count(*).
+type callExpr struct {
 	Name     string // lower case
-	Args     []Expr
+	Args     []node
 	Star     bool
 	Distinct bool
 	Pos      Pos
 }
 
 // Position returns where the node starts.
-func (e *Literal) Position() Pos { return e.Pos }
+func (e *literal) Position() Pos { return e.Pos }
 
 // Position returns where the node starts.
-func (e *ColumnRef) Position() Pos { return e.Pos }
+func (e *columnRef) Position() Pos { return e.Pos }
 
 // Position returns where the node starts.
-func (e *Param) Position() Pos { return e.Pos }
+func (e *paramRef) Position() Pos { return e.Pos }
 
 // Position returns where the node starts.
-func (e *Unary) Position() Pos { return e.Pos }
+func (e *unaryExpr) Position() Pos { return e.Pos }
 
 // Position returns where the node starts.
-func (e *Binary) Position() Pos { return e.Pos }
+func (e *binaryExpr) Position() Pos { return e.Pos }
 
 // Position returns where the node starts.
-func (e *Match) Position() Pos { return e.Pos }
+func (e *matchExpr) Position() Pos { return e.Pos }
 
 // Position returns where the node starts.
-func (e *In) Position() Pos { return e.Pos }
+func (e *inExpr) Position() Pos { return e.Pos }
 
 // Position returns where the node starts.
-func (e *Between) Position() Pos { return e.Pos }
+func (e *betweenExpr) Position() Pos { return e.Pos }
 
 // Position returns where the node starts.
-func (e *IsNull) Position() Pos { return e.Pos }
+func (e *isNullExpr) Position() Pos { return e.Pos }
 
 // Position returns where the node starts.
-func (e *Call) Position() Pos { return e.Pos }
+func (e *callExpr) Position() Pos { return e.Pos }
 
-// String formats the node as SQL.
-func (e *Literal) String() string { return e.Value.sqlLiteral() }
+func (e *literal) String() string     { return sqlText(e) }
+func (e *columnRef) String() string   { return sqlText(e) }
+func (e *paramRef) String() string    { return sqlText(e) }
+func (e *unaryExpr) String() string   { return sqlText(e) }
+func (e *binaryExpr) String() string  { return sqlText(e) }
+func (e *matchExpr) String() string   { return sqlText(e) }
+func (e *inExpr) String() string      { return sqlText(e) }
+func (e *betweenExpr) String() string { return sqlText(e) }
+func (e *isNullExpr) String() string  { return sqlText(e) }
+func (e *callExpr) String() string    { return sqlText(e) }
 
-// String formats the node as SQL.
-func (e *ColumnRef) String() string {
-	if e.Table != "" {
-		return e.Table + "." + e.Name
-	}
-	return e.Name
+// sqlText formats a node as SQL. It writes the whole tree into one buffer:
+// formatting a chain of 5,000 ORs costs its length, not the square of it.
+func sqlText(e node) string {
+	var b strings.Builder
+	writeSQL(&b, e)
+	return b.String()
 }
 
-// String formats the node as SQL.
-func (e *Param) String() string {
-	if e.Name == "" {
-		return "?"
+func writeSQL(b *strings.Builder, e node) {
+	switch x := e.(type) {
+	case *literal:
+		b.WriteString(x.Value.sqlLiteral())
+	case *columnRef:
+		if x.Table != "" {
+			b.WriteString(x.Table + ".")
+		}
+		b.WriteString(x.Name)
+	case *paramRef:
+		if x.Name == "" {
+			b.WriteByte('?')
+		} else {
+			b.WriteString(":" + x.Name + ":")
+		}
+	case *unaryExpr:
+		if x.Op == "NOT" {
+			b.WriteString("NOT ")
+		} else {
+			b.WriteString(x.Op)
+		}
+		writeSQL(b, x.X)
+	case *binaryExpr:
+		b.WriteByte('(')
+		writeSQL(b, x.L)
+		b.WriteString(" " + x.Op + " ")
+		writeSQL(b, x.R)
+		b.WriteByte(')')
+	case *matchExpr:
+		writeSQL(b, x.X)
+		b.WriteByte(' ')
+		if x.Not {
+			b.WriteString("NOT ")
+		}
+		if x.Regexp {
+			b.WriteString("REGEXP ")
+		} else {
+			b.WriteString("LIKE ")
+		}
+		writeSQL(b, x.Pattern)
+	case *inExpr:
+		writeSQL(b, x.X)
+		if x.Not {
+			b.WriteString(" NOT")
+		}
+		b.WriteString(" IN (")
+		writeList(b, x.List)
+		b.WriteByte(')')
+	case *betweenExpr:
+		writeSQL(b, x.X)
+		if x.Not {
+			b.WriteString(" NOT")
+		}
+		b.WriteString(" BETWEEN ")
+		writeSQL(b, x.Lo)
+		b.WriteString(" AND ")
+		writeSQL(b, x.Hi)
+	case *isNullExpr:
+		writeSQL(b, x.X)
+		if x.Not {
+			b.WriteString(" IS NOT NULL")
+		} else {
+			b.WriteString(" IS NULL")
+		}
+	case *callExpr:
+		b.WriteString(x.Name + "(")
+		switch {
+		case x.Star:
+			b.WriteByte('*')
+		case x.Distinct:
+			b.WriteString("DISTINCT ")
+			fallthrough
+		default:
+			writeList(b, x.Args)
+		}
+		b.WriteByte(')')
 	}
-	return ":" + e.Name + ":"
 }
 
-// String formats the node as SQL.
-func (e *Unary) String() string {
-	if e.Op == "NOT" {
-		return "NOT " + e.X.String()
+func writeList(b *strings.Builder, list []node) {
+	for i, x := range list {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		writeSQL(b, x)
 	}
-	return e.Op + e.X.String()
-}
-
-// String formats the node as SQL.
-func (e *Binary) String() string { return "(" + e.L.String() + " " + e.Op + " " + e.R.String() + ")" }
-
-// String formats the node as SQL.
-func (e *Match) String() string {
-	op := "LIKE"
-	if e.Regexp {
-		op = "REGEXP"
-	}
-	if e.Not {
-		op = "NOT " + op
-	}
-	return e.X.String() + " " + op + " " + e.Pattern.String()
-}
-
-// String formats the node as SQL.
-func (e *In) String() string {
-	parts := make([]string, len(e.List))
-	for i, x := range e.List {
-		parts[i] = x.String()
-	}
-	op := " IN ("
-	if e.Not {
-		op = " NOT IN ("
-	}
-	return e.X.String() + op + strings.Join(parts, ", ") + ")"
-}
-
-// String formats the node as SQL.
-func (e *Between) String() string {
-	op := " BETWEEN "
-	if e.Not {
-		op = " NOT BETWEEN "
-	}
-	return e.X.String() + op + e.Lo.String() + " AND " + e.Hi.String()
-}
-
-// String formats the node as SQL.
-func (e *IsNull) String() string {
-	if e.Not {
-		return e.X.String() + " IS NOT NULL"
-	}
-	return e.X.String() + " IS NULL"
-}
-
-// String formats the node as SQL.
-func (e *Call) String() string {
-	if e.Star {
-		return e.Name + "(*)"
-	}
-	parts := make([]string, len(e.Args))
-	for i, x := range e.Args {
-		parts[i] = x.String()
-	}
-	d := ""
-	if e.Distinct {
-		d = "DISTINCT "
-	}
-	return e.Name + "(" + d + strings.Join(parts, ", ") + ")"
 }
 
 // walk calls fn for e and every node below it, depth first; fn returning
 // false prunes the subtree.
-func walk(e Expr, fn func(Expr) bool) {
+func walk(e node, fn func(node) bool) {
 	if e == nil || !fn(e) {
 		return
 	}
 	switch x := e.(type) {
-	case *Unary:
+	case *unaryExpr:
 		walk(x.X, fn)
-	case *Binary:
+	case *binaryExpr:
 		walk(x.L, fn)
 		walk(x.R, fn)
-	case *Match:
+	case *matchExpr:
 		walk(x.X, fn)
 		walk(x.Pattern, fn)
-	case *In:
+	case *inExpr:
 		walk(x.X, fn)
 		for _, y := range x.List {
 			walk(y, fn)
 		}
-	case *Between:
+	case *betweenExpr:
 		walk(x.X, fn)
 		walk(x.Lo, fn)
 		walk(x.Hi, fn)
-	case *IsNull:
+	case *isNullExpr:
 		walk(x.X, fn)
-	case *Call:
+	case *callExpr:
 		for _, y := range x.Args {
 			walk(y, fn)
 		}

@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -66,9 +67,9 @@ func bigDB(b *testing.B) bigData {
 				s(fmt.Sprintf("p%03d", i%100)), flavor, image, s(states[i%3]),
 				s("2024-02-01T00:00:00Z"), s("2024-01-15T00:00:00Z"), Null(), s("10.0.0.1"), Null()})
 		}
-		big.db = NewMemDB(PerspectiveSchema())
-		for table, rows := range map[string][][]Value{TableInstances: big.instances, TableProjects: big.projects,
-			TableFlavors: big.flavors, TableImages: big.ims} {
+		big.db = NewMemDB(testSchema)
+		for table, rows := range map[string][][]Value{tableInstances: big.instances, tableProjects: big.projects,
+			tableFlavors: big.flavors, tableImages: big.ims} {
 			if err := big.db.Set(table, rows); err != nil {
 				panic(err)
 			}
@@ -107,7 +108,7 @@ func loopTime(n int, f func()) time.Duration {
 
 func BenchmarkWhere100k(b *testing.B) {
 	d := bigDB(b)
-	q, err := Compile(PerspectiveSchema(), whereSQL)
+	q, err := testEngine().Compile(whereSQL)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -133,7 +134,7 @@ func BenchmarkWhere100k(b *testing.B) {
 func BenchmarkCompile(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Compile(PerspectiveSchema(), whereSQL); err != nil {
+		if _, err := testEngine().Compile(whereSQL); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -185,7 +186,7 @@ func handListing(d bigData) [][]Value {
 
 func BenchmarkListing100k(b *testing.B) {
 	d := bigDB(b)
-	q, err := Compile(PerspectiveSchema(), listingSQL)
+	q, err := testEngine().Compile(listingSQL)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -210,7 +211,7 @@ func BenchmarkListing100k(b *testing.B) {
 // heap against the same query forced to sort all 100,000 rows.
 func BenchmarkOrderByLimit100k(b *testing.B) {
 	d := bigDB(b)
-	q, err := Compile(PerspectiveSchema(), "SELECT id, name FROM instances ORDER BY name LIMIT 20")
+	q, err := testEngine().Compile("SELECT id, name FROM instances ORDER BY name LIMIT 20")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -236,7 +237,7 @@ func BenchmarkOrderByLimit100k(b *testing.B) {
 func TestBenchQueriesAgreeWithHandLoops(t *testing.T) {
 	d := bigDB(nil)
 	ctx := context.Background()
-	q, err := Compile(PerspectiveSchema(), whereSQL)
+	q, err := testEngine().Compile(whereSQL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +248,7 @@ func TestBenchQueriesAgreeWithHandLoops(t *testing.T) {
 	if got, want := res.Rows(), handWhere(d.instances, "openstack"); !slices.EqualFunc(got, want, slices.Equal) {
 		t.Fatalf("where: %d rows, hand loop %d", len(got), len(want))
 	}
-	q, err = Compile(PerspectiveSchema(), listingSQL)
+	q, err = testEngine().Compile(listingSQL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +259,7 @@ func TestBenchQueriesAgreeWithHandLoops(t *testing.T) {
 	if got, want := res.Rows(), handListing(d); !slices.EqualFunc(got, want, slices.Equal) {
 		t.Fatalf("listing: %d rows, hand loop %d", len(got), len(want))
 	}
-	heap, err := Compile(PerspectiveSchema(), "SELECT id, name FROM instances ORDER BY name DESC LIMIT 5, 20")
+	heap, err := testEngine().Compile("SELECT id, name FROM instances ORDER BY name DESC LIMIT 5, 20")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,5 +275,36 @@ func TestBenchQueriesAgreeWithHandLoops(t *testing.T) {
 	}
 	if !slices.EqualFunc(top.Rows(), full.Rows(), slices.Equal) || top.Count != 20 {
 		t.Fatalf("bounded heap and full sort disagree")
+	}
+}
+
+// BenchmarkAttacks runs issue 16's hostile inputs at the default bounds and
+// reports what each costs (B/op bounds the heap growth; before the bounds
+// the first took 408 MB to compile, the second 646 MB, the third 470 MB in
+// the server): each is refused, or fails, with a classified error.
+func BenchmarkAttacks(b *testing.B) {
+	db := fleetDB(b, 15)
+	en := testEngine()
+	join, err := en.Compile(selfJoin("*", 4))
+	if err != nil {
+		b.Fatal(err)
+	}
+	values, orderings := hostnames(5000), "hostname=web-1&"+strings.Repeat("o=hostname&", 9999)
+	for _, tc := range []struct {
+		name string
+		run  func() error
+	}{
+		{"filter-5000-values", func() error { _, _, err := en.Filter(values, listing); return err }},
+		{"filter-9999-orderings", func() error { _, _, err := en.Filter(orderings, listing); return err }},
+		{"join-4-way-15-instances", func() error { _, err := join.Run(context.Background(), db); return err }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := tc.run(); !errors.Is(err, ErrLimit) {
+					b.Fatalf("want a limit error, got %v", err)
+				}
+			}
+		})
 	}
 }

@@ -39,7 +39,7 @@ func (q *Compiled) bind(args []any) ([]Value, error) {
 	for i, a := range args {
 		switch x := a.(type) {
 		case NamedArg:
-			v, err := ValueOf(x.Value)
+			v, err := valueOf(x.Value)
 			if err != nil {
 				return nil, &Error{Kind: ErrInvalidParameter, Msg: fmt.Sprintf("invalid parameter :%s:: %v", x.Name, err)}
 			}
@@ -59,7 +59,7 @@ func (q *Compiled) bind(args []any) ([]Value, error) {
 				}
 			}
 		default:
-			v, err := ValueOf(a)
+			v, err := valueOf(a)
 			if err != nil {
 				return nil, &Error{Kind: ErrInvalidParameter, Msg: fmt.Sprintf("invalid argument %d: %v", i+1, err)}
 			}

@@ -13,7 +13,6 @@ type Compiled struct {
 	text     string
 	explain  bool
 	columns  []string
-	types    []Type
 	params   []paramSlot
 	matchers []matcherSpec
 	scope    []scopeTable
@@ -24,11 +23,13 @@ type Compiled struct {
 	aggs     []aggSpec
 	having   condFn
 	items    []valueFn
+	plain    [][2]int // when every item is a plain column: its table slot and column
 	keys     []orderKey
 	distinct bool
 	limit    limitSpec
 	offset   limitSpec
 	plan     []string
+	lim      Limits
 }
 
 type paramSlot struct {
@@ -64,42 +65,26 @@ type limitSpec struct {
 	param int // -1 when n is a constant
 }
 
-// ParamInfo describes a parameter of a compiled statement.
-type ParamInfo struct {
-	Name  string // the name of :name or :name:; "" for ?
-	Index int    // for ?, its 1-based position
-	Type  Type   // the type inferred from its use, TypeAny if none
-	Pos   Pos
-}
-
 // compiler holds the state of compiling one statement.
 type compiler struct {
 	schema   *Schema
-	stmt     *Statement
+	stmt     *statement
 	scope    []scopeTable
 	nullable []bool
 	params   []paramSlot
+	paramIdx map[paramKey]int
 	matchers []matcherSpec
 	aggs     []aggSpec
 	nilSafe  bool // column reads must tolerate a missing row (group output)
 	inAgg    bool
 }
 
-// Compile parses and compiles one statement against schema.
-func Compile(schema *Schema, sql string) (*Compiled, error) {
-	st, err := Parse(sql)
-	if err != nil {
-		return nil, err
-	}
-	return CompileStatement(schema, st)
-}
-
-// CompileStatement compiles a parsed statement against schema: it resolves
+// compileStatement compiles a parsed statement against schema: it resolves
 // tables and columns, checks types, infers the types of parameters and
 // plans the joins.
-func CompileStatement(schema *Schema, st *Statement) (*Compiled, error) {
-	c := &compiler{schema: schema, stmt: st}
-	q := &Compiled{text: st.Text, explain: st.Explain, distinct: st.Distinct}
+func compileStatement(schema *Schema, st *statement, limits Limits) (*Compiled, error) {
+	c := &compiler{schema: schema, stmt: st, paramIdx: map[paramKey]int{}}
+	q := &Compiled{text: st.Text, explain: st.Explain, distinct: st.Distinct, lim: limits}
 	for _, item := range st.From {
 		if err := c.addTable(item); err != nil {
 			return nil, err
@@ -135,8 +120,13 @@ func CompileStatement(schema *Schema, st *Statement) (*Compiled, error) {
 			return nil, err
 		}
 		q.columns = append(q.columns, o.name)
-		q.types = append(q.types, ce.typ)
 		q.items = append(q.items, ce.value())
+		if ce.isColumn() && !q.grouped && !c.nullable[ce.slot] {
+			q.plain = append(q.plain, [2]int{ce.slot, ce.col})
+		}
+	}
+	if len(q.plain) != len(q.items) {
+		q.plain = nil
 	}
 	if st.Having != nil {
 		ce, err := c.expr(c.substituteAliases(st.Having, outs), mode)
@@ -149,11 +139,11 @@ func CompileStatement(schema *Schema, st *Statement) (*Compiled, error) {
 		q.having = ce.condition()
 	}
 	for _, ob := range st.OrderBy {
-		ce, err := c.expr(c.resolveOutputRef(ob.Expr, outs, false), mode)
+		ce, err := c.expr(c.resolveOutputRef(ob.node, outs, false), mode)
 		if err != nil {
 			return nil, err
 		}
-		q.keys = append(q.keys, orderKey{fn: ce.value(), desc: ob.Desc, text: ob.Expr.String()})
+		q.keys = append(q.keys, orderKey{fn: ce.value(), desc: ob.Desc, text: ob.node.String()})
 	}
 	if q.limit, err = c.limitSpec(st.Limit, "LIMIT"); err != nil {
 		return nil, err
@@ -172,9 +162,9 @@ func (c *compiler) markNullable() {
 	c.nullable = make([]bool, len(c.scope))
 	for k, st := range c.scope {
 		switch st.item.Join {
-		case JoinLeft:
+		case joinLeft:
 			c.nullable[k] = true
-		case JoinRight:
+		case joinRight:
 			for j := 0; j < k; j++ {
 				c.nullable[j] = true
 			}
@@ -192,21 +182,21 @@ func (c *compiler) mergeUsing() error {
 			cols = nil
 			for _, col := range st.table.Columns {
 				for j := 0; j < k; j++ {
-					if c.scope[j].table.ColumnIndex(col.Name) >= 0 && !c.scope[j].merged[col.Name] {
+					if c.scope[j].table.columnIndex(col.Name) >= 0 && !c.scope[j].merged[col.Name] {
 						cols = append(cols, col.Name)
 						break
 					}
 				}
 			}
 		}
-		var cond Expr
+		var cond node
 		for _, col := range cols {
-			if st.table.ColumnIndex(col) < 0 {
+			if st.table.columnIndex(col) < 0 {
 				return errorf(ErrUnknownColumn, st.item.Pos, "unknown column %q in USING", st.name()+"."+col)
 			}
 			left := -1
 			for j := 0; j < k; j++ {
-				if c.scope[j].table.ColumnIndex(col) >= 0 && !c.scope[j].merged[col] {
+				if c.scope[j].table.columnIndex(col) >= 0 && !c.scope[j].merged[col] {
 					left = j
 					break
 				}
@@ -214,20 +204,20 @@ func (c *compiler) mergeUsing() error {
 			if left < 0 {
 				return errorf(ErrUnknownColumn, st.item.Pos, "unknown column %q in USING: no table before %s has it", col, st.name())
 			}
-			eq := &Binary{Op: "=", Pos: st.item.Pos,
-				L: &ColumnRef{Table: c.scope[left].name(), Name: col, Pos: st.item.Pos},
-				R: &ColumnRef{Table: st.name(), Name: col, Pos: st.item.Pos}}
+			eq := &binaryExpr{Op: "=", Pos: st.item.Pos,
+				L: &columnRef{Table: c.scope[left].name(), Name: col, Pos: st.item.Pos},
+				R: &columnRef{Table: st.name(), Name: col, Pos: st.item.Pos}}
 			if cond == nil {
 				cond = eq
 			} else {
-				cond = &Binary{Op: "AND", L: cond, R: eq, Pos: st.item.Pos}
+				cond = &binaryExpr{Op: "AND", L: cond, R: eq, Pos: st.item.Pos}
 			}
 			st.merged[col] = true
 		}
 		if cond != nil {
 			st.item.On = cond
-			if st.item.Natural && st.item.Join == JoinCross {
-				st.item.Join = JoinInner
+			if st.item.Natural && st.item.Join == joinCross {
+				st.item.Join = joinInner
 			}
 		}
 	}
@@ -237,8 +227,8 @@ func (c *compiler) mergeUsing() error {
 // outItem is one result column after `*` expansion.
 type outItem struct {
 	name string
-	expr Expr
-	item *SelectItem
+	expr node
+	item *selectItem
 }
 
 func (c *compiler) expandItems() ([]outItem, error) {
@@ -250,7 +240,7 @@ func (c *compiler) expandItems() ([]outItem, error) {
 			if it.Alias != "" {
 				name = it.Alias
 			}
-			outs = append(outs, outItem{name: name, expr: it.Expr, item: it})
+			outs = append(outs, outItem{name: name, expr: it.node, item: it})
 			continue
 		}
 		if len(c.scope) == 0 {
@@ -264,20 +254,20 @@ func (c *compiler) expandItems() ([]outItem, error) {
 				if it.StarTable == "" && st.merged[col.Name] {
 					continue
 				}
-				outs = append(outs, outItem{name: col.Name, expr: &ColumnRef{Table: c.scope[s].name(), Name: col.Name, Pos: it.Pos}})
+				outs = append(outs, outItem{name: col.Name, expr: &columnRef{Table: c.scope[s].name(), Name: col.Name, Pos: it.Pos}})
 			}
 		}
 		if it.StarTable != "" && c.tableSlot(it.StarTable) < 0 {
-			return nil, c.unknownTable(&ColumnRef{Table: it.StarTable, Pos: it.Pos})
+			return nil, c.unknownTable(&columnRef{Table: it.StarTable, Pos: it.Pos})
 		}
 	}
 	return outs, nil
 }
 
-func isAggregate(e Expr) bool {
+func isAggregate(e node) bool {
 	found := false
-	walk(e, func(x Expr) bool {
-		if call, ok := x.(*Call); ok && aggregateFuncs[call.Name] {
+	walk(e, func(x node) bool {
+		if call, ok := x.(*callExpr); ok && aggregateFuncs[call.Name] {
 			found = true
 		}
 		return !found
@@ -295,7 +285,7 @@ func (c *compiler) hasAggregate(outs []outItem) bool {
 		return true
 	}
 	for _, ob := range c.stmt.OrderBy {
-		if isAggregate(ob.Expr) {
+		if isAggregate(ob.node) {
 			return true
 		}
 	}
@@ -304,9 +294,9 @@ func (c *compiler) hasAggregate(outs []outItem) bool {
 
 // resolveOutputRef lets ORDER BY and GROUP BY name a result column by its
 // alias or by its 1-based position.
-func (c *compiler) resolveOutputRef(e Expr, outs []outItem, group bool) Expr {
+func (c *compiler) resolveOutputRef(e node, outs []outItem, group bool) node {
 	switch x := e.(type) {
-	case *ColumnRef:
+	case *columnRef:
 		if x.Table == "" {
 			for _, o := range outs {
 				if o.item != nil && o.item.Alias == x.Name {
@@ -317,7 +307,7 @@ func (c *compiler) resolveOutputRef(e Expr, outs []outItem, group bool) Expr {
 				}
 			}
 		}
-	case *Literal:
+	case *literal:
 		if x.Value.kind == KindNumber && x.Value.n == math.Trunc(x.Value.n) && x.Value.n >= 1 && x.Value.n <= float64(len(outs)) {
 			return outs[int(x.Value.n)-1].expr
 		}
@@ -327,14 +317,14 @@ func (c *compiler) resolveOutputRef(e Expr, outs []outItem, group bool) Expr {
 
 // substituteAliases replaces bare names that are select-list aliases (and
 // not columns of the tables in scope) with the aliased expressions.
-func (c *compiler) substituteAliases(e Expr, outs []outItem) Expr {
-	return rewrite(e, func(x Expr) Expr {
-		ref, ok := x.(*ColumnRef)
+func (c *compiler) substituteAliases(e node, outs []outItem) node {
+	return rewrite(e, func(x node) node {
+		ref, ok := x.(*columnRef)
 		if !ok || ref.Table != "" {
 			return x
 		}
 		for _, st := range c.scope {
-			if st.table.ColumnIndex(ref.Name) >= 0 {
+			if st.table.columnIndex(ref.Name) >= 0 {
 				return x
 			}
 		}
@@ -348,55 +338,64 @@ func (c *compiler) substituteAliases(e Expr, outs []outItem) Expr {
 }
 
 // rewrite returns e with every node replaced by f(node), bottom-up.
-func rewrite(e Expr, f func(Expr) Expr) Expr {
+func rewrite(e node, f func(node) node) node {
 	switch x := e.(type) {
-	case *Unary:
-		return f(&Unary{Op: x.Op, X: rewrite(x.X, f), Pos: x.Pos})
-	case *Binary:
-		return f(&Binary{Op: x.Op, L: rewrite(x.L, f), R: rewrite(x.R, f), Pos: x.Pos})
-	case *Match:
-		return f(&Match{Regexp: x.Regexp, Not: x.Not, X: rewrite(x.X, f), Pattern: rewrite(x.Pattern, f), Pos: x.Pos})
-	case *In:
-		list := make([]Expr, len(x.List))
+	case *unaryExpr:
+		return f(&unaryExpr{Op: x.Op, X: rewrite(x.X, f), Pos: x.Pos})
+	case *binaryExpr:
+		return f(&binaryExpr{Op: x.Op, L: rewrite(x.L, f), R: rewrite(x.R, f), Pos: x.Pos})
+	case *matchExpr:
+		return f(&matchExpr{Regexp: x.Regexp, Not: x.Not, X: rewrite(x.X, f), Pattern: rewrite(x.Pattern, f), Pos: x.Pos})
+	case *inExpr:
+		list := make([]node, len(x.List))
 		for i, y := range x.List {
 			list[i] = rewrite(y, f)
 		}
-		return f(&In{Not: x.Not, X: rewrite(x.X, f), List: list, Pos: x.Pos})
-	case *Between:
-		return f(&Between{Not: x.Not, X: rewrite(x.X, f), Lo: rewrite(x.Lo, f), Hi: rewrite(x.Hi, f), Pos: x.Pos})
-	case *IsNull:
-		return f(&IsNull{Not: x.Not, X: rewrite(x.X, f), Pos: x.Pos})
-	case *Call:
-		args := make([]Expr, len(x.Args))
+		return f(&inExpr{Not: x.Not, X: rewrite(x.X, f), List: list, Pos: x.Pos})
+	case *betweenExpr:
+		return f(&betweenExpr{Not: x.Not, X: rewrite(x.X, f), Lo: rewrite(x.Lo, f), Hi: rewrite(x.Hi, f), Pos: x.Pos})
+	case *isNullExpr:
+		return f(&isNullExpr{Not: x.Not, X: rewrite(x.X, f), Pos: x.Pos})
+	case *callExpr:
+		args := make([]node, len(x.Args))
 		for i, y := range x.Args {
 			args[i] = rewrite(y, f)
 		}
-		return f(&Call{Name: x.Name, Args: args, Star: x.Star, Distinct: x.Distinct, Pos: x.Pos})
+		return f(&callExpr{Name: x.Name, Args: args, Star: x.Star, Distinct: x.Distinct, Pos: x.Pos})
 	}
 	return f(e)
 }
 
-func (c *compiler) paramSlot(x *Param) int {
-	for i, p := range c.params {
-		if p.name == x.Name && (x.Name != "" || p.index == x.Index) {
-			return i
-		}
+// paramKey identifies a parameter: by name, or for ?, by position.
+type paramKey struct {
+	name  string
+	index int
+}
+
+func (c *compiler) paramSlot(x *paramRef) int {
+	k := paramKey{name: x.Name}
+	if x.Name == "" {
+		k.index = x.Index
+	}
+	if i, ok := c.paramIdx[k]; ok {
+		return i
 	}
 	c.params = append(c.params, paramSlot{name: x.Name, index: x.Index, pos: x.Pos})
+	c.paramIdx[k] = len(c.params) - 1
 	return len(c.params) - 1
 }
 
-func (c *compiler) limitSpec(e Expr, what string) (limitSpec, error) {
+func (c *compiler) limitSpec(e node, what string) (limitSpec, error) {
 	switch x := e.(type) {
 	case nil:
 		return limitSpec{param: -1}, nil
-	case *Literal:
+	case *literal:
 		n := x.Value.n
 		if x.Value.kind != KindNumber || n < 0 || n != math.Trunc(n) || n > math.MaxInt32 {
 			return limitSpec{}, errorf(ErrSyntax, x.Pos, "syntax error: %s needs a non-negative integer, got %s", what, x.Value.sqlLiteral())
 		}
 		return limitSpec{set: true, n: int64(n), param: -1}, nil
-	case *Param:
+	case *paramRef:
 		slot := c.paramSlot(x)
 		c.params[slot].typ = TypeNumber
 		c.params[slot].limit = true
@@ -411,18 +410,6 @@ func (q *Compiled) Columns() []string {
 		return []string{"plan"}
 	}
 	return append([]string(nil), q.columns...)
-}
-
-// Types returns the static types of the result columns.
-func (q *Compiled) Types() []Type { return append([]Type(nil), q.types...) }
-
-// Params describes the parameters the statement needs.
-func (q *Compiled) Params() []ParamInfo {
-	out := make([]ParamInfo, len(q.params))
-	for i, p := range q.params {
-		out[i] = ParamInfo{Name: p.name, Index: p.index, Type: p.typ, Pos: p.pos}
-	}
-	return out
 }
 
 // Explain returns the plan: what will be scanned, joined (and how),

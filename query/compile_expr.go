@@ -51,7 +51,7 @@ type cexpr struct {
 	param int    // parameter slot of a plain parameter, else -1
 	slots uint64 // table slots referenced
 	agg   bool   // contains an aggregate
-	src   Expr
+	src   node
 }
 
 func (c *cexpr) isColumn() bool { return c.slot >= 0 }
@@ -94,7 +94,7 @@ func truth(v Value) tri {
 	return triFalse
 }
 
-func newExpr(src Expr, t Type) *cexpr { return &cexpr{typ: t, slot: -1, param: -1, src: src} }
+func newExpr(src node, t Type) *cexpr { return &cexpr{typ: t, slot: -1, param: -1, src: src} }
 
 // exprMode says where an expression appears: it decides whether aggregates
 // are allowed and whether names may refer to select-list aliases.
@@ -105,36 +105,36 @@ const (
 	modeGroup                 // select list, HAVING, ORDER BY of a grouped query
 )
 
-func (c *compiler) expr(e Expr, mode exprMode) (*cexpr, error) {
+func (c *compiler) expr(e node, mode exprMode) (*cexpr, error) {
 	switch x := e.(type) {
-	case *Literal:
+	case *literal:
 		r := newExpr(e, typeOfKind(x.Value.kind))
 		r.konst, r.kv = true, x.Value
 		v := x.Value
 		r.val = func(*env) Value { return v }
 		return r, nil
-	case *ColumnRef:
+	case *columnRef:
 		return c.column(x)
-	case *Param:
+	case *paramRef:
 		slot := c.paramSlot(x)
 		r := newExpr(e, c.params[slot].typ)
 		r.param = slot
 		r.val = func(e *env) Value { return e.params[slot] }
 		return r, nil
-	case *Unary:
+	case *unaryExpr:
 		return c.unary(x, mode)
-	case *Binary:
+	case *binaryExpr:
 		return c.binary(x, mode)
-	case *Match:
+	case *matchExpr:
 		return c.match(x, mode)
-	case *In:
+	case *inExpr:
 		return c.in(x, mode)
-	case *Between:
-		lo := &Binary{Op: ">=", L: x.X, R: x.Lo, Pos: x.Pos}
-		hi := &Binary{Op: "<=", L: x.X, R: x.Hi, Pos: x.Pos}
-		var both Expr = &Binary{Op: "AND", L: lo, R: hi, Pos: x.Pos}
+	case *betweenExpr:
+		lo := &binaryExpr{Op: ">=", L: x.X, R: x.Lo, Pos: x.Pos}
+		hi := &binaryExpr{Op: "<=", L: x.X, R: x.Hi, Pos: x.Pos}
+		var both node = &binaryExpr{Op: "AND", L: lo, R: hi, Pos: x.Pos}
 		if x.Not {
-			both = &Unary{Op: "NOT", X: both, Pos: x.Pos}
+			both = &unaryExpr{Op: "NOT", X: both, Pos: x.Pos}
 		}
 		r, err := c.expr(both, mode)
 		if err != nil {
@@ -142,7 +142,7 @@ func (c *compiler) expr(e Expr, mode exprMode) (*cexpr, error) {
 		}
 		r.src = e
 		return r, nil
-	case *IsNull:
+	case *isNullExpr:
 		inner, err := c.expr(x.X, mode)
 		if err != nil {
 			return nil, err
@@ -157,7 +157,7 @@ func (c *compiler) expr(e Expr, mode exprMode) (*cexpr, error) {
 			return triFalse
 		}
 		return r, nil
-	case *Call:
+	case *callExpr:
 		return c.call(x, mode)
 	}
 	return nil, errorf(ErrSyntax, e.Position(), "syntax error: unsupported expression %s", e)
@@ -191,7 +191,7 @@ func (c *compiler) want(x *cexpr, t Type, what string) error {
 	return errorf(ErrTypeMismatch, x.src.Position(), "type mismatch: %s needs a %s, got %s (%s)", what, t, x.src, x.typ)
 }
 
-func (c *compiler) unary(x *Unary, mode exprMode) (*cexpr, error) {
+func (c *compiler) unary(x *unaryExpr, mode exprMode) (*cexpr, error) {
 	inner, err := c.expr(x.X, mode)
 	if err != nil {
 		return nil, err
@@ -230,7 +230,7 @@ func (c *compiler) unary(x *Unary, mode exprMode) (*cexpr, error) {
 	return r, nil
 }
 
-func (c *compiler) binary(x *Binary, mode exprMode) (*cexpr, error) {
+func (c *compiler) binary(x *binaryExpr, mode exprMode) (*cexpr, error) {
 	if x.Op == "AND" || x.Op == "OR" {
 		return c.logical(x, mode)
 	}
@@ -271,11 +271,11 @@ func (c *compiler) binary(x *Binary, mode exprMode) (*cexpr, error) {
 }
 
 // logical compiles a chain of AND (or of OR) into one flat loop.
-func (c *compiler) logical(x *Binary, mode exprMode) (*cexpr, error) {
-	var terms []Expr
-	var flatten func(e Expr)
-	flatten = func(e Expr) {
-		if b, ok := e.(*Binary); ok && b.Op == x.Op {
+func (c *compiler) logical(x *binaryExpr, mode exprMode) (*cexpr, error) {
+	var terms []node
+	var flatten func(e node)
+	flatten = func(e node) {
+		if b, ok := e.(*binaryExpr); ok && b.Op == x.Op {
 			flatten(b.L)
 			flatten(b.R)
 			return
@@ -337,7 +337,7 @@ func logicalCond(and bool, conds []condFn) condFn {
 	}
 }
 
-func (c *compiler) arith(x *Binary, l, r *cexpr) (*cexpr, error) {
+func (c *compiler) arith(x *binaryExpr, l, r *cexpr) (*cexpr, error) {
 	if err := c.want(l, TypeNumber, "operator "+x.Op); err != nil {
 		return nil, err
 	}
@@ -384,7 +384,7 @@ func finite(f float64) Value {
 // unify makes the types of two compared expressions agree: an untyped
 // parameter takes the other side's type, and a string literal that spells a
 // number is read as that number when compared with a number.
-func (c *compiler) unify(x Expr, l, r *cexpr) error {
+func (c *compiler) unify(x node, l, r *cexpr) error {
 	for _, pair := range [][2]*cexpr{{l, r}, {r, l}} {
 		a, b := pair[0], pair[1]
 		if a.typ == TypeAny && b.typ != TypeAny && a.isParam() {
@@ -410,7 +410,7 @@ func (c *compiler) unify(x Expr, l, r *cexpr) error {
 	return nil
 }
 
-func (c *compiler) compare(x *Binary, l, r *cexpr) (*cexpr, error) {
+func (c *compiler) compare(x *binaryExpr, l, r *cexpr) (*cexpr, error) {
 	if err := c.unify(x, l, r); err != nil {
 		return nil, err
 	}
@@ -427,7 +427,7 @@ func (c *compiler) compare(x *Binary, l, r *cexpr) (*cexpr, error) {
 				}
 				return triFalse
 			}
-			if Compare(a, b) == 0 {
+			if compareValues(a, b) == 0 {
 				return triTrue
 			}
 			return triFalse
@@ -455,7 +455,7 @@ func (c *compiler) compare(x *Binary, l, r *cexpr) (*cexpr, error) {
 		if a.kind == KindNull || b.kind == KindNull {
 			return triNull
 		}
-		if test(Compare(a, b)) {
+		if test(compareValues(a, b)) {
 			return triTrue
 		}
 		return triFalse
@@ -547,7 +547,7 @@ func (c *compiler) reader(slot, col int) valueFn {
 	}
 }
 
-func (c *compiler) match(x *Match, mode exprMode) (*cexpr, error) {
+func (c *compiler) match(x *matchExpr, mode exprMode) (*cexpr, error) {
 	what := "LIKE"
 	if x.Regexp {
 		what = "REGEXP"
@@ -639,7 +639,7 @@ func regexpHint(err error) string {
 	return "Go RE2 syntax"
 }
 
-func (c *compiler) in(x *In, mode exprMode) (*cexpr, error) {
+func (c *compiler) in(x *inExpr, mode exprMode) (*cexpr, error) {
 	subj, err := c.expr(x.X, mode)
 	if err != nil {
 		return nil, err
@@ -700,7 +700,7 @@ func (c *compiler) in(x *In, mode exprMode) (*cexpr, error) {
 				sawNull = true
 				continue
 			}
-			if Compare(v, w) == 0 {
+			if compareValues(v, w) == 0 {
 				return boolTri(!not)
 			}
 		}

@@ -12,7 +12,7 @@ import (
 // nested loop over the new table's (pre-filtered) rows otherwise.
 type joinStep struct {
 	slot      int
-	kind      JoinKind
+	kind      joinKind
 	probe     []valueFn // key expressions over earlier tables
 	build     []valueFn // key expressions over this table
 	key       keyKind
@@ -45,16 +45,14 @@ type pushSpec struct {
 }
 
 type conjunct struct {
-	src   Expr
-	ce    *cexpr
-	step  int
-	onK   int // the step whose ON clause it came from, -1 for WHERE
-	used  bool
-	texts string
+	src  node
+	ce   *cexpr
+	step int
+	onK  int // the step whose ON clause it came from, -1 for WHERE
 }
 
-func splitAnd(e Expr, out []Expr) []Expr {
-	if b, ok := e.(*Binary); ok && b.Op == "AND" {
+func splitAnd(e node, out []node) []node {
+	if b, ok := e.(*binaryExpr); ok && b.Op == "AND" {
 		return splitAnd(b.R, splitAnd(b.L, out))
 	}
 	if e != nil {
@@ -87,7 +85,7 @@ func (c *compiler) planJoins() ([]joinStep, error) {
 	}
 	lastRight := 0
 	for k, st := range c.scope {
-		if st.item.Join == JoinRight {
+		if st.item.Join == joinRight {
 			lastRight = k
 		}
 	}
@@ -130,7 +128,7 @@ func (c *compiler) planJoins() ([]joinStep, error) {
 
 func (c *compiler) planStep(s *joinStep, k int, conjs []*conjunct) error {
 	s.slot, s.kind = k, c.scope[k].item.Join
-	inner := s.kind == JoinNone || s.kind == JoinInner || s.kind == JoinCross
+	inner := s.kind == joinNone || s.kind == joinInner || s.kind == joinCross
 	var pre, on, post []*conjunct
 	var probes, builds []*cexpr
 	var keyTexts [2][]string
@@ -141,7 +139,7 @@ func (c *compiler) planStep(s *joinStep, k int, conjs []*conjunct) error {
 		fromWhere := cj.onK < 0
 		only := cj.ce.slots == 1<<uint(k) || cj.ce.slots == 0
 		switch {
-		case only && (inner || (s.kind == JoinLeft && !fromWhere)):
+		case only && (inner || (s.kind == joinLeft && !fromWhere)):
 			pre = append(pre, cj)
 			continue
 		case !inner && fromWhere:
@@ -212,8 +210,8 @@ func (p pushSpec) String() string {
 	return p.column + " " + p.op + " " + p.konst.sqlLiteral()
 }
 
-func joinKindName(k JoinKind, conditional bool) string {
-	if k == JoinNone || (k == JoinCross && conditional) {
+func joinKindName(k joinKind, conditional bool) string {
+	if k == joinNone || (k == joinCross && conditional) {
 		return "inner"
 	}
 	return k.String()
@@ -261,7 +259,7 @@ func andOf(cs []*conjunct) condFn {
 // the other only earlier tables: a hash-join key. It returns the earlier
 // side first.
 func (c *compiler) equiSides(cj *conjunct, k int) (*cexpr, *cexpr, bool) {
-	b, ok := cj.src.(*Binary)
+	b, ok := cj.src.(*binaryExpr)
 	if !ok || b.Op != "=" || cj.ce.agg {
 		return nil, nil, false
 	}
@@ -289,18 +287,18 @@ func (c *compiler) equiSides(cj *conjunct, k int) (*cexpr, *cexpr, bool) {
 
 // pushable recognises `column op constant-or-parameter` on table slot k.
 func (c *compiler) pushable(cj *conjunct, k int) (pushSpec, bool) {
-	var col, val Expr
+	var col, val node
 	op := ""
 	switch x := cj.src.(type) {
-	case *Binary:
+	case *binaryExpr:
 		switch x.Op {
 		case "=", "!=", "<", "<=", ">", ">=":
 			col, val, op = x.L, x.R, x.Op
-			if _, isCol := col.(*ColumnRef); !isCol {
+			if _, isCol := col.(*columnRef); !isCol {
 				col, val, op = x.R, x.L, flipOp(x.Op)
 			}
 		}
-	case *Match:
+	case *matchExpr:
 		if !x.Not {
 			col, val, op = x.X, x.Pattern, "LIKE"
 			if x.Regexp {
@@ -308,7 +306,7 @@ func (c *compiler) pushable(cj *conjunct, k int) (pushSpec, bool) {
 			}
 		}
 	}
-	ref, ok := col.(*ColumnRef)
+	ref, ok := col.(*columnRef)
 	if !ok {
 		return pushSpec{}, false
 	}
@@ -318,12 +316,12 @@ func (c *compiler) pushable(cj *conjunct, k int) (pushSpec, bool) {
 	}
 	name := c.scope[k].table.Columns[idx].Name
 	switch v := val.(type) {
-	case *Literal:
+	case *literal:
 		if v.Value.kind != c.scope[k].table.Columns[idx].Type.kind() {
 			return pushSpec{}, false
 		}
 		return pushSpec{column: name, op: op, konst: v.Value, param: -1}, true
-	case *Param:
+	case *paramRef:
 		return pushSpec{column: name, op: op, param: c.paramSlot(v)}, true
 	}
 	return pushSpec{}, false

@@ -38,11 +38,6 @@ type Predicate struct {
 	Value  Value
 }
 
-// String formats the predicate as SQL.
-func (p Predicate) String() string {
-	return p.Column + " " + p.Op + " " + p.Value.sqlLiteral()
-}
-
 // MemDB is an in-memory Database, safe for concurrent use. Set replaces a
 // table's rows as a whole, so a query that already got the old rows keeps a
 // consistent view.
@@ -86,21 +81,6 @@ func (m *MemDB) check(table string, rows [][]Value) error {
 			}
 		}
 	}
-	return nil
-}
-
-// Append adds one row to a table, checking it as Set does. The table's
-// previous rows stay untouched for queries that already read them.
-func (m *MemDB) Append(table string, values ...Value) error {
-	if err := m.check(table, [][]Value{values}); err != nil {
-		return err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	old := m.tables[table]
-	rows := make([][]Value, len(old), len(old)+1)
-	copy(rows, old)
-	m.tables[table] = append(rows, values)
 	return nil
 }
 

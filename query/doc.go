@@ -1,46 +1,48 @@
 // Package query is the SQL engine of Perspective: the dialect of the
-// original Perspective's /query API over its fifteen relational tables
-// (instances, projects, flavors, images, networks, keypairs, their metadata,
-// quota and link tables; see PerspectiveSchema), with joins, :named
-// parameters and seed-004 URL filters.
+// original Perspective's /query API over tables a program describes with a
+// Schema and serves through a Database, with joins, :named parameters and
+// seed-004 URL filters. The perspective package serves the original's
+// fifteen tables with it (Set.Query, Set.QueryBatch, Set.ListInstances).
 //
-// The pipeline is lexer → parser → AST (Statement) → compiler (resolves
-// tables and columns against a Schema, checks types, infers parameter
-// types, plans joins as hash joins on their equality conditions) → a
-// Compiled statement that runs any number of times over a Database with
-// different parameters, allocating nothing per row while it evaluates
-// WHERE.
+// The pipeline is lexer → parser → AST → compiler (resolves tables and
+// columns against the Schema, checks types, infers parameter types, plans
+// joins as hash joins on their equality conditions) → a Compiled statement
+// that runs any number of times over a Database with different
+// parameters, allocating nothing per row while it evaluates WHERE.
 //
-// A typical use, in a program that serves the Query API:
+// Everything goes through an Engine, which holds the schema, the Limits
+// and a cache of compiled statements:
 //
-//	engine := query.NewEngine(query.PerspectiveSchema())
-//	results := engine.Exec(ctx, db,
-//		"SELECT id, name FROM projects WHERE name REGEXP :name: ORDER BY name",
-//		query.Named("name", "selenium"))
-//	json.NewEncoder(w).Encode(results) // [{"status":"success","count":…}]
+//	engine := query.NewEngine(schema)
 //
-// and in Go code that wants structs rather than SQL results:
+//	// The Query API (POST /query): one result per statement.
+//	results, err := engine.Batch(ctx, db, requests) // err: too many statements
+//	json.NewEncoder(w).Encode(results)              // [{"status":"success","count":…}]
 //
-//	q, err := query.Compile(query.PerspectiveSchema(),
-//		"SELECT id, name, state FROM instances WHERE state = ?")
+//	// Go code that wants structs rather than SQL results.
+//	q, err := engine.Compile("SELECT id, name, state FROM instances WHERE state = ?")
 //	res, err := q.Run(ctx, db, "launched")
 //	type inst struct{ ID, Name, State string }
 //	list, err := query.ScanAll[inst](res)
 //
+//	// Seed-004 URL filters (?hostname=web-1&o=-hostname), read strictly.
+//	q, args, err := engine.Filter(r.URL.RawQuery, fieldMap) // errors.Is(err, query.ErrInvalidFilter): a 400
+//	res, err := q.Run(ctx, db, args...)
+//
 // # The dialect
 //
-// SELECT and EXPLAIN SELECT, several statements separated by ';' (each gets
-// its own Result). Select lists with *, t.*, qualified or bare columns,
-// aliases with or without AS; FROM with aliases, comma joins, [INNER|CROSS]
-// JOIN, LEFT|RIGHT [OUTER] JOIN, NATURAL joins, ON or USING; WHERE, GROUP
-// BY, HAVING, ORDER BY … ASC|DESC, LIMIT n, LIMIT off, n, LIMIT n OFFSET off;
-// DISTINCT. Conditions = != <> < <= > >= <=>, [NOT] LIKE (% and _,
-// case-sensitive, \ escapes), [NOT] REGEXP / RLIKE (Go RE2, unanchored,
-// case-sensitive), [NOT] IN (…), [NOT] BETWEEN … AND …, IS [NOT] NULL,
-// NOT / !, AND / &&, OR / ||, XOR, parentheses, and arithmetic + - * / %.
-// Precedence, loosest first: OR, XOR, AND, NOT, comparisons, + -, * / %,
-// unary - and !; so AND binds tighter than OR. NULL follows SQL's
-// three-valued logic.
+// SELECT and EXPLAIN SELECT, several statements separated by ';' in a
+// Batch (each gets its own Result). Select lists with *, t.*, qualified or
+// bare columns, aliases with or without AS; FROM with aliases, comma joins,
+// [INNER|CROSS] JOIN, LEFT|RIGHT [OUTER] JOIN, NATURAL joins, ON or USING;
+// WHERE, GROUP BY, HAVING, ORDER BY … ASC|DESC, LIMIT n, LIMIT off, n,
+// LIMIT n OFFSET off; DISTINCT. Conditions = != <> < <= > >= <=>, [NOT]
+// LIKE (% and _, case-sensitive, \ escapes), [NOT] REGEXP / RLIKE (Go RE2,
+// unanchored, case-sensitive), [NOT] IN (…), [NOT] BETWEEN … AND …, IS
+// [NOT] NULL, NOT / !, AND / &&, OR / ||, XOR, parentheses, and arithmetic
+// + - * / %. Precedence, loosest first: OR, XOR, AND, NOT, comparisons,
+// + -, * / %, unary - and !; so AND binds tighter than OR. NULL follows
+// SQL's three-valued logic.
 //
 // Functions: lower, upper, trim, length (bytes), char_length, concat,
 // substring/substr (1-based, on characters), abs, round, now (the run's
@@ -68,14 +70,24 @@
 // A Result has the shape of the Query API (status, count, data.columnName,
 // data.row[].value, message). Result column names are the select items as
 // written (instances.id stays instances.id), an alias gives the alias, *
-// gives bare column names. Engine.Exec and Engine.Batch never fail as a
-// whole: a statement that fails is a Result with status syntax_error
-// (lexing and parsing), missing_parameters (unbound placeholders) or
-// evaluation_error (unknown tables or columns, type mismatches, invalid
-// regular expressions, failures reading data) and a message with the
-// position and a hint: `unknown column "nmae" at 1:8 (did you mean
-// "name"?)`. Errors are *Error values matching the sentinel errors
-// (ErrSyntax, ErrUnknownColumn, …) with errors.Is.
+// gives bare column names. In a Batch a statement that fails is a Result
+// with status syntax_error (lexing and parsing), missing_parameters
+// (unbound placeholders) or evaluation_error (unknown tables or columns,
+// type mismatches, invalid regular expressions, bounds exceeded, failures
+// reading data, cancellation) and a message with the position and a hint:
+// `unknown column "nmae" at 1:8 (did you mean "name"?)`. Errors are *Error
+// values matching the sentinel errors (ErrSyntax, ErrUnknownColumn,
+// ErrLimit, …) with errors.Is.
+//
+// # Bounds
+//
+// Every input has a bound (see Limits): rows, values and row combinations
+// per statement, statements per Batch, values per field and parameters per
+// URL filter. Going over one fails the statement or the request with an
+// error matching ErrLimit that names the bound, never the process: the
+// 4-way self join of 15 instances (50,625 rows) fails having held 1,000,000
+// values, about 34 MB. A run checks its context and its budget every 1,024
+// row combinations and stops soon after the context is done.
 //
 // # Plans
 //
@@ -86,12 +98,4 @@
 // FilteringDatabase). ORDER BY with LIMIT keeps a bounded heap of
 // OFFSET+LIMIT rows instead of sorting everything; LIMIT without ORDER BY
 // stops reading early. Compiled.Explain (or EXPLAIN SELECT) shows the plan.
-//
-// # URL filters
-//
-// FilterSQL and CompileFilter turn seed-004 query strings
-// (?hostname=web-1&state=launched&o=-hostname) into the equivalent SELECT,
-// with a FieldMap mapping field names to columns (DefaultFieldMap for the
-// Perspective instance listing); ClientCondition builds conditions the way
-// the original client does (^x$ is =, %x% is LIKE, anything else REGEXP).
 package query

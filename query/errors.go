@@ -14,8 +14,8 @@ type Pos struct {
 // String formats the position as line:col.
 func (p Pos) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
 
-// IsValid reports whether p is a real position.
-func (p Pos) IsValid() bool { return p.Line > 0 }
+// valid reports whether p is a real position.
+func (p Pos) valid() bool { return p.Line > 0 }
 
 // Sentinel errors, usable with errors.Is on any error this package returns.
 var (
@@ -28,9 +28,32 @@ var (
 	ErrInvalidRegexp    = errors.New("invalid regexp")
 	ErrMissingParameter = errors.New("missing parameter")
 	ErrInvalidParameter = errors.New("invalid parameter")
-	ErrEvaluation       = errors.New("evaluation error")
-	ErrUnknownField     = errors.New("unknown filter field")
+	// ErrEvaluation is a failure while a statement runs: reading its
+	// tables, or its context ending (then the error matches
+	// context.Canceled or context.DeadlineExceeded too).
+	ErrEvaluation = errors.New("evaluation error")
+	// ErrLimit is a bound of Limits exceeded: the error names the bound.
+	ErrLimit = errors.New("limit exceeded")
+	// ErrInvalidFilter is a URL filter the client got wrong: malformed
+	// text, an unknown field, too many values (then it matches ErrLimit
+	// too). A server answers it with 400.
+	ErrInvalidFilter = errors.New("invalid filter")
+	// ErrUnknownField is a URL filter naming a field the FieldMap does not
+	// have; it matches ErrInvalidFilter too.
+	ErrUnknownField error = &kind{"unknown filter field", []error{ErrInvalidFilter}}
 )
+
+// errFilterLimit is the kind of a URL filter over one of the filter bounds.
+var errFilterLimit error = &kind{"filter limit exceeded", []error{ErrInvalidFilter, ErrLimit}}
+
+// kind is a sentinel that belongs to broader ones.
+type kind struct {
+	msg     string
+	parents []error
+}
+
+func (k *kind) Error() string   { return k.msg }
+func (k *kind) Unwrap() []error { return k.parents }
 
 // Error is an error in a query, with where it happened and, when one can be
 // guessed, a hint: `unknown column "nmae" at 1:8 (did you mean "name"?)`.
@@ -45,7 +68,7 @@ type Error struct {
 // Error formats the message, position and hint.
 func (e *Error) Error() string {
 	s := e.Msg
-	if e.Pos.IsValid() {
+	if e.Pos.valid() {
 		s += " at " + e.Pos.String()
 	}
 	if e.Hint != "" {
@@ -54,14 +77,25 @@ func (e *Error) Error() string {
 	return s
 }
 
-// Is reports whether target is the error's kind.
-func (e *Error) Is(target error) bool { return target == e.Kind }
+// Is reports whether target is the error's kind or a broader kind it
+// belongs to.
+func (e *Error) Is(target error) bool { return e.Kind != nil && errors.Is(e.Kind, target) }
 
 // Unwrap returns the underlying cause.
 func (e *Error) Unwrap() error { return e.Err }
 
 func errorf(kind error, pos Pos, format string, args ...any) *Error {
 	return &Error{Kind: kind, Pos: pos, Msg: fmt.Sprintf(format, args...)}
+}
+
+// canceled is the error of a statement stopped because its context ended.
+func canceled(cause error) *Error {
+	return &Error{Kind: ErrEvaluation, Msg: "query stopped: " + cause.Error(), Err: cause}
+}
+
+// limitf is the error of a statement or filter over one of its bounds.
+func limitf(format string, args ...any) *Error {
+	return &Error{Kind: ErrLimit, Msg: fmt.Sprintf(format, args...)}
 }
 
 func (e *Error) withHint(format string, args ...any) *Error {

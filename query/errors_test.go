@@ -39,7 +39,7 @@ func TestCompileErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.sql, func(t *testing.T) {
-			_, err := Compile(PerspectiveSchema(), tc.sql)
+			_, err := testEngine().Compile(tc.sql)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, tc.kind)
 			assert.Equal(t, tc.msg, err.Error())
@@ -64,7 +64,7 @@ func TestRunErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.sql, func(t *testing.T) {
-			q, err := Compile(PerspectiveSchema(), tc.sql)
+			q, err := testEngine().Compile(tc.sql)
 			require.NoError(t, err)
 			_, err = q.Run(context.Background(), db, tc.args...)
 			require.Error(t, err)
@@ -76,8 +76,8 @@ func TestRunErrors(t *testing.T) {
 
 func TestStatusOf(t *testing.T) {
 	db := testDB(t)
-	en := NewEngine(PerspectiveSchema())
-	res := en.Exec(context.Background(), db, "select id from projects where; select nmae from projects; select id from projects where id = :x; select id from projects where id = 'p1'")
+	res, err := testEngine().Batch(context.Background(), db, []Request{{SQL: "select id from projects where; select nmae from projects; select id from projects where id = :x; select id from projects where id = 'p1'"}})
+	require.NoError(t, err)
 	require.Len(t, res, 4)
 	assert.Equal(t, StatusSyntaxError, res[0].Status)
 	assert.Equal(t, StatusEvaluationError, res[1].Status)
@@ -86,8 +86,9 @@ func TestStatusOf(t *testing.T) {
 	assert.Equal(t, StatusSuccess, res[3].Status)
 	assert.Equal(t, 1, res[3].Count)
 	assert.NoError(t, res[3].Err())
-	assert.EqualError(t, res[1].Err(), `evaluation_error: unknown column "nmae" at 1:39 (did you mean "name"?)`,
+	assert.EqualError(t, res[1].Err(), `unknown column "nmae" at 1:39 (did you mean "name"?)`,
 		"positions count from the start of the whole text")
+	assert.ErrorIs(t, res[1].Err(), ErrUnknownColumn, "a local result keeps its error's kind")
 }
 
 func TestSuggest(t *testing.T) {

@@ -11,9 +11,13 @@ import (
 var errStop = errors.New("query: enough rows")
 
 // Run executes the statement over db. args bind its parameters: NamedArg
-// (see Named) or Parameter values bind :name placeholders, other values
-// bind the ? placeholders in order. A statement starting with EXPLAIN
-// returns its plan, one line a row, in a column named "plan".
+// (see Named), Parameter and []Parameter values bind :name placeholders,
+// other values bind the ? placeholders in order. A statement starting with
+// EXPLAIN returns its plan, one line a row, in a column named "plan".
+//
+// The run stays within the Limits of the engine that compiled it (an error
+// matching ErrLimit names the bound it hit) and stops soon after ctx is
+// done, with an error matching ctx.Err().
 func (q *Compiled) Run(ctx context.Context, db Database, args ...any) (*Result, error) {
 	params, err := q.bind(args)
 	if err != nil {
@@ -22,9 +26,9 @@ func (q *Compiled) Run(ctx context.Context, db Database, args ...any) (*Result, 
 	if q.explain {
 		res := newResult([]string{"plan"})
 		for _, line := range q.plan {
-			res.Data.Row = append(res.Data.Row, Row{Value: []Value{String(line)}})
+			res.rows = append(res.rows, []Value{String(line)})
 		}
-		res.Count = len(res.Data.Row)
+		res.Count = len(res.rows)
 		return res, nil
 	}
 	matches, err := q.compileMatchers(params)
@@ -35,15 +39,15 @@ func (q *Compiled) Run(ctx context.Context, db Database, args ...any) (*Result, 
 	if err != nil {
 		return nil, err
 	}
-	r := &runner{q: q, ctx: ctx}
+	r := &runner{q: q, ctx: ctx, budget: budget{lim: q.lim}}
 	r.e = env{row: make([][]Value, len(q.scope)), params: params, matches: matches,
 		now: String(time.Now().UTC().Format(time.RFC3339))}
 	if err := r.load(db); err != nil {
 		return nil, err
 	}
-	r.out = newCollector(q, limit, offset)
+	r.out = newCollector(q, limit, offset, &r.budget)
 	if q.grouped {
-		r.groups = newGrouper(q)
+		r.groups = newGrouper(q, &r.budget)
 	}
 	if err := r.scan(); err != nil && !errors.Is(err, errStop) {
 		return nil, err
@@ -54,6 +58,27 @@ func (q *Compiled) Run(ctx context.Context, db Database, args ...any) (*Result, 
 		}
 	}
 	return r.out.result(q.columns), nil
+}
+
+// budget counts what one run holds and examines against its Limits.
+type budget struct {
+	lim   Limits
+	rows  int
+	cells int
+	work  int
+}
+
+// hold accounts for rows more rows of cells values in all.
+func (b *budget) hold(rows, cells int) error {
+	b.rows += rows
+	b.cells += cells
+	switch {
+	case b.rows > b.lim.Rows:
+		return limitf("statement holds more than %d rows (the row limit); narrow it with WHERE or LIMIT", b.lim.Rows)
+	case b.cells > b.lim.Cells:
+		return limitf("statement holds more than %d values (the cell limit); select fewer columns or rows", b.lim.Cells)
+	}
+	return nil
 }
 
 func (q *Compiled) limits(params []Value) (limit, offset int64, err error) {
@@ -83,7 +108,27 @@ type runner struct {
 	matched [][]bool // per slot of a RIGHT join: which rows found a partner
 	out     *collector
 	groups  *grouper
-	ticks   int
+	budget  budget
+}
+
+// tick counts one row combination examined; every 1024 it checks the join
+// work bound and the context, which keeps the check off the per-row cost.
+func (r *runner) tick() error {
+	r.budget.work++
+	if r.budget.work&1023 != 0 {
+		return nil
+	}
+	return r.checkpoint()
+}
+
+func (r *runner) checkpoint() error {
+	if r.budget.work > r.q.lim.JoinWork {
+		return limitf("statement examines more than %d row combinations (the join work limit); join on equal columns or narrow it with WHERE", r.q.lim.JoinWork)
+	}
+	if err := r.ctx.Err(); err != nil {
+		return canceled(err)
+	}
+	return nil
 }
 
 // load fetches the rows of every table once, builds the hash indexes of the
@@ -117,23 +162,28 @@ func (r *runner) load(db Database) error {
 			cache[st.item.Table] = rows
 		}
 		if err != nil {
+			if ctxErr := r.ctx.Err(); ctxErr != nil {
+				return canceled(ctxErr)
+			}
 			return &Error{Kind: ErrEvaluation, Msg: fmt.Sprintf("read table %s: %v", st.item.Table, err), Err: err}
 		}
 		if err := checkWidth(st.table, rows); err != nil {
 			return err
 		}
 		if k > 0 {
-			rows = r.prefilter(step, rows)
+			if rows, err = r.prefilter(step, rows); err != nil {
+				return err
+			}
 			if step.key != keyNone {
 				r.index[k] = buildIndex(&r.e, step, rows)
 			}
-			if step.kind == JoinRight {
+			if step.kind == joinRight {
 				r.matched[k] = make([]bool, len(rows))
 			}
 		}
 		r.rows[k] = rows
 	}
-	return r.ctx.Err()
+	return r.checkpoint()
 }
 
 func checkWidth(t *Table, rows [][]Value) error {
@@ -146,19 +196,24 @@ func checkWidth(t *Table, rows [][]Value) error {
 	return nil
 }
 
-func (r *runner) prefilter(step *joinStep, rows [][]Value) [][]Value {
+func (r *runner) prefilter(step *joinStep, rows [][]Value) ([][]Value, error) {
 	if step.prefilter == nil {
-		return rows
+		return rows, nil
 	}
 	var out [][]Value
-	for _, row := range rows {
+	for i, row := range rows {
+		if i&1023 == 1023 {
+			if err := r.checkpoint(); err != nil {
+				return nil, err
+			}
+		}
 		r.e.row[step.slot] = row
 		if step.prefilter(&r.e) == triTrue {
 			out = append(out, row)
 		}
 	}
 	r.e.row[step.slot] = nil
-	return out
+	return out, nil
 }
 
 // scan drives the pipeline from the rows of the first table, then lets
@@ -173,22 +228,29 @@ func (r *runner) scan() error {
 	}
 	first := &q.steps[0]
 	pre := first.prefilter
-	for i, row := range r.rows[0] {
-		if i&1023 == 0 {
-			if err := r.ctx.Err(); err != nil {
-				return err
-			}
+	// One table, no groups, no HAVING: a row that passes goes straight to
+	// the output.
+	direct := len(q.steps) == 1 && r.groups == nil && q.having == nil
+	for _, row := range r.rows[0] {
+		if err := r.tick(); err != nil {
+			return err
 		}
 		r.e.row[0] = row
 		if pre != nil && pre(&r.e) != triTrue {
 			continue
 		}
-		if err := r.step(1); err != nil {
+		var err error
+		if direct {
+			err = r.out.add(&r.e)
+		} else {
+			err = r.step(1)
+		}
+		if err != nil {
 			return err
 		}
 	}
 	for k := 1; k < len(q.steps); k++ {
-		if q.steps[k].kind != JoinRight {
+		if q.steps[k].kind != joinRight {
 			continue
 		}
 		step := &q.steps[k]
@@ -198,6 +260,9 @@ func (r *runner) scan() error {
 		for i, row := range r.rows[k] {
 			if r.matched[k][i] {
 				continue
+			}
+			if err := r.tick(); err != nil {
+				return err
 			}
 			r.e.row[k] = row
 			if step.filter != nil && step.filter(&r.e) != triTrue {
@@ -222,6 +287,9 @@ func (r *runner) step(k int) error {
 	matched := false
 	if idx := r.index[k]; idx != nil {
 		for j := idx.lookup(e, s.probe); j >= 0; j = idx.next[j] {
+			if err := r.tick(); err != nil {
+				return err
+			}
 			e.row[k] = rows[j]
 			if s.on != nil && s.on(e) != triTrue {
 				continue
@@ -239,11 +307,8 @@ func (r *runner) step(k int) error {
 		}
 	} else {
 		for j, row := range rows {
-			r.ticks++
-			if r.ticks&0xffff == 0 {
-				if err := r.ctx.Err(); err != nil {
-					return err
-				}
+			if err := r.tick(); err != nil {
+				return err
 			}
 			e.row[k] = row
 			if s.on != nil && s.on(e) != triTrue {
@@ -261,7 +326,7 @@ func (r *runner) step(k int) error {
 			}
 		}
 	}
-	if !matched && s.kind == JoinLeft {
+	if !matched && s.kind == joinLeft {
 		e.row[k] = nil
 		if s.filter == nil || s.filter(e) == triTrue {
 			return r.step(k + 1)
@@ -274,8 +339,7 @@ func (r *runner) step(k int) error {
 // the output.
 func (r *runner) sink() error {
 	if r.groups != nil {
-		r.groups.add(&r.e)
-		return nil
+		return r.groups.add(&r.e)
 	}
 	return r.output()
 }

@@ -14,7 +14,7 @@ func vals(t *testing.T, rows [][]any) [][]Value {
 	for i, r := range rows {
 		out[i] = make([]Value, len(r))
 		for j, x := range r {
-			v, err := ValueOf(x)
+			v, err := valueOf(x)
 			require.NoError(t, err)
 			out[i][j] = v
 		}
@@ -112,7 +112,7 @@ func TestRun(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			q, err := Compile(PerspectiveSchema(), tc.sql)
+			q, err := testEngine().Compile(tc.sql)
 			require.NoError(t, err)
 			res, err := q.Run(context.Background(), db, tc.args...)
 			require.NoError(t, err)
@@ -130,7 +130,7 @@ func TestRun(t *testing.T) {
 
 func TestRunIsReusable(t *testing.T) {
 	db := testDB(t)
-	q, err := Compile(PerspectiveSchema(), "select count(*) from instances where state = :s")
+	q, err := testEngine().Compile("select count(*) from instances where state = :s")
 	require.NoError(t, err)
 	for state, want := range map[string]float64{"launched": 3, "error": 1, "nope": 0} {
 		res, err := q.Run(context.Background(), db, Named("s", state))
@@ -142,7 +142,7 @@ func TestRunIsReusable(t *testing.T) {
 func TestRunCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	q, err := Compile(PerspectiveSchema(), "select id from instances")
+	q, err := testEngine().Compile("select id from instances")
 	require.NoError(t, err)
 	_, err = q.Run(ctx, testDB(t))
 	require.ErrorIs(t, err, context.Canceled)
@@ -162,11 +162,47 @@ func (f *filterDB) FilteredRows(ctx context.Context, table string, preds []Predi
 
 func TestPushdown(t *testing.T) {
 	db := &filterDB{MemDB: testDB(t)}
-	q, err := Compile(PerspectiveSchema(), "select id from instances where state = ? and name like 'web%' and length(name) > 2 order by id")
+	q, err := testEngine().Compile("select id from instances where state = ? and name like 'web%' and length(name) > 2 order by id")
 	require.NoError(t, err)
 	res, err := q.Run(context.Background(), db, "launched")
 	require.NoError(t, err)
 	assert.Equal(t, vals(t, [][]any{{"a"}}), res.Rows())
 	assert.Equal(t, []Predicate{{Column: "state", Op: "=", Value: String("launched")}, {Column: "name", Op: "LIKE", Value: String("web%")}}, db.got)
 	assert.Contains(t, q.Explain(), "pushdown to source: state = (parameter) AND name LIKE 'web%'")
+}
+
+// TestConjunctionThreeValued checks AND over column conditions, in WHERE
+// (split into per-table filters) and as a value, against De Morgan's
+// NOT (NOT a OR NOT b OR NOT c), NULLs included.
+func TestConjunctionThreeValued(t *testing.T) {
+	db := testDB(t)
+	preds := []string{"state = 'launched'", "state != 'error'", "fqdn = 'x'", "flavor_id != 'f2'", "image_id = :img",
+		"name LIKE 'web%'", "name NOT LIKE '%1'", "flavor_id LIKE :pat", "name REGEXP '^d'", "image_id NOT REGEXP :re",
+		"cloud_id = :cloud", "availability_zone != :img"}
+	args := []any{Named("img", "i1"), Named("pat", "f%"), Named("re", "9$"), Named("cloud", "os1")}
+	nullArgs := []any{Named("img", nil), Named("pat", nil), Named("re", nil), Named("cloud", nil)}
+	en := testEngine()
+	for i := range preds {
+		for j := range preds {
+			for k := range preds {
+				if i >= j || j >= k {
+					continue
+				}
+				a, b, c := preds[i], preds[j], preds[k]
+				fused := "select id, (" + a + " AND " + b + " AND " + c + ") from instances where " + a + " AND " + b + " AND " + c
+				plain := "select id, NOT (NOT " + a + " OR NOT " + b + " OR NOT " + c + ") from instances where NOT (NOT " + a + " OR NOT " + b + " OR NOT " + c + ")"
+				for _, bind := range [][]any{args, nullArgs} {
+					qf, err := en.Compile(fused)
+					require.NoError(t, err)
+					qp, err := en.Compile(plain)
+					require.NoError(t, err)
+					rf, err := qf.Run(context.Background(), db, bind...)
+					require.NoError(t, err, fused)
+					rp, err := qp.Run(context.Background(), db, bind...)
+					require.NoError(t, err, plain)
+					assert.Equal(t, rp.Rows(), rf.Rows(), "%s with %v", fused, bind)
+				}
+			}
+		}
+	}
 }

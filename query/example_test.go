@@ -3,40 +3,59 @@ package query_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"net/url"
 	"os"
 
 	"github.com/perspective-cloud/sdk/query"
 )
 
-// inventory is a tiny in-memory database for the examples.
-func inventory() *query.MemDB {
-	db := query.NewMemDB(query.PerspectiveSchema())
-	s := query.String
-	_ = db.Set(query.TableProjects, [][]query.Value{
-		{s("p1"), s("project-one"), s("os1"), s("openstack"), s("2024-01-01T00:00:00Z")},
-		{s("p2"), s("selenium"), s("os1"), s("openstack"), s("2024-01-01T00:00:00Z")},
-	})
-	inst := func(id, name, project, state string) []query.Value {
-		return []query.Value{s(id), s("r-" + id), s(name), s("os1"), s("openstack"), s(project), query.Null(), query.Null(),
-			s(state), s("2024-02-01T00:00:00Z"), s("2024-01-15T00:00:00Z"), query.Null(), s("10.0.0.1"), query.Null()}
+// schema is a two-table schema for the examples: the tables a program
+// serves, with their columns in row order.
+var schema = func() *query.Schema {
+	text := func(name string) query.Column { return query.Column{Name: name, Type: query.TypeString} }
+	s, err := query.NewSchema(
+		query.NewTable("projects", text("id"), text("name")),
+		query.NewTable("instances", text("id"), text("name"), text("project_id"), text("state")),
+	)
+	if err != nil {
+		panic(err)
 	}
-	_ = db.Set(query.TableInstances, [][]query.Value{
-		inst("a", "web-1", "p1", "launched"), inst("b", "web-2", "p1", "shutoff"), inst("c", "grid-1", "p2", "launched"),
-	})
+	return s
+}()
+
+// inventory is a tiny in-memory database over schema.
+func inventory() *query.MemDB {
+	db := query.NewMemDB(schema)
+	s := query.String
+	if err := db.Set("projects", [][]query.Value{{s("p1"), s("project-one")}, {s("p2"), s("selenium")}}); err != nil {
+		panic(err)
+	}
+	if err := db.Set("instances", [][]query.Value{
+		{s("a"), s("web-1"), s("p1"), s("launched")},
+		{s("b"), s("web-2"), s("p1"), s("shutoff")},
+		{s("c"), s("grid-1"), s("p2"), s("launched")},
+	}); err != nil {
+		panic(err)
+	}
 	return db
 }
 
-// The Query API: several statements, each with its own result.
-func ExampleEngine_Exec() {
-	engine := query.NewEngine(query.PerspectiveSchema())
-	results := engine.Exec(context.Background(), inventory(),
-		"select id, name from projects where name regexp :name: order by name asc; select nmae from projects",
-		query.Named("name", "selenium"))
+// The Query API: each statement of each request gets its own result.
+func ExampleEngine_Batch() {
+	engine := query.NewEngine(schema)
+	results, err := engine.Batch(context.Background(), inventory(), []query.Request{{
+		SQL:        "select id, name from projects where name regexp :name: order by name asc; select nmae from projects",
+		Parameters: []query.Parameter{{Name: "name", Value: query.String("selenium")}},
+	}})
+	if err != nil {
+		panic(err)
+	}
 	enc := json.NewEncoder(os.Stdout)
 	for _, r := range results {
-		_ = enc.Encode(r)
+		if err := enc.Encode(r); err != nil {
+			panic(err)
+		}
 	}
 	// Output:
 	// {"status":"success","count":1,"data":{"columnName":["id","name"],"row":[{"value":["p2","selenium"]}]},"message":""}
@@ -45,8 +64,9 @@ func ExampleEngine_Exec() {
 
 // Compile once, run with different parameters, scan into structs.
 func ExampleScanAll() {
-	q, err := query.Compile(query.PerspectiveSchema(),
-		"SELECT instances.name, projects.name AS project FROM instances JOIN projects ON instances.project_id = projects.id WHERE state = ? ORDER BY instances.name")
+	engine := query.NewEngine(schema)
+	q, err := engine.Compile("SELECT instances.name, projects.name AS project FROM instances " +
+		"JOIN projects ON instances.project_id = projects.id WHERE state = ? ORDER BY instances.name")
 	if err != nil {
 		panic(err)
 	}
@@ -72,8 +92,8 @@ func ExampleScanAll() {
 
 // EXPLAIN shows hash joins, filters and the bounded heap of ORDER BY … LIMIT.
 func ExampleCompiled_Explain() {
-	q, err := query.Compile(query.PerspectiveSchema(),
-		"select instances.name, projects.name from instances, projects where instances.project_id = projects.id and instances.state = 'launched' order by instances.name limit 10")
+	q, err := query.NewEngine(schema).Compile("select instances.name, projects.name from instances, projects " +
+		"where instances.project_id = projects.id and instances.state = 'launched' order by instances.name limit 10")
 	if err != nil {
 		panic(err)
 	}
@@ -88,15 +108,16 @@ func ExampleCompiled_Explain() {
 	// output: instances.name, projects.name
 }
 
-// Seed-004 URL filters compile to the equivalent SELECT.
-func ExampleCompileFilter() {
+// Seed-004 URL filters compile to the equivalent SELECT; a malformed
+// query string is an error, not a filter dropped.
+func ExampleEngine_Filter() {
+	engine := query.NewEngine(schema)
 	fm := query.FieldMap{
 		Select: "instances.name AS hostname, instances.state",
 		From:   "instances",
 		Fields: map[string]string{"hostname": "instances.name", "state": "instances.state"},
 	}
-	values, _ := url.ParseQuery("state=launched&o=-hostname")
-	q, args, err := query.CompileFilter(query.PerspectiveSchema(), values, fm)
+	q, args, err := engine.Filter("state=launched&o=-hostname", fm)
 	if err != nil {
 		panic(err)
 	}
@@ -105,20 +126,27 @@ func ExampleCompileFilter() {
 		panic(err)
 	}
 	fmt.Println(q, res.Rows())
-	_, _, err = query.FilterSQL(url.Values{"hostnam": {"x"}}, fm)
-	fmt.Println(err)
+	for _, bad := range []string{"hostnam=x", "hostname=web-1;x", "hostname=%zz"} {
+		_, _, err = engine.Filter(bad, fm)
+		fmt.Println(errors.Is(err, query.ErrInvalidFilter), err)
+	}
 	// Output:
 	// SELECT instances.name AS hostname, instances.state FROM instances WHERE (instances.state = :f0:) ORDER BY instances.name DESC [[web-1 launched] [grid-1 launched]]
-	// unknown filter field "hostnam" (did you mean "hostname"?)
+	// true unknown filter field "hostnam" (did you mean "hostname"?)
+	// true invalid filter parameter "hostname=web-1;x": ';' is not a separator (separate parameters with &, and write a ';' in a value as %3B)
+	// true invalid filter parameter "hostname=%zz": invalid URL escape "%zz"
 }
 
-// The original client's filter convention: ^x$ is =, %x% is LIKE, else REGEXP.
-func ExampleClientCondition() {
-	cond, args, err := query.ClientCondition(map[string][]string{"instances.name": {"^web-1$", "grid"}})
+// Limits bound what one statement may hold and examine: a join that
+// would multiply rows fails with an error naming the bound.
+func ExampleWithLimits() {
+	engine := query.NewEngine(schema, query.WithLimits(query.Limits{Rows: 5}))
+	q, err := engine.Compile("select a.id, b.id from instances a, instances b")
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(cond, len(args))
+	_, err = q.Run(context.Background(), inventory())
+	fmt.Println(errors.Is(err, query.ErrLimit), err)
 	// Output:
-	// (instances.name = :c0: OR instances.name REGEXP :c1:) 2
+	// true statement holds more than 5 rows (the row limit); narrow it with WHERE or LIMIT
 }

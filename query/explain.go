@@ -5,7 +5,7 @@ import (
 )
 
 // describe writes the plan of a compiled statement, one step a line.
-func (q *Compiled) describe(st *Statement) []string {
+func (q *Compiled) describe(st *statement) []string {
 	var lines []string
 	if len(q.scope) == 0 {
 		lines = append(lines, "no table: one row")

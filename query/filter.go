@@ -1,9 +1,9 @@
 package query
 
 import (
+	"fmt"
 	"net/url"
-	"regexp"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -23,99 +23,132 @@ type FieldMap struct {
 	OrderKey string
 	// Ignore lists parameters that are not filters (page, page_size, …).
 	Ignore []string
-	// ClientConvention makes each value follow the original client's
-	// convention (see ClientCondition) instead of meaning equality.
+	// ClientConvention makes each value follow the original Perspective
+	// client's convention instead of meaning equality: ^x$ is = 'x', %x% is
+	// LIKE '%x%', anything else an unanchored REGEXP.
 	ClientConvention bool
 }
 
-// DefaultFieldMap returns the fields of the instance listing over the
-// Perspective tables: the original client's listing (instances joined with
-// projects, flavors and images) filtered by hostname, state, project_name,
-// template_name, flavor_name, cloud and the other instance columns. The
-// seed-004 portal adds its own fields (customer_name, project_group_name)
-// with its own FieldMap.
-func DefaultFieldMap() FieldMap {
-	return FieldMap{
-		Select: "instances.*, projects.name AS project_name, flavors.name AS flavor_name, images.name AS template_name",
-		From: "instances INNER JOIN projects ON instances.project_id = projects.id " +
-			"LEFT JOIN flavors ON instances.project_id = flavors.project_id AND instances.flavor_id = flavors.id " +
-			"LEFT JOIN images ON instances.image_id = images.id",
-		Fields: map[string]string{
-			"id":                "instances.id",
-			"real_id":           "instances.real_id",
-			"hostname":          "instances.name",
-			"name":              "instances.name",
-			"state":             "instances.state",
-			"cloud_id":          "instances.cloud_id",
-			"cloud_type":        "instances.cloud_type",
-			"project_id":        "instances.project_id",
-			"project_name":      "projects.name",
-			"project":           "projects.name",
-			"flavor_id":         "instances.flavor_id",
-			"flavor_name":       "flavors.name",
-			"image_id":          "instances.image_id",
-			"template_name":     "images.name",
-			"image_name":        "images.name",
-			"availability_zone": "instances.availability_zone",
-			"fqdn":              "instances.fqdn",
-			"created":           "instances.created",
-			"last_updated":      "instances.last_updated",
-		},
-		Order: map[string]string{
-			"project__name":  "projects.name",
-			"template__name": "images.name",
-		},
+// Filter compiles the URL filters of rawQuery, a URL's query string as it
+// arrived (r.URL.RawQuery, or url.Values.Encode()), into a statement over
+// fm's rows and returns it with the arguments to run it with. The values of
+// one field are OR-ed, fields are AND-ed, and every o= value (several
+// allowed, also comma-separated) adds an ORDER BY key, descending when it
+// starts with '-'; a repeated key adds nothing.
+//
+// The client's text is read strictly and within the engine's Limits: a
+// ';' between parameters, a bad %-escape, an unknown field, more than
+// Limits.FilterParams parameters or more than Limits.FilterValues values of
+// one field is an error matching ErrInvalidFilter that names the parameter
+// or the bound, never a filter silently dropped.
+func (en *Engine) Filter(rawQuery string, fm FieldMap) (*Compiled, []any, error) {
+	values, err := en.parseFilter(rawQuery)
+	if err != nil {
+		return nil, nil, err
 	}
+	sql, args, err := en.filterSQL(values, fm)
+	if err != nil {
+		return nil, nil, err
+	}
+	q, err := en.Compile(sql)
+	if err != nil {
+		return nil, nil, fmt.Errorf("filter statement %q: %w", clip(sql, 200), err)
+	}
+	return q, args, nil
 }
 
-// FilterSQL turns URL filters into the equivalent SELECT text and its
-// arguments: the values of one field are OR-ed, fields are AND-ed, and
-// every o= value (several allowed, also comma-separated) adds an ORDER BY
-// key, descending when it starts with '-'. An unknown field is an
-// ErrUnknownField error naming it.
-func FilterSQL(values url.Values, fm FieldMap) (string, []any, error) {
-	orderKey := fm.OrderKey
-	if orderKey == "" {
-		orderKey = "o"
-	}
-	ignore := map[string]bool{}
-	for _, k := range fm.Ignore {
-		ignore[k] = true
-	}
-	keys := make([]string, 0, len(values))
-	for k := range values {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var conds []string
-	var args []any
-	for _, k := range keys {
-		if k == orderKey || ignore[k] {
+// parseFilter reads a query string as url.ParseQuery does, but fails
+// instead of skipping a malformed parameter, and stops counting at the
+// parameter limit before holding more.
+func (en *Engine) parseFilter(raw string) (url.Values, error) {
+	values := url.Values{}
+	n := 0
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if pair == "" {
 			continue
 		}
-		col, ok := fm.Fields[k]
-		if !ok {
-			return "", nil, unknownField(k, fm.fieldNames(false))
+		if n++; n > en.limits.FilterParams {
+			return nil, &Error{Kind: errFilterLimit,
+				Msg: fmt.Sprintf("invalid filter: more than %d parameters (the parameter limit)", en.limits.FilterParams)}
 		}
-		var alts []string
-		for _, v := range values[k] {
-			name := "f" + itoa(len(args))
-			args = append(args, Named(name, v))
-			if fm.ClientConvention {
-				op, pattern := clientOp(v)
-				args[len(args)-1] = Named(name, pattern)
-				alts = append(alts, col+" "+op+" :"+name+":")
-			} else {
-				alts = append(alts, col+" = :"+name+":")
-			}
+		if strings.Contains(pair, ";") {
+			return nil, &Error{Kind: ErrInvalidFilter,
+				Msg:  fmt.Sprintf("invalid filter parameter %q: ';' is not a separator", clip(pair, 64)),
+				Hint: "separate parameters with &, and write a ';' in a value as %3B"}
 		}
-		if len(alts) > 0 {
-			conds = append(conds, "("+strings.Join(alts, " OR ")+")")
+		k, v, _ := strings.Cut(pair, "=")
+		key, err := url.QueryUnescape(k)
+		if err == nil {
+			v, err = url.QueryUnescape(v)
+		}
+		if err != nil {
+			return nil, &Error{Kind: ErrInvalidFilter, Err: err,
+				Msg: fmt.Sprintf("invalid filter parameter %q: %v", clip(pair, 64), err)}
+		}
+		values[key] = append(values[key], v)
+	}
+	return values, nil
+}
+
+// filterSQL writes the SELECT equivalent to values: its text grows with
+// the number of values, and every value becomes a parameter.
+func (en *Engine) filterSQL(values url.Values, fm FieldMap) (string, []any, error) {
+	orderKey := cmpOr(fm.OrderKey, "o")
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		if k != orderKey && !slices.Contains(fm.Ignore, k) {
+			keys = append(keys, k)
 		}
 	}
-	var orders []string
+	slices.Sort(keys)
+	var b strings.Builder
+	b.WriteString("SELECT " + fm.Select + " FROM " + fm.From)
+	var args []any
+	for i, k := range keys {
+		col, ok := fm.Fields[k]
+		if !ok {
+			return "", nil, unknownField("unknown filter field", k, fm.fieldNames(false))
+		}
+		vals := values[k]
+		if len(vals) > en.limits.FilterValues {
+			return "", nil, &Error{Kind: errFilterLimit,
+				Msg: fmt.Sprintf("invalid filter: field %q has %d values, more than %d (the value limit)", k, len(vals), en.limits.FilterValues)}
+		}
+		if i == 0 {
+			b.WriteString(" WHERE (")
+		} else {
+			b.WriteString(" AND (")
+		}
+		switch {
+		case fm.ClientConvention:
+			for j, v := range vals {
+				op, pattern := clientOp(v)
+				if j > 0 {
+					b.WriteString(" OR ")
+				}
+				b.WriteString(col + " " + op + " ")
+				args = writeParam(&b, args, pattern)
+			}
+		case len(vals) == 1:
+			b.WriteString(col + " = ")
+			args = writeParam(&b, args, vals[0])
+		default:
+			b.WriteString(col + " IN (")
+			for j, v := range vals {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				args = writeParam(&b, args, v)
+			}
+			b.WriteByte(')')
+		}
+		b.WriteByte(')')
+	}
+	seen := map[string]bool{}
 	for _, o := range values[orderKey] {
-		for _, f := range strings.Split(o, ",") {
+		for f := range strings.SplitSeq(o, ",") {
 			f = strings.TrimSpace(f)
 			if f == "" {
 				continue
@@ -129,25 +162,48 @@ func FilterSQL(values url.Values, fm FieldMap) (string, []any, error) {
 				col, ok = fm.Order[f]
 			}
 			if !ok {
-				e := unknownField(f, fm.fieldNames(true))
-				e.Msg = "unknown ordering field " + quoteName(f)
-				return "", nil, e
+				return "", nil, unknownField("unknown ordering field", f, fm.fieldNames(true))
 			}
-			orders = append(orders, col+dir)
+			if seen[col] {
+				continue // ordering by a column twice orders nothing more
+			}
+			if len(seen) == 0 {
+				b.WriteString(" ORDER BY ")
+			} else {
+				b.WriteString(", ")
+			}
+			seen[col] = true
+			b.WriteString(col + dir)
 		}
 	}
-	sql := "SELECT " + fm.Select + " FROM " + fm.From
-	if len(conds) > 0 {
-		sql += " WHERE " + strings.Join(conds, " AND ")
-	}
-	if len(orders) > 0 {
-		sql += " ORDER BY " + strings.Join(orders, ", ")
-	}
-	return sql, args, nil
+	return b.String(), args, nil
 }
 
-func unknownField(name string, known []string) *Error {
-	e := &Error{Kind: ErrUnknownField, Msg: "unknown filter field " + quoteName(name)}
+// writeParam writes the next parameter's placeholder and binds v to it.
+func writeParam(b *strings.Builder, args []any, v string) []any {
+	name := "f" + itoa(len(args))
+	b.WriteString(":" + name + ":")
+	return append(args, Named(name, v))
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// clip shortens s for an error message, so that a client's huge input is
+// not echoed whole.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+func unknownField(what, name string, known []string) *Error {
+	e := &Error{Kind: ErrUnknownField, Msg: fmt.Sprintf("%s %q", what, clip(name, 64))}
 	if h := didYouMean(name, known); h != "" {
 		e.Hint = h
 	} else {
@@ -166,59 +222,8 @@ func (fm FieldMap) fieldNames(order bool) []string {
 			names = append(names, k)
 		}
 	}
-	sort.Strings(names)
+	slices.Sort(names)
 	return names
-}
-
-// CompileFilter compiles URL filters into the same plan as the equivalent
-// SELECT (see FilterSQL) and returns it with the arguments to run it with.
-func CompileFilter(schema *Schema, values url.Values, fm FieldMap) (*Compiled, []any, error) {
-	sql, args, err := FilterSQL(values, fm)
-	if err != nil {
-		return nil, nil, err
-	}
-	q, err := Compile(schema, sql)
-	if err != nil {
-		return nil, nil, err
-	}
-	return q, args, nil
-}
-
-var columnName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$`)
-
-// ClientCondition builds a WHERE condition the way the original
-// Perspective client builds its filters: for each column (a name such as
-// "instances.name"), a value written ^x$ means column = 'x', a value
-// written %x% means column LIKE '%x%', any other value is an unanchored
-// REGEXP; several values of one column are OR-ed, columns are AND-ed (in
-// name order). The values become named parameters (:c0:, :c1:, …),
-// returned as arguments; a column name that is not a plain (qualified)
-// name is rejected, since it is written into the SQL text.
-func ClientCondition(filters map[string][]string) (string, []any, error) {
-	cols := make([]string, 0, len(filters))
-	for c := range filters {
-		if !columnName.MatchString(c) {
-			return "", nil, &Error{Kind: ErrUnknownField, Msg: "invalid column name " + quoteName(c),
-				Hint: "use a column name such as instances.name"}
-		}
-		cols = append(cols, c)
-	}
-	sort.Strings(cols)
-	var conds []string
-	var args []any
-	for _, c := range cols {
-		var alts []string
-		for _, v := range filters[c] {
-			op, pattern := clientOp(v)
-			name := "c" + itoa(len(args))
-			args = append(args, Named(name, pattern))
-			alts = append(alts, c+" "+op+" :"+name+":")
-		}
-		if len(alts) > 0 {
-			conds = append(conds, "("+strings.Join(alts, " OR ")+")")
-		}
-	}
-	return strings.Join(conds, " AND "), args, nil
 }
 
 // clientOp applies the original client's value convention.

@@ -155,7 +155,7 @@ func funcNames() []string {
 	return names
 }
 
-func (c *compiler) call(x *Call, mode exprMode) (*cexpr, error) {
+func (c *compiler) call(x *callExpr, mode exprMode) (*cexpr, error) {
 	if aggregateFuncs[x.Name] {
 		return c.aggregate(x, mode)
 	}

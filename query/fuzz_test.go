@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"errors"
 	"testing"
 )
 
@@ -19,16 +20,19 @@ func FuzzParse(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		stmts, errs := ParseScript(src)
-		for i, st := range stmts {
-			if errs[i] != nil {
+		sc := parseScript(src)
+		if sc.err != nil {
+			return
+		}
+		for i, st := range sc.stmts {
+			if sc.errs[i] != nil {
 				continue
 			}
 			if st == nil {
 				t.Fatalf("statement %d: nil without error", i)
 			}
 			if st.Where != nil {
-				if _, err := Parse("select 1 where " + st.Where.String()); err != nil {
+				if _, err := parse("select 1 where " + st.Where.String()); err != nil {
 					t.Fatalf("WHERE %q formats to text that does not parse: %v", st.Where.String(), err)
 				}
 			}
@@ -51,8 +55,15 @@ func FuzzCompile(f *testing.F) {
 	}
 	db := testDB(f)
 	f.Fuzz(func(t *testing.T, src string) {
-		en := NewEngine(PerspectiveSchema())
-		for _, res := range en.Exec(context.Background(), db, src, Named("name", "a"), Named("r", 1), "x") {
+		results, err := testEngine().Batch(context.Background(), db, []Request{{SQL: src, Parameters: []Parameter{
+			{Name: "name", Value: String("a")}, {Name: "r", Value: Int(1)}, {Value: String("x")}}}})
+		if err != nil {
+			if !errors.Is(err, ErrLimit) {
+				t.Fatalf("batch %q refused with an unclassified error: %v", src, err)
+			}
+			return
+		}
+		for _, res := range results {
 			if res == nil || res.Status == "" {
 				t.Fatalf("no status for %q", src)
 			}

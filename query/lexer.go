@@ -106,22 +106,6 @@ func (l *lexer) advance() rune {
 	return r
 }
 
-// tokenize returns all tokens of src, ending with tokEOF.
-func tokenize(src string) ([]token, error) {
-	l := newLexer(src)
-	var toks []token
-	for {
-		t, err := l.next()
-		if err != nil {
-			return toks, err
-		}
-		toks = append(toks, t)
-		if t.kind == tokEOF {
-			return toks, nil
-		}
-	}
-}
-
 func (l *lexer) skipSpaceAndComments() error {
 	for l.off < len(l.src) {
 		r := l.peekRune(0)

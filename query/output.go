@@ -28,12 +28,19 @@ type collector struct {
 	seen   map[string]struct{}
 	buf    []byte
 	tmp    []Value
+	budget *budget
 }
 
-const rowsPerChunk = 2048
+// A chunk holds rowsPerChunk rows, but at most chunkValues values (about
+// 2 MB) unless one row needs more: a statement with 10,000 ORDER BY keys
+// must not make every chunk hold 2,048 such rows (655 MB).
+const (
+	rowsPerChunk = 2048
+	chunkValues  = 1 << 16
+)
 
-func newCollector(q *Compiled, limit, offset int64) *collector {
-	c := &collector{q: q, width: len(q.items), nkeys: len(q.keys), limit: limit, offset: offset}
+func newCollector(q *Compiled, limit, offset int64, b *budget) *collector {
+	c := &collector{q: q, width: len(q.items), nkeys: len(q.keys), limit: limit, offset: offset, budget: b}
 	if q.distinct {
 		c.seen = make(map[string]struct{})
 	}
@@ -54,7 +61,7 @@ func (c *collector) alloc(n int) []Value {
 		return nil
 	}
 	if len(c.chunk) < n {
-		c.chunk = make([]Value, rowsPerChunk*(c.width+c.nkeys))
+		c.chunk = make([]Value, max(min(rowsPerChunk*(c.width+c.nkeys), chunkValues), c.width+c.nkeys))
 	}
 	v := c.chunk[:n:n]
 	c.chunk = c.chunk[n:]
@@ -73,6 +80,9 @@ func (c *collector) add(e *env) error {
 		if _, dup := c.seen[string(c.buf)]; dup {
 			return nil
 		}
+		if err := c.budget.hold(1, c.width+c.nkeys); err != nil {
+			return err
+		}
 		c.seen[string(c.buf)] = struct{}{}
 	}
 	if c.limit == 0 {
@@ -81,9 +91,18 @@ func (c *collector) add(e *env) error {
 	if c.topN > 0 && !forceFullSort {
 		return c.addTop(e)
 	}
+	if err := c.budget.hold(1, c.width+c.nkeys); err != nil {
+		return err
+	}
 	row := c.alloc(c.width)
-	for i, f := range c.q.items {
-		row[i] = f(e)
+	if c.q.plain != nil {
+		for i, p := range c.q.plain {
+			row[i] = e.row[p[0]][p[1]]
+		}
+	} else {
+		for i, f := range c.q.items {
+			row[i] = f(e)
+		}
 	}
 	c.rows = append(c.rows, row)
 	if c.nkeys > 0 {
@@ -106,6 +125,9 @@ func (c *collector) addTop(e *env) error {
 		c.tmp[i] = k.fn(e)
 	}
 	if c.n < c.topN {
+		if err := c.budget.hold(1, c.width+c.nkeys); err != nil {
+			return err
+		}
 		c.rows = append(c.rows, c.alloc(c.width))
 		c.keys = append(c.keys, append(c.alloc(c.nkeys)[:0], c.tmp...))
 		c.seq = append(c.seq, c.nextSq)
@@ -143,7 +165,7 @@ func (c *collector) compareKeys(a []Value, sa int32, b []Value, sb int32) int {
 		if x.kind == KindString && y.kind == KindString {
 			d = strings.Compare(x.s, y.s)
 		} else {
-			d = Compare(x, y)
+			d = compareValues(x, y)
 		}
 		if d != 0 {
 			if k.desc {
@@ -199,9 +221,9 @@ func (c *collector) result(columns []string) *Result {
 		order = order[:c.limit]
 	}
 	res := newResult(columns)
-	res.Data.Row = make([]Row, len(order))
+	res.rows = make([][]Value, len(order))
 	for i, slot := range order {
-		res.Data.Row[i] = Row{Value: c.rows[slot]}
+		res.rows[i] = c.rows[slot]
 	}
 	res.Count = len(order)
 	return res

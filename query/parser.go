@@ -4,67 +4,74 @@ import (
 	"strings"
 )
 
-// Parse parses one statement (a trailing ';' is allowed). Use ParseScript
-// for text holding several statements.
-func Parse(src string) (*Statement, error) {
-	pieces := splitStatements(src)
+// parse parses one statement (a trailing ';' is allowed). Several
+// statements are an error: Engine.Batch runs those.
+func parse(src string) (*statement, error) {
+	pieces, err := splitStatements(src)
+	if err != nil {
+		return nil, err
+	}
 	if len(pieces) == 0 {
 		return nil, errorf(ErrSyntax, Pos{Line: 1, Col: 1}, "syntax error: empty query")
 	}
 	if len(pieces) > 1 {
 		return nil, errorf(ErrSyntax, pieces[1].pos, "syntax error: several statements").
-			withHint("run several statements with Exec or Engine.Exec")
-	}
-	if pieces[0].err != nil {
-		return nil, pieces[0].err
+			withHint("send one statement; a Query API request may hold several")
 	}
 	return parseTokens(pieces[0].text, pieces[0].toks)
 }
 
-// ParseScript parses every ';'-separated statement of src. It returns one
-// statement or one error per statement, in order; an error stops nothing
-// but its own statement, except a lexical error (such as an unterminated
-// string), which ends the script since the rest cannot be split reliably.
-func ParseScript(src string) ([]*Statement, []error) {
-	pieces := splitStatements(src)
+// script is the statements of one ';'-separated text: err is set when the
+// text cannot be cut into statements at all (a lexical error such as an
+// unterminated string, after which no ';' can be trusted); otherwise there
+// is one statement or one error per statement, in order.
+type script struct {
+	stmts []*statement
+	errs  []error
+	err   error
+}
+
+// results is how many results the script gives.
+func (s script) results() int {
+	if s.err != nil {
+		return 1
+	}
+	return len(s.stmts)
+}
+
+// parseScript parses every ';'-separated statement of src; a statement
+// that does not parse stops nothing but itself.
+func parseScript(src string) script {
+	pieces, err := splitStatements(src)
+	if err != nil {
+		return script{err: err}
+	}
 	if len(pieces) == 0 {
-		return []*Statement{nil}, []error{errorf(ErrSyntax, Pos{Line: 1, Col: 1}, "syntax error: empty query")}
+		return script{err: errorf(ErrSyntax, Pos{Line: 1, Col: 1}, "syntax error: empty query")}
 	}
-	stmts := make([]*Statement, len(pieces))
-	errs := make([]error, len(pieces))
+	sc := script{stmts: make([]*statement, len(pieces)), errs: make([]error, len(pieces))}
 	for i, p := range pieces {
-		if p.err != nil {
-			errs[i] = p.err
-			continue
-		}
-		stmts[i], errs[i] = parseTokens(p.text, p.toks)
+		sc.stmts[i], sc.errs[i] = parseTokens(p.text, p.toks)
 	}
-	return stmts, errs
+	return sc
 }
 
 type piece struct {
 	text string
 	pos  Pos
 	toks []token
-	err  error
 }
 
 // splitStatements cuts src at top-level semicolons; empty statements are
-// dropped.
-func splitStatements(src string) []piece {
+// dropped. A lexical error anywhere fails the whole text.
+func splitStatements(src string) ([]piece, error) {
 	l := newLexer(src)
 	var out []piece
 	var cur []token
 	for {
 		t, err := l.next()
 		if err != nil {
-			start := l.pos()
-			off := l.off
-			if len(cur) > 0 {
-				start, off = cur[0].pos, cur[0].off
-			}
-			out = append(out, piece{text: strings.TrimSpace(src[off:]), pos: start, err: err})
-			return out
+			return nil, err
 		}
 		if t.kind == tokSemicolon || t.kind == tokEOF {
 			if len(cur) > 0 {
@@ -74,7 +81,7 @@ func splitStatements(src string) []piece {
 				cur = nil
 			}
 			if t.kind == tokEOF {
-				return out
+				return out, nil
 			}
 			continue
 		}
@@ -94,7 +101,7 @@ type parser struct {
 	nest    int // open parentheses, bounded by maxDepth
 }
 
-func parseTokens(text string, toks []token) (st *Statement, err error) {
+func parseTokens(text string, toks []token) (st *statement, err error) {
 	// Offsets in toks are relative to the whole script; p.src is the
 	// statement's own text, which starts at the first token.
 	p := &parser{src: text, toks: toks}
@@ -226,8 +233,8 @@ func (p *parser) nameAfterDot(what string) (token, error) {
 	return p.ident(what)
 }
 
-func (p *parser) parseStatement(base int) (*Statement, error) {
-	st := &Statement{Pos: p.peek().pos}
+func (p *parser) parseStatement(base int) (*statement, error) {
+	st := &statement{Pos: p.peek().pos}
 	if p.acceptKeyword("EXPLAIN") {
 		st.Explain = true
 	}
@@ -286,7 +293,7 @@ func (p *parser) parseStatement(base int) (*Statement, error) {
 			if err != nil {
 				return nil, err
 			}
-			item := OrderItem{Expr: e}
+			item := orderItem{node: e}
 			if p.acceptKeyword("DESC") {
 				item.Desc = true
 			} else {
@@ -306,7 +313,7 @@ func (p *parser) parseStatement(base int) (*Statement, error) {
 	return st, nil
 }
 
-func (p *parser) parseLimit(st *Statement) error {
+func (p *parser) parseLimit(st *statement) error {
 	first, err := p.parseLimitValue()
 	if err != nil {
 		return err
@@ -330,7 +337,7 @@ func (p *parser) parseLimit(st *Statement) error {
 	return nil
 }
 
-func (p *parser) parseLimitValue() (Expr, error) {
+func (p *parser) parseLimitValue() (node, error) {
 	t := p.peek()
 	switch t.kind {
 	case tokNumber:
@@ -342,10 +349,10 @@ func (p *parser) parseLimitValue() (Expr, error) {
 	return nil, p.unexpected(t, "a number or a parameter")
 }
 
-func (p *parser) parseSelectList(st *Statement, base int) error {
+func (p *parser) parseSelectList(st *statement, base int) error {
 	for {
 		start := p.peek()
-		item := SelectItem{Pos: start.pos}
+		item := selectItem{Pos: start.pos}
 		switch {
 		case p.isOp("*"):
 			p.next()
@@ -360,7 +367,7 @@ func (p *parser) parseSelectList(st *Statement, base int) error {
 			if err != nil {
 				return err
 			}
-			item.Expr = e
+			item.node = e
 		}
 		end := p.toks[p.i-1].end
 		item.Text = strings.TrimSpace(p.src[start.off-base : end-base])
@@ -384,7 +391,7 @@ func (p *parser) parseSelectList(st *Statement, base int) error {
 	}
 }
 
-func (p *parser) parseTableRef(item *FromItem) error {
+func (p *parser) parseTableRef(item *fromItem) error {
 	t, err := p.ident("a table name")
 	if err != nil {
 		return err
@@ -434,35 +441,35 @@ func (p *parser) startsCondition() bool {
 	return false
 }
 
-func (p *parser) parseFrom(st *Statement) error {
-	var first FromItem
+func (p *parser) parseFrom(st *statement) error {
+	var first fromItem
 	if err := p.parseTableRef(&first); err != nil {
 		return err
 	}
 	st.From = append(st.From, first)
 	for {
-		var item FromItem
+		var item fromItem
 		comma := false
 		switch {
 		case p.acceptOp(","):
-			item.Join, comma = JoinCross, true
+			item.Join, comma = joinCross, true
 		case p.isKeyword("JOIN", "INNER", "CROSS", "LEFT", "RIGHT", "NATURAL"):
 			if p.acceptKeyword("NATURAL") {
 				item.Natural = true
 			}
 			switch {
 			case p.acceptKeyword("INNER"):
-				item.Join = JoinInner
+				item.Join = joinInner
 			case p.acceptKeyword("CROSS"):
-				item.Join = JoinCross
+				item.Join = joinCross
 			case p.acceptKeyword("LEFT"):
-				item.Join = JoinLeft
+				item.Join = joinLeft
 				p.acceptKeyword("OUTER")
 			case p.acceptKeyword("RIGHT"):
-				item.Join = JoinRight
+				item.Join = joinRight
 				p.acceptKeyword("OUTER")
 			default:
-				item.Join = JoinInner
+				item.Join = joinInner
 			}
 			if err := p.expectKeyword("JOIN"); err != nil {
 				return err
@@ -502,7 +509,7 @@ func (p *parser) parseFrom(st *Statement) error {
 				if err := p.expectOp(")"); err != nil {
 					return err
 				}
-			case item.Join == JoinLeft || item.Join == JoinRight:
+			case item.Join == joinLeft || item.Join == joinRight:
 				return p.unexpected(p.peek(), "ON or USING")
 			}
 		}
@@ -510,8 +517,8 @@ func (p *parser) parseFrom(st *Statement) error {
 	}
 }
 
-func (p *parser) parseExprList() ([]Expr, error) {
-	var list []Expr
+func (p *parser) parseExprList() ([]node, error) {
+	var list []node
 	for {
 		e, err := p.parseExpr()
 		if err != nil {

@@ -17,12 +17,12 @@ import (
 //	unary - and !
 //
 // so `a OR b AND c` is `a OR (b AND c)` and `NOT a = b` is `NOT (a = b)`.
-func (p *parser) parseExpr() (Expr, error) { return p.parseOr() }
+func (p *parser) parseExpr() (node, error) { return p.parseOr() }
 
 // maxDepth bounds nesting so that hostile input cannot exhaust the stack.
 const maxDepth = 200
 
-func (p *parser) parseOr() (Expr, error) {
+func (p *parser) parseOr() (node, error) {
 	l, err := p.parseXor()
 	if err != nil {
 		return nil, err
@@ -33,12 +33,12 @@ func (p *parser) parseOr() (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		l = &Binary{Op: "OR", L: l, R: r, Pos: t.pos}
+		l = &binaryExpr{Op: "OR", L: l, R: r, Pos: t.pos}
 	}
 	return l, nil
 }
 
-func (p *parser) parseXor() (Expr, error) {
+func (p *parser) parseXor() (node, error) {
 	l, err := p.parseAnd()
 	if err != nil {
 		return nil, err
@@ -49,12 +49,12 @@ func (p *parser) parseXor() (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		l = &Binary{Op: "XOR", L: l, R: r, Pos: t.pos}
+		l = &binaryExpr{Op: "XOR", L: l, R: r, Pos: t.pos}
 	}
 	return l, nil
 }
 
-func (p *parser) parseAnd() (Expr, error) {
+func (p *parser) parseAnd() (node, error) {
 	l, err := p.parseNot(0)
 	if err != nil {
 		return nil, err
@@ -65,12 +65,12 @@ func (p *parser) parseAnd() (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		l = &Binary{Op: "AND", L: l, R: r, Pos: t.pos}
+		l = &binaryExpr{Op: "AND", L: l, R: r, Pos: t.pos}
 	}
 	return l, nil
 }
 
-func (p *parser) parseNot(depth int) (Expr, error) {
+func (p *parser) parseNot(depth int) (node, error) {
 	if p.isKeyword("NOT") {
 		t := p.next()
 		if depth > maxDepth {
@@ -80,12 +80,12 @@ func (p *parser) parseNot(depth int) (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Unary{Op: "NOT", X: x, Pos: t.pos}, nil
+		return &unaryExpr{Op: "NOT", X: x, Pos: t.pos}, nil
 	}
 	return p.parsePredicate()
 }
 
-func (p *parser) parsePredicate() (Expr, error) {
+func (p *parser) parsePredicate() (node, error) {
 	l, err := p.parseAdditive()
 	if err != nil {
 		return nil, err
@@ -104,14 +104,14 @@ func (p *parser) parsePredicate() (Expr, error) {
 			if op == "<>" {
 				op = "!="
 			}
-			l = &Binary{Op: op, L: l, R: r, Pos: t.pos}
+			l = &binaryExpr{Op: op, L: l, R: r, Pos: t.pos}
 		case t.kind == tokKeyword && t.text == "IS":
 			p.next()
 			not := p.acceptKeyword("NOT")
 			if err := p.expectKeyword("NULL"); err != nil {
 				return nil, err
 			}
-			l = &IsNull{Not: not, X: l, Pos: t.pos}
+			l = &isNullExpr{Not: not, X: l, Pos: t.pos}
 		case t.kind == tokKeyword && (t.text == "NOT" || t.text == "LIKE" || t.text == "REGEXP" ||
 			t.text == "RLIKE" || t.text == "IN" || t.text == "BETWEEN"):
 			not := false
@@ -136,14 +136,14 @@ func (p *parser) parsePredicate() (Expr, error) {
 	}
 }
 
-func (p *parser) parseSpecial(op token, x Expr, not bool) (Expr, error) {
+func (p *parser) parseSpecial(op token, x node, not bool) (node, error) {
 	switch op.text {
 	case "LIKE", "REGEXP", "RLIKE":
 		pat, err := p.parseAdditive()
 		if err != nil {
 			return nil, err
 		}
-		return &Match{Regexp: op.text != "LIKE", Not: not, X: x, Pattern: pat, Pos: op.pos}, nil
+		return &matchExpr{Regexp: op.text != "LIKE", Not: not, X: x, Pattern: pat, Pos: op.pos}, nil
 	case "IN":
 		if err := p.expectOp("("); err != nil {
 			return nil, err
@@ -159,7 +159,7 @@ func (p *parser) parseSpecial(op token, x Expr, not bool) (Expr, error) {
 		if err := p.expectOp(")"); err != nil {
 			return nil, err
 		}
-		return &In{Not: not, X: x, List: list, Pos: op.pos}, nil
+		return &inExpr{Not: not, X: x, List: list, Pos: op.pos}, nil
 	default: // BETWEEN
 		lo, err := p.parseAdditive()
 		if err != nil {
@@ -172,11 +172,11 @@ func (p *parser) parseSpecial(op token, x Expr, not bool) (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Between{Not: not, X: x, Lo: lo, Hi: hi, Pos: op.pos}, nil
+		return &betweenExpr{Not: not, X: x, Lo: lo, Hi: hi, Pos: op.pos}, nil
 	}
 }
 
-func (p *parser) parseAdditive() (Expr, error) {
+func (p *parser) parseAdditive() (node, error) {
 	l, err := p.parseMultiplicative()
 	if err != nil {
 		return nil, err
@@ -187,12 +187,12 @@ func (p *parser) parseAdditive() (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		l = &Binary{Op: t.text, L: l, R: r, Pos: t.pos}
+		l = &binaryExpr{Op: t.text, L: l, R: r, Pos: t.pos}
 	}
 	return l, nil
 }
 
-func (p *parser) parseMultiplicative() (Expr, error) {
+func (p *parser) parseMultiplicative() (node, error) {
 	l, err := p.parseUnary(0)
 	if err != nil {
 		return nil, err
@@ -203,12 +203,12 @@ func (p *parser) parseMultiplicative() (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		l = &Binary{Op: t.text, L: l, R: r, Pos: t.pos}
+		l = &binaryExpr{Op: t.text, L: l, R: r, Pos: t.pos}
 	}
 	return l, nil
 }
 
-func (p *parser) parseUnary(depth int) (Expr, error) {
+func (p *parser) parseUnary(depth int) (node, error) {
 	if p.isOp("-") || p.isOp("!") || p.isOp("+") {
 		t := p.next()
 		if depth > maxDepth {
@@ -222,25 +222,25 @@ func (p *parser) parseUnary(depth int) (Expr, error) {
 		case "+":
 			return x, nil
 		case "!":
-			return &Unary{Op: "NOT", X: x, Pos: t.pos}, nil
+			return &unaryExpr{Op: "NOT", X: x, Pos: t.pos}, nil
 		}
-		if lit, ok := x.(*Literal); ok && lit.Value.kind == KindNumber {
-			return &Literal{Value: Number(-lit.Value.n), Pos: t.pos}, nil
+		if lit, ok := x.(*literal); ok && lit.Value.kind == KindNumber {
+			return &literal{Value: Number(-lit.Value.n), Pos: t.pos}, nil
 		}
-		return &Unary{Op: "-", X: x, Pos: t.pos}, nil
+		return &unaryExpr{Op: "-", X: x, Pos: t.pos}, nil
 	}
 	return p.parsePrimary()
 }
 
-func numberLiteral(t token) (Expr, error) {
+func numberLiteral(t token) (node, error) {
 	f, err := strconv.ParseFloat(t.text, 64)
 	if err != nil {
 		return nil, errorf(ErrSyntax, t.pos, "syntax error: invalid number %s", t.text)
 	}
-	return &Literal{Value: Number(f), Pos: t.pos}, nil
+	return &literal{Value: Number(f), Pos: t.pos}, nil
 }
 
-func (p *parser) parsePrimary() (Expr, error) {
+func (p *parser) parsePrimary() (node, error) {
 	t := p.peek()
 	switch t.kind {
 	case tokNumber:
@@ -248,22 +248,22 @@ func (p *parser) parsePrimary() (Expr, error) {
 		return numberLiteral(t)
 	case tokString:
 		p.next()
-		return &Literal{Value: String(t.text), Pos: t.pos}, nil
+		return &literal{Value: String(t.text), Pos: t.pos}, nil
 	case tokParam:
 		p.next()
 		if t.text == "" {
 			p.nParams++
-			return &Param{Index: p.nParams, Pos: t.pos}, nil
+			return &paramRef{Index: p.nParams, Pos: t.pos}, nil
 		}
-		return &Param{Name: t.text, Pos: t.pos}, nil
+		return &paramRef{Name: t.text, Pos: t.pos}, nil
 	case tokKeyword:
 		switch t.text {
 		case "NULL":
 			p.next()
-			return &Literal{Value: Null(), Pos: t.pos}, nil
+			return &literal{Value: Null(), Pos: t.pos}, nil
 		case "TRUE", "FALSE":
 			p.next()
-			return &Literal{Value: Bool(t.text == "TRUE"), Pos: t.pos}, nil
+			return &literal{Value: Bool(t.text == "TRUE"), Pos: t.pos}, nil
 		case "SELECT":
 			return nil, errorf(ErrSyntax, t.pos, "syntax error: subqueries are not supported").withHint("use a JOIN")
 		}
@@ -294,21 +294,21 @@ func (p *parser) parsePrimary() (Expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			return &ColumnRef{Table: t.text, Name: col.text, Pos: t.pos}, nil
+			return &columnRef{Table: t.text, Name: col.text, Pos: t.pos}, nil
 		}
-		return &ColumnRef{Name: t.text, Pos: t.pos}, nil
+		return &columnRef{Name: t.text, Pos: t.pos}, nil
 	}
 	return nil, p.unexpected(t, "an expression")
 }
 
-func (p *parser) parseCall(name token) (Expr, error) {
+func (p *parser) parseCall(name token) (node, error) {
 	if p.nest >= maxDepth {
 		return nil, errorf(ErrSyntax, name.pos, "syntax error: expression nested too deeply")
 	}
 	p.next() // (
 	p.nest++
 	defer func() { p.nest-- }()
-	c := &Call{Name: strings.ToLower(name.text), Pos: name.pos}
+	c := &callExpr{Name: strings.ToLower(name.text), Pos: name.pos}
 	if p.acceptOp("*") {
 		c.Star = true
 	} else if !p.isOp(")") {

@@ -3,6 +3,8 @@ package query
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 )
 
 // Status is the outcome of one query, as the Query API reports it.
@@ -16,121 +18,73 @@ const (
 	StatusEvaluationError   Status = "evaluation_error"
 )
 
-// Result is the result of one query in the shape of the Query API:
+// Result is the result of one query. It encodes to JSON in the shape of
+// the Query API (and decodes from it):
 //
 //	{"status":"success","count":2,"data":{"columnName":["id","name"],
 //	 "row":[{"value":["…","…"]}]},"message":""}
 //
 // A failed query is a Result with a status other than success and a
-// message; its columnName is the statement's columns when it compiled.
+// message; its columns are the statement's columns when it compiled.
 type Result struct {
-	Status  Status `json:"status"`
-	Count   int    `json:"count"`
-	Data    Data   `json:"data"`
-	Message string `json:"message"`
-}
-
-// Data holds the column names and the rows of a Result.
-type Data struct {
-	ColumnName []string `json:"columnName"`
-	Row        []Row    `json:"row"`
-}
-
-// Row is one result row: one value per column.
-type Row struct {
-	Value []Value `json:"value"`
+	Status  Status
+	Count   int
+	Message string
+	columns []string
+	rows    [][]Value
+	err     error // the error of a failed local run, for Err
 }
 
 func newResult(columns []string) *Result {
 	if columns == nil {
 		columns = []string{}
 	}
-	return &Result{Status: StatusSuccess, Data: Data{ColumnName: columns, Row: []Row{}}}
+	return &Result{Status: StatusSuccess, columns: columns, rows: [][]Value{}}
 }
 
-// ErrorResult returns the result reporting err, classified by its kind:
+// errorResult returns the result reporting err, classified by its kind:
 // syntax_error for syntax errors, missing_parameters for unbound
 // placeholders, evaluation_error for everything else (unknown tables and
-// columns, type mismatches, invalid regular expressions, failures while
-// reading data). columns may be nil.
-func ErrorResult(err error, columns []string) *Result {
+// columns, type mismatches, invalid regular expressions, bounds exceeded,
+// failures reading data, cancellation). columns may be nil.
+func errorResult(err error, columns []string) *Result {
 	res := newResult(columns)
-	res.Status = StatusOf(err)
+	res.Status = statusOf(err)
 	res.Message = err.Error()
+	res.err = err
 	return res
 }
 
-// StatusOf classifies an error of this package into a result status.
-func StatusOf(err error) Status {
+func statusOf(err error) Status {
 	switch {
 	case err == nil:
 		return StatusSuccess
-	case isKind(err, ErrSyntax):
+	case errors.Is(err, ErrSyntax):
 		return StatusSyntaxError
-	case isKind(err, ErrMissingParameter):
+	case errors.Is(err, ErrMissingParameter):
 		return StatusMissingParameters
 	}
 	return StatusEvaluationError
 }
 
-func isKind(err, kind error) bool {
-	e, ok := err.(*Error)
-	if ok {
-		return e.Kind == kind
-	}
-	for u := err; u != nil; {
-		if x, ok := u.(*Error); ok {
-			return x.Kind == kind
-		}
-		w, ok := u.(interface{ Unwrap() error })
-		if !ok {
-			return false
-		}
-		u = w.Unwrap()
-	}
-	return false
-}
-
 // Columns returns the result's column names.
-func (r *Result) Columns() []string { return r.Data.ColumnName }
+func (r *Result) Columns() []string { return r.columns }
 
-// Rows returns the result's rows as slices of values.
-func (r *Result) Rows() [][]Value {
-	out := make([][]Value, len(r.Data.Row))
-	for i, row := range r.Data.Row {
-		out[i] = row.Value
-	}
-	return out
-}
-
-// ColumnIndex returns the position of the named result column, or -1. Names
-// are matched exactly, as the original's client does.
-func (r *Result) ColumnIndex(name string) int {
-	for i, c := range r.Data.ColumnName {
-		if c == name {
-			return i
-		}
-	}
-	return -1
-}
+// Rows returns the result's rows: one value per column each.
+func (r *Result) Rows() [][]Value { return r.rows }
 
 // Err returns nil for a successful result and an error carrying the status
-// and message otherwise.
+// and message otherwise; for a statement that failed in this process it
+// is the statement's own error (an *Error matching the sentinel errors).
 func (r *Result) Err() error {
-	if r.Status == StatusSuccess {
+	switch {
+	case r.Status == StatusSuccess:
 		return nil
+	case r.err != nil:
+		return r.err
 	}
-	return &ResultError{Status: r.Status, Message: r.Message}
+	return fmt.Errorf("%s: %s", r.Status, r.Message)
 }
-
-// ResultError is the error of a failed Result.
-type ResultError struct {
-	Status  Status
-	Message string
-}
-
-// Error returns the status and the message.
-func (e *ResultError) Error() string { return string(e.Status) + ": " + e.Message }
 
 // MarshalJSON encodes the result in the Query API's shape; a result with
 // no rows has "row":[] and its column names. Values are written straight to
@@ -142,7 +96,7 @@ func (r Result) MarshalJSON() ([]byte, error) {
 	b.WriteString(`,"count":`)
 	b.WriteString(itoa(r.Count))
 	b.WriteString(`,"data":{"columnName":[`)
-	for i, c := range r.Data.ColumnName {
+	for i, c := range r.columns {
 		if i > 0 {
 			b.WriteByte(',')
 		}
@@ -150,12 +104,12 @@ func (r Result) MarshalJSON() ([]byte, error) {
 	}
 	b.WriteString(`],"row":[`)
 	var scratch []byte
-	for i, row := range r.Data.Row {
+	for i, row := range r.rows {
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		b.WriteString(`{"value":[`)
-		for j, v := range row.Value {
+		for j, v := range row {
 			if j > 0 {
 				b.WriteByte(',')
 			}
@@ -175,19 +129,29 @@ func writeJSONString(b *bytes.Buffer, s string) {
 	b.Write(enc)
 }
 
+// wireResult is the Query API's shape of a Result.
+type wireResult struct {
+	Status Status `json:"status"`
+	Count  int    `json:"count"`
+	Data   struct {
+		ColumnName []string `json:"columnName"`
+		Row        []struct {
+			Value []Value `json:"value"`
+		} `json:"row"`
+	} `json:"data"`
+	Message string `json:"message"`
+}
+
 // UnmarshalJSON decodes a result in the Query API's shape.
 func (r *Result) UnmarshalJSON(data []byte) error {
-	type plain Result
-	var p plain
-	if err := json.Unmarshal(data, &p); err != nil {
+	var w wireResult
+	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	*r = Result(p)
-	if r.Data.ColumnName == nil {
-		r.Data.ColumnName = []string{}
-	}
-	if r.Data.Row == nil {
-		r.Data.Row = []Row{}
+	*r = *newResult(w.Data.ColumnName)
+	r.Status, r.Count, r.Message = w.Status, w.Count, w.Message
+	for _, row := range w.Data.Row {
+		r.rows = append(r.rows, row.Value)
 	}
 	return nil
 }

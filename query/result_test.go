@@ -3,7 +3,6 @@ package query
 import (
 	"context"
 	"encoding/json"
-	"net/url"
 	"testing"
 	"time"
 
@@ -18,7 +17,8 @@ func TestResultJSONIsSeed001Shape(t *testing.T) {
 	  "sql" : "select id, name from projects where name regexp :name: order by name asc",
 	  "parameters" : [ { "name" : "name", "value" : "project" } ]
 	}, {"sql": "select id from projects where id = 'none'; select nope from projects", "parameters": []} ]`), &reqs))
-	res := NewEngine(PerspectiveSchema()).Batch(context.Background(), db, reqs)
+	res, err := testEngine().Batch(context.Background(), db, reqs)
+	require.NoError(t, err)
 	got, err := json.Marshal(res)
 	require.NoError(t, err)
 	assert.JSONEq(t, `[
@@ -30,7 +30,9 @@ func TestResultJSONIsSeed001Shape(t *testing.T) {
 	var back []*Result
 	require.NoError(t, json.Unmarshal(got, &back))
 	assert.Equal(t, res[0].Rows(), back[0].Rows())
-	assert.Equal(t, []Row{}, back[2].Data.Row)
+	assert.Equal(t, [][]Value{}, back[2].Rows())
+	assert.Equal(t, StatusEvaluationError, back[2].Status)
+	assert.EqualError(t, back[2].Err(), `evaluation_error: unknown column "nope" at 1:51 (did you mean "name"?)`)
 }
 
 func TestValueJSON(t *testing.T) {
@@ -53,75 +55,9 @@ func TestValueJSON(t *testing.T) {
 	assert.Error(t, json.Unmarshal([]byte(`{}`), &v))
 }
 
-func TestFilterSQL(t *testing.T) {
-	v := url.Values{"hostname": {"web-1", "web-2"}, "state": {"launched"}, "o": {"-hostname", "project__name"}}
-	sql, args, err := FilterSQL(v, DefaultFieldMap())
-	require.NoError(t, err)
-	fm := DefaultFieldMap()
-	assert.Equal(t, "SELECT "+fm.Select+" FROM "+fm.From+
-		" WHERE (instances.name = :f0: OR instances.name = :f1:) AND (instances.state = :f2:) ORDER BY instances.name DESC, projects.name ASC", sql)
-	assert.Equal(t, []any{Named("f0", "web-1"), Named("f1", "web-2"), Named("f2", "launched")}, args)
-
-	q, args, err := CompileFilter(PerspectiveSchema(), v, fm)
-	require.NoError(t, err)
-	same, err := Compile(PerspectiveSchema(), sql)
-	require.NoError(t, err)
-	assert.Equal(t, same.Explain(), q.Explain(), "the same plan as the equivalent SELECT")
-	res, err := q.Run(context.Background(), testDB(t), args...)
-	require.NoError(t, err)
-	type row struct {
-		Name        string
-		ProjectName string
-		Flavor      *string `query:"flavor_name"`
-	}
-	rows, err := ScanAll[row](res)
-	require.NoError(t, err)
-	small := "m1.small"
-	assert.Equal(t, []row{{Name: "web-1", ProjectName: "project-one", Flavor: &small}}, rows)
-
-	_, _, err = FilterSQL(url.Values{"hostnme": {"x"}}, fm)
-	assert.ErrorIs(t, err, ErrUnknownField)
-	assert.EqualError(t, err, `unknown filter field "hostnme" (did you mean "hostname"?)`)
-	_, _, err = FilterSQL(url.Values{"o": {"-color"}}, fm)
-	assert.ErrorIs(t, err, ErrUnknownField)
-	assert.Contains(t, err.Error(), `unknown ordering field "color"`)
-}
-
-func TestPortalFieldMap(t *testing.T) {
-	fm := FieldMap{
-		Select: "instances.name AS hostname, projects.name AS project_name",
-		From:   "instances JOIN projects ON instances.project_id = projects.id",
-		Fields: map[string]string{"hostname": "instances.name", "customer_name": "projects.cloud_id", "project_group_name": "projects.name"},
-		Ignore: []string{"page"},
-	}
-	q, args, err := CompileFilter(PerspectiveSchema(), url.Values{"customer_name": {"mock1"}, "page": {"2"}, "o": {"hostname"}}, fm)
-	require.NoError(t, err)
-	res, err := q.Run(context.Background(), testDB(t), args...)
-	require.NoError(t, err)
-	assert.Equal(t, vals(t, [][]any{{"test", "selenium"}}), res.Rows())
-}
-
-func TestClientCondition(t *testing.T) {
-	cond, args, err := ClientCondition(map[string][]string{
-		"instances.name":  {"^web-1$", "%db%"},
-		"instances.state": {"launch"},
-	})
-	require.NoError(t, err)
-	assert.Equal(t, "(instances.name = :c0: OR instances.name LIKE :c1:) AND (instances.state REGEXP :c2:)", cond)
-	assert.Equal(t, []any{Named("c0", "web-1"), Named("c1", "%db%"), Named("c2", "launch")}, args)
-	q, err := Compile(PerspectiveSchema(), "select id from instances where "+cond+" order by id")
-	require.NoError(t, err)
-	res, err := q.Run(context.Background(), testDB(t), args...)
-	require.NoError(t, err)
-	assert.Equal(t, vals(t, [][]any{{"a"}, {"c"}}), res.Rows())
-
-	_, _, err = ClientCondition(map[string][]string{"name; drop": {"x"}})
-	assert.ErrorIs(t, err, ErrUnknownField)
-}
-
 func TestScan(t *testing.T) {
 	db := testDB(t)
-	q, err := Compile(PerspectiveSchema(), "select name, ram, has_swap, notes, project_id, ram AS size from flavors order by ram")
+	q, err := testEngine().Compile("select name, ram, has_swap, notes, project_id, ram AS size from flavors order by ram")
 	require.NoError(t, err)
 	res, err := q.Run(context.Background(), db)
 	require.NoError(t, err)
@@ -141,14 +77,6 @@ func TestScan(t *testing.T) {
 	assert.Equal(t, flavor{Name: "m1.large", RAM: 8192, HasSwap: true, Notes: &big, Any: "p1", Size: Number(8192)}, got[2])
 	assert.Nil(t, got[0].Notes)
 
-	var name string
-	var ram float64
-	require.NoError(t, res.Scan(0, &name, &ram, nil, nil, nil, nil))
-	assert.Equal(t, "tiny", name)
-	assert.Equal(t, 512.0, ram)
-	assert.Error(t, res.Scan(0, &ram, &ram, nil, nil, nil, nil), "a string cannot go into a float64")
-	assert.Error(t, res.Scan(9, &name))
-
 	type bad struct {
 		Name int
 	}
@@ -158,7 +86,7 @@ func TestScan(t *testing.T) {
 	type stamped struct {
 		Created time.Time
 	}
-	res2, err := Exec(context.Background(), PerspectiveSchema(), db, "select created from instances where id = 'a'")[0], nil
+	res2, err := mustCompile(t, "select created from instances where id = 'a'").Run(context.Background(), db)
 	require.NoError(t, err)
 	ts, err := ScanAll[stamped](res2)
 	require.NoError(t, err)
@@ -166,12 +94,12 @@ func TestScan(t *testing.T) {
 }
 
 func TestMemDB(t *testing.T) {
-	db := NewMemDB(PerspectiveSchema())
+	db := NewMemDB(testSchema)
 	assert.Error(t, db.Set("nope", nil))
-	assert.Error(t, db.Set(TableClouds, [][]Value{{String("x")}}), "too few values")
-	assert.Error(t, db.Set(TableClouds, [][]Value{{String("x"), Int(1)}}), "wrong type")
-	require.NoError(t, db.Append(TableClouds, String("x"), Null()))
-	rows, err := db.Rows(context.Background(), TableClouds)
+	assert.Error(t, db.Set(tableClouds, [][]Value{{String("x")}}), "too few values")
+	assert.Error(t, db.Set(tableClouds, [][]Value{{String("x"), Int(1)}}), "wrong type")
+	require.NoError(t, db.Set(tableClouds, [][]Value{{String("x"), Null()}}))
+	rows, err := db.Rows(context.Background(), tableClouds)
 	require.NoError(t, err)
 	assert.Len(t, rows, 1)
 }

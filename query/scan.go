@@ -25,42 +25,17 @@ func ScanAll[T any](r *Result) ([]T, error) {
 	if typ == nil || typ.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("query: ScanAll needs a struct type, got %T", zero)
 	}
-	plan := scanPlan(typ, r.Data.ColumnName)
-	out := make([]T, len(r.Data.Row))
-	for i, row := range r.Data.Row {
+	plan := scanPlan(typ, r.columns)
+	out := make([]T, len(r.rows))
+	for i, row := range r.rows {
 		rv := reflect.ValueOf(&out[i]).Elem()
 		for _, f := range plan {
-			if err := setField(rv.FieldByIndex(f.index), row.Value[f.col]); err != nil {
-				return nil, fmt.Errorf("query: scan row %d column %q into field %s: %w", i, r.Data.ColumnName[f.col], f.name, err)
+			if err := setField(rv.FieldByIndex(f.index), row[f.col]); err != nil {
+				return nil, fmt.Errorf("query: scan row %d column %q into field %s: %w", i, r.columns[f.col], f.name, err)
 			}
 		}
 	}
 	return out, nil
-}
-
-// Scan copies the values of row i into dest, one pointer per column (see
-// ScanAll for the accepted types). A nil pointer skips its column.
-func (r *Result) Scan(i int, dest ...any) error {
-	if i < 0 || i >= len(r.Data.Row) {
-		return fmt.Errorf("query: scan row %d of %d", i, len(r.Data.Row))
-	}
-	row := r.Data.Row[i].Value
-	if len(dest) != len(row) {
-		return fmt.Errorf("query: scan row %d: %d destinations for %d columns", i, len(dest), len(row))
-	}
-	for j, d := range dest {
-		if d == nil {
-			continue
-		}
-		v := reflect.ValueOf(d)
-		if v.Kind() != reflect.Pointer || v.IsNil() {
-			return fmt.Errorf("query: scan column %q: destination %T is not a non-nil pointer", r.Data.ColumnName[j], d)
-		}
-		if err := setField(v.Elem(), row[j]); err != nil {
-			return fmt.Errorf("query: scan column %q: %w", r.Data.ColumnName[j], err)
-		}
-	}
-	return nil
 }
 
 type scanField struct {

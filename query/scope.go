@@ -7,7 +7,7 @@ import (
 
 // scopeTable is one table of the FROM clause, at its slot.
 type scopeTable struct {
-	item  FromItem
+	item  fromItem
 	table *Table
 	// merged marks the columns a USING or NATURAL join made equal to a
 	// column of an earlier table: a bare name refers to the earlier one and
@@ -20,7 +20,7 @@ func (s scopeTable) name() string { return s.item.Name() }
 func itoa(i int) string { return strconv.Itoa(i) }
 
 // column resolves a column reference against the tables in scope.
-func (c *compiler) column(x *ColumnRef) (*cexpr, error) {
+func (c *compiler) column(x *columnRef) (*cexpr, error) {
 	slot, idx, err := c.resolve(x)
 	if err != nil {
 		return nil, err
@@ -42,14 +42,14 @@ func (c *compiler) column(x *ColumnRef) (*cexpr, error) {
 	return r, nil
 }
 
-func (c *compiler) resolve(x *ColumnRef) (slot, idx int, err error) {
+func (c *compiler) resolve(x *columnRef) (slot, idx int, err error) {
 	if x.Table != "" {
 		slot = c.tableSlot(x.Table)
 		if slot < 0 {
 			return 0, 0, c.unknownTable(x)
 		}
 		t := c.scope[slot].table
-		idx = t.ColumnIndex(x.Name)
+		idx = t.columnIndex(x.Name)
 		if idx < 0 {
 			names := make([]string, len(t.Columns))
 			for i, col := range t.Columns {
@@ -62,7 +62,7 @@ func (c *compiler) resolve(x *ColumnRef) (slot, idx int, err error) {
 	}
 	var found [][2]int
 	for s, st := range c.scope {
-		if i := st.table.ColumnIndex(x.Name); i >= 0 && !st.merged[x.Name] {
+		if i := st.table.columnIndex(x.Name); i >= 0 && !st.merged[x.Name] {
 			found = append(found, [2]int{s, i})
 		}
 	}
@@ -91,7 +91,7 @@ func (c *compiler) resolve(x *ColumnRef) (slot, idx int, err error) {
 			return 0, 0, e.withHint("%s", h)
 		}
 		for _, st := range c.schema.tables {
-			if st.ColumnIndex(x.Name) >= 0 {
+			if st.columnIndex(x.Name) >= 0 {
 				return 0, 0, e.withHint("%s has such a column but is not in FROM", st.Name)
 			}
 		}
@@ -131,7 +131,7 @@ func (c *compiler) tableSlot(name string) int {
 	return -1
 }
 
-func (c *compiler) unknownTable(x *ColumnRef) error {
+func (c *compiler) unknownTable(x *columnRef) error {
 	e := errorf(ErrUnknownTable, x.Pos, "unknown table %q", x.Table)
 	for _, st := range c.scope {
 		if st.item.Table == x.Table && st.item.Alias != "" {
@@ -161,7 +161,7 @@ func (c *compiler) isAlias(name string) bool {
 }
 
 // addTable puts a FROM item in scope.
-func (c *compiler) addTable(item FromItem) error {
+func (c *compiler) addTable(item fromItem) error {
 	t := c.schema.Table(item.Table)
 	if t == nil {
 		names := make([]string, len(c.schema.tables))

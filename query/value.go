@@ -64,15 +64,6 @@ func Bool(b bool) Value {
 	return Value{kind: KindBool}
 }
 
-// NullString returns s as a string value, or null when s is nil. It suits
-// nullable columns such as instances.fqdn.
-func NullString(s *string) Value {
-	if s == nil {
-		return Null()
-	}
-	return String(*s)
-}
-
 // Time returns t as the ISO-8601 zoned date-time string the original's
 // tables hold (RFC 3339 with nanoseconds when present), or null for the
 // zero time.
@@ -83,10 +74,10 @@ func Time(t time.Time) Value {
 	return String(t.Format(time.RFC3339Nano))
 }
 
-// ValueOf converts a Go value into a Value: nil, Value, string, *string,
+// valueOf converts a Go value into a Value: nil, Value, string, *string,
 // bool, all integer and float types, time.Time and fmt.Stringer are
 // accepted; anything else is an error.
-func ValueOf(x any) (Value, error) {
+func valueOf(x any) (Value, error) {
 	switch v := x.(type) {
 	case nil:
 		return Null(), nil
@@ -95,7 +86,10 @@ func ValueOf(x any) (Value, error) {
 	case string:
 		return String(v), nil
 	case *string:
-		return NullString(v), nil
+		if v == nil {
+			return Null(), nil
+		}
+		return String(*v), nil
 	case bool:
 		return Bool(v), nil
 	case int:
@@ -247,10 +241,10 @@ func (v *Value) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// Compare orders a and b: null first, then by kind (bool, number, string)
+// compareValues orders a and b: null first, then by kind (bool, number, string)
 // when kinds differ; numbers numerically, strings byte-wise, false before
 // true. It returns -1, 0 or +1.
-func Compare(a, b Value) int {
+func compareValues(a, b Value) int {
 	if a.kind != b.kind {
 		return cmpInt(kindRank(a.kind), kindRank(b.kind))
 	}

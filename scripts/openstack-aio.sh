@@ -805,14 +805,15 @@ dbsync_neutron() {
 dbsync_nova() {
   "${NM[@]}" api_db sync
   "${NM[@]}" cell_v2 map_cell0 --database_connection "$(dburl nova_cell0)"
-  "${NM[@]}" cell_v2 list_cells 2>/dev/null | grep ' cell1 ' >/dev/null || "${NM[@]}" cell_v2 create_cell --name cell1
+  # create_cell exits 2 when the cell exists (list_cells can fail under load)
+  "${NM[@]}" cell_v2 list_cells 2>/dev/null | grep ' cell1 ' >/dev/null || "${NM[@]}" cell_v2 create_cell --name cell1 || [[ $? == 2 ]]
   "${NM[@]}" db sync
 }
 NM2=("$BIN/nova-manage" --config-file "$ETC/nova2/nova.conf")
 dbsync_nova2() {
   "${NM2[@]}" api_db sync
   "${NM2[@]}" cell_v2 map_cell0 --database_connection "$(dburl nova_r2_cell0)"
-  "${NM2[@]}" cell_v2 list_cells 2>/dev/null | grep ' cell1 ' >/dev/null || "${NM2[@]}" cell_v2 create_cell --name cell1
+  "${NM2[@]}" cell_v2 list_cells 2>/dev/null | grep ' cell1 ' >/dev/null || "${NM2[@]}" cell_v2 create_cell --name cell1 || [[ $? == 2 ]]
   "${NM2[@]}" db sync
 }
 dbsync_other() {

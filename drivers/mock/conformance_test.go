@@ -29,6 +29,15 @@ func TestConformance(t *testing.T) {
 	perspectivetest.RunConformance(t, harness(mock.New()))
 }
 
+// An administrator's mock with soft delete runs the operator scenarios,
+// migrations, evacuation and restore.
+func TestConformanceAdmin(t *testing.T) {
+	drv := mock.New(mock.WithAdmin(true), mock.WithSoftDelete(true), mock.WithDelay(10*time.Millisecond))
+	h := harness(drv)
+	h.Admin, h.SoftDelete, h.Evacuate, h.Fail = true, true, true, drv.Fail
+	perspectivetest.RunConformance(t, h)
+}
+
 // With transitions that take time, every operation passes through its
 // transitional state and the suite's waits do the work.
 func TestConformanceWithDelay(t *testing.T) {

@@ -5,6 +5,14 @@
 // cloud does to them. It implements every optional capability of
 // driver.Driver and registers the "mock" URL scheme.
 //
+// It has two hosts ("aio" and "aio2", WithHosts), their compute services
+// and hypervisors, host aggregates, and flavor access and extra specs, for
+// package operator. Its credentials are a project member's unless
+// WithAdmin(true) (URL "mock://demo?admin=true"): then operator calls,
+// migrations and diagnostics succeed and instances show their host;
+// otherwise they are forbidden, as Nova's default policy has it.
+// WithSoftDelete (softdelete=true) keeps deleted instances for Restore.
+//
 // Typical use:
 //
 //	import (

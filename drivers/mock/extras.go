@@ -115,9 +115,9 @@ func (d *Driver) ConsoleLog(ctx context.Context, id string, lines int) (string, 
 
 // Usage returns deterministic usage figures derived from the instance id
 // and each interval: the same query gives the same answer.
-func (d *Driver) Usage(ctx context.Context, id string, q driver.UsageQuery) ([]driver.UsagePoint, error) {
+func (d *Driver) Usage(ctx context.Context, id string, q driver.UsageQuery) (driver.UsageSeries, error) {
 	if err := d.read(ctx, "Usage", perspective.OpUsage, id); err != nil {
-		return nil, err
+		return driver.UsageSeries{}, err
 	}
 	d.mu.Lock()
 	s, err := d.find(id)
@@ -127,7 +127,7 @@ func (d *Driver) Usage(ctx context.Context, id string, q driver.UsageQuery) ([]d
 	}
 	d.mu.Unlock()
 	if err != nil {
-		return nil, err
+		return driver.UsageSeries{}, err
 	}
 	step := q.To.Sub(q.From) / time.Duration(q.Points)
 	pts := make([]driver.UsagePoint, q.Points)
@@ -147,7 +147,8 @@ func (d *Driver) Usage(ctx context.Context, id string, q driver.UsageQuery) ([]d
 		}
 		pts[i] = driver.UsagePoint{From: from, To: from.Add(step), Value: math.Round(v*100) / 100}
 	}
-	return pts, nil
+	return driver.UsageSeries{Item: q.Item, Unit: driver.UnitOf(q.Item), Source: "mock",
+		Note: "made up from a hash of the instance and the interval", Points: pts}, nil
 }
 
 // read checks that a read-only operation may look at the instance now.
@@ -185,7 +186,7 @@ func (d *Driver) Fail(id, fault string) error {
 	}
 	s.pending = false
 	s.inst.State, s.inst.Status, s.inst.Fault = driver.StateError, "ERROR", fault
-	s.inst.Updated = time.Now()
+	s.inst.Updated = d.now()
 	d.logf(s, "fault: %s", fault)
 	return nil
 }

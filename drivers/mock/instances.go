@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"time"
 
 	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/perspective"
@@ -17,15 +16,15 @@ func (d *Driver) ListInstances(ctx context.Context, _ driver.ListOptions) ([]dri
 		return nil, err
 	}
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.settle(time.Now())
+	d.settle(d.now())
 	out := make([]driver.Instance, 0, len(d.servers))
 	for _, s := range d.servers {
-		out = append(out, s.inst.Clone())
+		out = append(out, d.view(s))
 	}
-	slices.SortFunc(out, func(a, b driver.Instance) int { return a.Created.Compare(b.Created) })
 	d.rows["ListInstances"] += len(out)
-	return out, nil
+	d.mu.Unlock()
+	slices.SortFunc(out, func(a, b driver.Instance) int { return a.Created.Compare(b.Created) })
+	return out, d.pay(ctx, "ListInstances", len(out))
 }
 
 // GetInstance returns one instance.
@@ -34,13 +33,15 @@ func (d *Driver) GetInstance(ctx context.Context, id string) (driver.Instance, e
 		return driver.Instance{}, err
 	}
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	s, err := d.find(id)
 	if err != nil {
+		d.mu.Unlock()
 		return driver.Instance{}, err
 	}
 	d.rows["GetInstance"]++
-	return s.inst.Clone(), nil
+	inst := d.view(s)
+	d.mu.Unlock()
+	return inst, d.pay(ctx, "GetInstance", 1)
 }
 
 // LaunchInstances creates spec.Count instances, or none when the quota
@@ -51,7 +52,7 @@ func (d *Driver) LaunchInstances(ctx context.Context, spec driver.LaunchSpec) ([
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.settle(time.Now())
+	d.settle(d.now())
 	count := max(spec.Count, 1)
 	if used := len(d.servers); used+count > d.cfg.quota {
 		return nil, driver.Errorf(driver.CodeQuotaExceeded,
@@ -69,7 +70,7 @@ func (d *Driver) LaunchInstances(ctx context.Context, spec driver.LaunchSpec) ([
 	if len(nets) == 0 {
 		nets = []string{d.networks[0].ID}
 	}
-	now := time.Now()
+	now := d.now()
 	out := make([]driver.Instance, 0, count)
 	for i := range count {
 		name := spec.Name
@@ -94,12 +95,17 @@ func (d *Driver) LaunchInstances(ctx context.Context, spec driver.LaunchSpec) ([
 					IP: d.fixedIP(n), Kind: driver.AddressFixed, Version: 4})
 			}
 		}
-		s := &server{inst: inst}
+		s := &server{inst: inst, groups: []string{"default"}}
 		s.inst.State = driver.StateLaunching
 		d.move(s, driver.StateLaunching, driver.StateLaunched, now)
+		host, ok := d.schedule("")
+		if s.inst.Host = host; !ok {
+			s.pending = false
+			s.inst.State, s.inst.Status, s.inst.Fault = driver.StateError, "ERROR", "No valid host was found. There are not enough hosts available."
+		}
 		d.logf(s, "Booting %s from image %s on flavor %s", name, img.Name, f.Name)
 		d.servers[inst.ID] = s
-		out = append(out, s.inst.Clone())
+		out = append(out, d.view(s))
 	}
 	return out, nil
 }
@@ -126,6 +132,13 @@ func (d *Driver) fixedIP(n *driver.Network) string {
 // instance through the operation's states.
 func (d *Driver) transition(ctx context.Context, method string, op perspective.Operation, id string,
 	change func(s *server) error) error {
+	return d.transitionTo(ctx, method, op, id, "", change)
+}
+
+// transitionTo is transition with the end state to instead of the
+// operation's own (when to is not empty).
+func (d *Driver) transitionTo(ctx context.Context, method string, op perspective.Operation, id string,
+	to driver.State, change func(s *server) error) error {
 	if err := d.enter(ctx, method, op); err != nil {
 		return err
 	}
@@ -141,13 +154,20 @@ func (d *Driver) transition(ctx context.Context, method string, op perspective.O
 		}
 	}
 	t, _ := perspective.TransitionOf(op)
-	d.move(s, t.Via, t.To, time.Now())
+	if to != "" {
+		t.To = to
+	}
+	d.move(s, t.Via, t.To, d.now())
 	d.logf(s, "%s", op)
 	return nil
 }
 
-// DeleteInstance deletes an instance.
+// DeleteInstance deletes an instance; with WithSoftDelete it is
+// soft-deleted, and can be restored until it is force-deleted.
 func (d *Driver) DeleteInstance(ctx context.Context, id string) error {
+	if d.cfg.softDelete {
+		return d.transitionTo(ctx, "DeleteInstance", perspective.OpDelete, id, driver.StateSoftDeleted, nil)
+	}
 	return d.transition(ctx, "DeleteInstance", perspective.OpDelete, id, nil)
 }
 
@@ -218,12 +238,18 @@ func (d *Driver) Resize(ctx context.Context, id, flavorID string) error {
 
 // ConfirmResize keeps the new flavor.
 func (d *Driver) ConfirmResize(ctx context.Context, id string) error {
-	return d.transition(ctx, "ConfirmResize", perspective.OpConfirmResize, id, nil)
+	return d.transition(ctx, "ConfirmResize", perspective.OpConfirmResize, id, func(s *server) error {
+		s.prevHost = ""
+		return nil
+	})
 }
 
 // RevertResize goes back to the old flavor.
 func (d *Driver) RevertResize(ctx context.Context, id string) error {
 	return d.transition(ctx, "RevertResize", perspective.OpRevertResize, id, func(s *server) error {
+		if s.prevHost != "" {
+			s.inst.Host, s.prevHost = s.prevHost, ""
+		}
 		if i := slices.IndexFunc(d.flavors, func(f driver.Flavor) bool { return f.ID == s.prevFlavor }); i >= 0 {
 			f := d.flavors[i]
 			s.inst.Flavor = &f
@@ -256,7 +282,7 @@ func (d *Driver) Rename(ctx context.Context, id, name string) error {
 func (d *Driver) Snapshot(ctx context.Context, id, name string) (driver.Image, error) {
 	var img driver.Image
 	err := d.transition(ctx, "Snapshot", perspective.OpSnapshot, id, func(s *server) error {
-		now := time.Now()
+		now := d.now()
 		img = driver.Image{ID: newID(), ProjectID: d.cfg.projectID, Name: name,
 			State: driver.ImageSaving, Status: "saving", Visibility: "private",
 			Metadata: map[string]string{"instance_uuid": id, "image_type": "snapshot"},

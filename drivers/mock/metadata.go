@@ -55,7 +55,13 @@ func (d *Driver) ListFlavors(ctx context.Context) ([]driver.Flavor, error) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return slices.Clone(d.flavors), nil
+	out := make([]driver.Flavor, 0, len(d.flavors))
+	for _, f := range d.flavors {
+		if d.visible(f) {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }
 
 // ListNetworks returns the seeded networks.
@@ -79,7 +85,7 @@ func (d *Driver) ListImages(ctx context.Context) ([]driver.Image, error) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.settle(time.Now())
+	d.settle(d.now())
 	out := make([]driver.Image, 0, len(d.images))
 	for _, img := range d.images {
 		out = append(out, img.Clone())
@@ -95,7 +101,7 @@ func (d *Driver) GetImage(ctx context.Context, id string) (driver.Image, error) 
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.settle(time.Now())
+	d.settle(d.now())
 	img, ok := d.images[id]
 	if !ok {
 		return driver.Image{}, driver.Errorf(driver.CodeNotFound, "mock: image %s could not be found", id)
@@ -108,7 +114,7 @@ func (d *Driver) CreateImage(ctx context.Context, spec driver.ImageSpec) (driver
 	if err := d.enter(ctx, "CreateImage", perspective.OpAddImage); err != nil {
 		return driver.Image{}, err
 	}
-	now := time.Now()
+	now := d.now()
 	img := driver.Image{ID: newID(), ProjectID: d.cfg.projectID, Name: spec.Name,
 		State: driver.ImageQueued, Status: "queued", Visibility: cmp.Or(spec.Visibility, "private"),
 		MinDisk: spec.MinDisk, MinRAM: spec.MinRAM, Metadata: maps.Clone(spec.Metadata), Created: now, Updated: now}
@@ -158,7 +164,7 @@ func (d *Driver) UpdateImage(ctx context.Context, id string, u driver.ImageUpdat
 	for _, k := range u.RemoveMetadata {
 		delete(img.Metadata, k)
 	}
-	img.Updated = time.Now()
+	img.Updated = d.now()
 	return img.Clone(), nil
 }
 

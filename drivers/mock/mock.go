@@ -24,6 +24,7 @@ type Driver struct {
 	mu       sync.Mutex
 	rng      *rand.Rand
 	servers  map[string]*server
+	tombs    map[string]driver.Instance // deleted instances, for ListChanges
 	images   map[string]*driver.Image
 	flavors  []driver.Flavor
 	networks []driver.Network
@@ -32,6 +33,7 @@ type Driver struct {
 	nextIP   int
 	calls    map[string]int
 	rows     map[string]int // instances returned, by method
+	infra    infra          // hosts, services, aggregates, flavor access (operator.go)
 }
 
 // server is an instance with the transition it is going through.
@@ -44,6 +46,8 @@ type server struct {
 	at         time.Time
 	prevFlavor string       // flavor before a resize, for revert
 	prevState  driver.State // state before a resize or snapshot
+	prevHost   string       // host before a cold migration, for revert
+	groups     []string     // security groups
 	log        []string
 }
 
@@ -59,6 +63,7 @@ func New(opts ...Option) *Driver {
 		cfg:      cfg,
 		rng:      rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9e3779b97f4a7c15)),
 		servers:  map[string]*server{},
+		tombs:    map[string]driver.Instance{},
 		images:   map[string]*driver.Image{},
 		keypairs: map[string]driver.Keypair{},
 		floating: map[string]string{},
@@ -66,6 +71,7 @@ func New(opts ...Option) *Driver {
 		rows:     map[string]int{},
 	}
 	d.seed()
+	d.seedInfra()
 	return d
 }
 
@@ -113,7 +119,10 @@ var mutating = map[string]bool{"LaunchInstances": true, "DeleteInstance": true, 
 	"Start": true, "Shutdown": true, "Pause": true, "Unpause": true, "Suspend": true, "Resume": true,
 	"Resize": true, "ConfirmResize": true, "RevertResize": true, "Rebuild": true, "Rename": true,
 	"Snapshot": true, "Lock": true, "Unlock": true, "AddTags": true, "RemoveTags": true,
-	"SetMetadata": true, "UnsetMetadata": true, "AddFloatingIP": true, "RemoveFloatingIP": true}
+	"SetMetadata": true, "UnsetMetadata": true, "AddFloatingIP": true, "RemoveFloatingIP": true,
+	"Shelve": true, "ShelveOffload": true, "Unshelve": true, "Migrate": true, "LiveMigrate": true,
+	"Backup": true, "SetAdminPassword": true, "AddSecurityGroup": true, "RemoveSecurityGroup": true,
+	"Restore": true, "ForceDelete": true, "Evacuate": true, "ResetState": true}
 
 // enter counts a call and applies the configured latency and faults. It
 // must be called without d.mu held.
@@ -150,20 +159,20 @@ func (d *Driver) enter(ctx context.Context, method string, op perspective.Operat
 
 // settle applies every transition that is due. d.mu must be held.
 func (d *Driver) settle(now time.Time) {
-	for id, s := range d.servers {
+	for _, s := range d.servers {
 		if s.pending && !now.Before(s.at) {
 			s.pending = false
 			s.inst.State = s.to
 			s.inst.Status = statusOf(s.to)
 			s.inst.Updated = now
 			if s.to == driver.StateDeleted {
-				for addr, owner := range d.floating {
-					if owner == id {
-						d.floating[addr] = ""
-					}
-				}
-				delete(d.servers, id)
+				d.remove(s, now)
 			}
+		}
+	}
+	for id, t := range d.tombs {
+		if t.Updated.Before(now.Add(-d.cfg.tombstones)) {
+			delete(d.tombs, id)
 		}
 	}
 	for _, img := range d.images {
@@ -184,7 +193,7 @@ func (d *Driver) move(s *server, via, to driver.State, now time.Time) {
 	if d.cfg.delay <= 0 || via == "" {
 		s.inst.State, s.inst.Status, s.pending = to, statusOf(to), false
 		if to == driver.StateDeleted {
-			d.settleNow(s)
+			d.remove(s, now)
 		}
 		return
 	}
@@ -192,19 +201,26 @@ func (d *Driver) move(s *server, via, to driver.State, now time.Time) {
 	s.pending, s.to, s.at = true, to, now.Add(d.cfg.delay)
 }
 
-// settleNow removes a deleted server at once.
-func (d *Driver) settleNow(s *server) {
+// remove forgets a deleted server, frees its floating IPs and keeps its
+// tombstone for ListChanges. d.mu must be held.
+func (d *Driver) remove(s *server, now time.Time) {
 	for addr, owner := range d.floating {
 		if owner == s.inst.ID {
 			d.floating[addr] = ""
 		}
 	}
 	delete(d.servers, s.inst.ID)
+	d.tombs[s.inst.ID] = driver.Instance{ID: s.inst.ID, Name: s.inst.Name, ProjectID: s.inst.ProjectID,
+		Region: s.inst.Region, State: driver.StateDeleted, Status: statusOf(driver.StateDeleted),
+		Created: s.inst.Created, Updated: now}
 }
+
+// now is the mock cloud's clock: this machine's, shifted by WithClockSkew.
+func (d *Driver) now() time.Time { return time.Now().Add(d.cfg.skew) }
 
 // find returns a server by id, settled. d.mu must be held.
 func (d *Driver) find(id string) (*server, error) {
-	d.settle(time.Now())
+	d.settle(d.now())
 	s, ok := d.servers[id]
 	if !ok {
 		return nil, driver.Errorf(driver.CodeNotFound, "mock: instance %s could not be found", id)
@@ -241,6 +257,14 @@ func statusOf(s driver.State) string {
 		return "REVERT_RESIZE"
 	case driver.StateRebuilding:
 		return "REBUILD"
+	case driver.StateMigrating:
+		return "MIGRATING"
+	case driver.StateShelved:
+		return "SHELVED"
+	case driver.StateShelvedOffloaded:
+		return "SHELVED_OFFLOADED"
+	case driver.StateSoftDeleted:
+		return "SOFT_DELETED"
 	}
 	return "ACTIVE"
 }
@@ -248,5 +272,5 @@ func statusOf(s driver.State) string {
 func newID() string { return uuid.NewString() }
 
 func (d *Driver) logf(s *server, format string, args ...any) {
-	s.log = append(s.log, fmt.Sprintf("[%10.6f] ", time.Since(s.inst.Created).Seconds())+fmt.Sprintf(format, args...))
+	s.log = append(s.log, fmt.Sprintf("[%10.6f] ", d.now().Sub(s.inst.Created).Seconds())+fmt.Sprintf(format, args...))
 }

@@ -16,11 +16,17 @@ type config struct {
 	failing                                 map[perspective.Operation]error
 	quota                                   int
 	seed                                    uint64
+	skew                                    time.Duration // see WithClockSkew
+	tombstones                              time.Duration // see WithTombstones
+	rowCost                                 time.Duration // see WithRowCost
+	admin, softDelete                       bool
+	hosts                                   []string
 }
 
 func defaultConfig() config {
 	return config{cloudID: "mock", projectID: "demo", projectName: "demo", region: "RegionOne",
-		quota: 1000, seed: 1, failing: map[perspective.Operation]error{}}
+		quota: 1000, seed: 1, tombstones: DefaultTombstones, failing: map[perspective.Operation]error{},
+		hosts: []string{"aio", "aio2"}}
 }
 
 // WithCloudID sets the cloud id (default "mock"); it is part of global ids.
@@ -56,3 +62,30 @@ func WithQuota(instances int) Option { return func(c *config) { c.quota = instan
 
 // WithSeed seeds the random source of fault injection and usage figures.
 func WithSeed(seed uint64) Option { return func(c *config) { c.seed = seed } }
+
+// DefaultTombstones is how long the mock remembers a deleted instance for
+// ListChanges (see WithTombstones).
+const DefaultTombstones = time.Hour
+
+// WithClockSkew shifts every timestamp the mock writes (Created, Updated,
+// tombstones) by d from this machine's clock, as a cloud whose clock runs
+// ahead (d > 0) or behind (d < 0) would.
+func WithClockSkew(d time.Duration) Option { return func(c *config) { c.skew = d } }
+
+// WithTombstones sets how long a deleted instance is remembered and
+// returned by ListChanges as a tombstone (default DefaultTombstones); Nova
+// keeps deleted servers until they are archived. Non-positive values mean
+// the default.
+func WithTombstones(d time.Duration) Option {
+	return func(c *config) {
+		if d > 0 {
+			c.tombstones = d
+		}
+	}
+}
+
+// WithRowCost makes every instance a listing returns (ListInstances,
+// ListChanges, GetInstance) cost d more time, as Nova's listings do (about
+// 5 ms a server on a small stack), so that a full listing of a big project
+// is as slow as on a real cloud and a listing of changes is cheap.
+func WithRowCost(d time.Duration) Option { return func(c *config) { c.rowCost = max(d, 0) } }

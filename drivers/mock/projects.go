@@ -68,6 +68,15 @@ func Open(_ context.Context, u *url.URL) (driver.Driver, error) {
 			if fails, err = parseFail(v); err == nil {
 				opts = append(opts, fails...)
 			}
+		case "admin", "softdelete":
+			var b bool
+			if b, err = strconv.ParseBool(v); err == nil {
+				if key == "admin" {
+					opts = append(opts, WithAdmin(b))
+				} else {
+					opts = append(opts, WithSoftDelete(b))
+				}
+			}
 		case "seed":
 			var n uint64
 			n, err = strconv.ParseUint(v, 10, 64)
@@ -170,7 +179,7 @@ func (d *Driver) Quota(ctx context.Context, projectID string) (driver.Quota, err
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.settle(time.Now())
+	d.settle(d.now())
 	var q driver.Quota
 	q.Instances = driver.Usage{Used: len(d.servers), Max: d.cfg.quota}
 	q.Keypairs = driver.Usage{Used: len(d.keypairs), Max: 100}

@@ -4,6 +4,7 @@ package openstack_test
 
 import (
 	"context"
+	"os"
 	"testing"
 	"time"
 
@@ -14,7 +15,11 @@ import (
 )
 
 // TestIntegrationConformance runs the portable conformance suite, unchanged,
-// against the real cloud.
+// against the real cloud. The operator scenarios expect the administrator
+// role when the openrc is the admin's (OS_USERNAME=admin) or
+// PERSPECTIVE_IT_ADMIN=1; PERSPECTIVE_IT_SOFT_DELETE=1 says the cloud sets
+// reclaim_instance_interval; PERSPECTIVE_IT_EVACUATE=1 runs the evacuation
+// (it leaves the source host forced down until its nova-compute restarts).
 func TestIntegrationConformance(t *testing.T) {
 	ensureAltImage(t, openDriver(t))
 	perspectivetest.RunConformance(t, perspectivetest.Harness{
@@ -30,7 +35,10 @@ func TestIntegrationConformance(t *testing.T) {
 		Flavor: itFlavor, AltFlavor: itAltFlavor,
 		Image: itImage, AltImage: itAltImage,
 		Network: itNetwork, ExternalNetwork: itExternal,
-		Prefix:  "it-conformance",
-		Timeout: 2 * time.Minute,
+		Prefix:     "it-conformance",
+		Timeout:    2 * time.Minute,
+		Admin:      os.Getenv("OS_USERNAME") == "admin" || os.Getenv("PERSPECTIVE_IT_ADMIN") == "1",
+		SoftDelete: os.Getenv("PERSPECTIVE_IT_SOFT_DELETE") == "1",
+		Evacuate:   os.Getenv("PERSPECTIVE_IT_EVACUATE") == "1",
 	})
 }

@@ -3,6 +3,7 @@ package openstack
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
@@ -51,26 +52,46 @@ func (d *Driver) ConsoleLog(ctx context.Context, id string, lines int) (string, 
 	return out, act(err, perspective.OpLog, id)
 }
 
-// Usage returns usage figures. Memory (MiB) and storage (GiB) come from the
-// simple-tenant-usage API, one request per interval, and give the figures
-// allocated to the server in each interval it existed in. CPU (percent of
-// the vCPUs) comes from server diagnostics, which only know the present: it
-// yields one point, for the interval that contains now, and none for a past
-// range. Clouds that refuse these APIs to the user (both are admin-only by
-// default) answer ErrUnsupported.
-func (d *Driver) Usage(ctx context.Context, id string, q driver.UsageQuery) ([]driver.UsagePoint, error) {
+// Usage returns usage figures. From the cloud's telemetry (Gnocchi, see
+// gnocchi.go) when the catalog has a metric service that knows the
+// instance; otherwise from Nova, and the series says so: memory (MiB) and
+// storage (GiB) from the simple-tenant-usage API, one request per
+// interval, are what the flavor allocates ("allocation": the same in every
+// interval the server existed in); CPU (percent of the vCPUs) from server
+// diagnostics, which only know the present ("diagnostics": one point, for
+// the interval that contains now, none for a past range). Clouds that
+// refuse those APIs to the user (both are admin-only by default) answer
+// ErrUnsupported.
+func (d *Driver) Usage(ctx context.Context, id string, q driver.UsageQuery) (driver.UsageSeries, error) {
 	if q.Points <= 0 || !q.From.Before(q.To) {
-		return nil, &driver.Error{Code: driver.CodeInvalidArgument, Msg: "usage query needs from < to and at least one point"}
+		return driver.UsageSeries{}, &driver.Error{Code: driver.CodeInvalidArgument, Msg: "usage query needs from < to and at least one point"}
+	}
+	var fallback string
+	if d.metric != nil {
+		s, err := d.gnocchiUsage(ctx, id, q)
+		if !errors.Is(err, errNoTelemetry) {
+			return s, err
+		}
+		fallback = "the metric service has no figures for this instance (" + err.Error() + "); "
 	}
 	step := q.To.Sub(q.From) / time.Duration(q.Points)
 	if q.Item == driver.UsageCPU {
-		return d.cpuUsage(ctx, id, q, step)
+		pts, err := d.cpuUsage(ctx, id, q, step)
+		note := fallback + "the hypervisor's present reading only: no point for a past range"
+		return driver.UsageSeries{Item: q.Item, Unit: driver.UnitOf(q.Item), Source: "diagnostics", Note: note, Points: pts}, err
 	}
+	pts, err := d.allocationUsage(ctx, id, q, step)
+	note := fallback + "what the flavor allocates, not what is used"
+	return driver.UsageSeries{Item: q.Item, Unit: driver.UnitOf(q.Item), Source: "allocation", Note: note, Points: pts}, err
+}
+
+// allocationUsage reads the simple-tenant-usage figures of each interval.
+func (d *Driver) allocationUsage(ctx context.Context, id string, q driver.UsageQuery, step time.Duration) ([]driver.UsagePoint, error) {
 	inst, err := d.GetInstance(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	var pts []driver.UsagePoint
+	pts := []driver.UsagePoint{}
 	for i := range q.Points {
 		from := q.From.Add(time.Duration(i) * step)
 		to := from.Add(step)

@@ -38,6 +38,7 @@ type Driver struct {
 	compute  *gophercloud.ServiceClient
 	image    *gophercloud.ServiceClient
 	network  *gophercloud.ServiceClient // nil when the cloud has no Neutron
+	metric   *gophercloud.ServiceClient // Gnocchi; nil when the catalog has no metric service
 	identity *gophercloud.ServiceClient
 	mv       microversion
 	info     driver.Info
@@ -112,6 +113,7 @@ func build(ctx context.Context, c Config, pc *gophercloud.ProviderClient,
 	if net, err := openstack.NewNetworkV2(pc, eo); err == nil {
 		d.network = net
 	}
+	d.metric = metricClient(pc, eo)
 	if d.mv, err = negotiate(ctx, d.compute); err != nil {
 		return nil, err
 	}

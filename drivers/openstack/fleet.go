@@ -53,7 +53,13 @@ func OpenFleet(ctx context.Context, c Config, sel Selection, opts ...perspective
 // "openstack://?projects=all&regions=all". A URL without projects and
 // regions is one member, the cloud perspective.Open would open.
 func OpenFleetURL(ctx context.Context, u *url.URL) (perspective.FleetSource, error) {
-	c, sel, err := FleetFromURL(u, nil)
+	return OpenFleetSource(ctx, u, nil)
+}
+
+// OpenFleetSource is OpenFleetURL reading the OS_* variables through getenv
+// (os.Getenv when nil), for programs that decide what the driver sees.
+func OpenFleetSource(ctx context.Context, u *url.URL, getenv func(string) string) (perspective.FleetSource, error) {
+	c, sel, err := FleetFromURL(u, getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -62,21 +68,10 @@ func OpenFleetURL(ctx context.Context, u *url.URL) (perspective.FleetSource, err
 		if err != nil {
 			return nil, err
 		}
-		return &oneCloud{d: d}, nil
+		return perspective.StaticSource(d), nil
 	}
 	return NewFleetSource(ctx, c, sel)
 }
-
-// oneCloud is the source of a plain URL opened as a fleet.
-type oneCloud struct{ d *Driver }
-
-func (o *oneCloud) Expand(context.Context) ([]perspective.FleetMember, error) {
-	i := o.d.info
-	return []perspective.FleetMember{{Target: perspective.Target{CloudID: i.CloudID, ProjectID: i.ProjectID, Region: i.Region},
-		ProjectName: i.ProjectName, Driver: o.d}}, nil
-}
-
-func (o *oneCloud) Close() error { return nil }
 
 // FleetSource is the perspective.FleetSource of an OpenStack fleet: the
 // user's authentication, a re-scoped token per project and the drivers of

@@ -65,10 +65,12 @@ func (d *Driver) ListInstances(ctx context.Context, opts driver.ListOptions) ([]
 	if !opts.ChangedSince.IsZero() {
 		lo.ChangesSince = opts.ChangedSince.UTC().Format(time.RFC3339)
 	}
-	return d.listServers(ctx, serverListOpts{ListOpts: lo}, opts)
+	return d.listServers(ctx, serverListOpts{ListOpts: lo}, opts.Match)
 }
 
-func (d *Driver) listServers(ctx context.Context, lo serverListOpts, filter driver.ListOptions) ([]driver.Instance, error) {
+// listServers follows every page of a servers listing and returns the
+// servers keep keeps, each once.
+func (d *Driver) listServers(ctx context.Context, lo serverListOpts, keep func(driver.Instance) bool) ([]driver.Instance, error) {
 	var out []driver.Instance
 	seen := map[string]bool{}
 	err := servers.List(d.compute, lo).EachPage(ctx, func(ctx context.Context, page pagination.Page) (bool, error) {
@@ -82,7 +84,7 @@ func (d *Driver) listServers(ctx context.Context, lo serverListOpts, filter driv
 			}
 			seen[list[i].ID] = true
 			inst := d.toInstance(ctx, &list[i])
-			if filter.Match(inst) {
+			if keep(inst) {
 				out = append(out, inst)
 			}
 		}
@@ -158,7 +160,7 @@ func (d *Driver) LaunchInstances(ctx context.Context, spec driver.LaunchSpec) ([
 				"openstack: launch %q: Nova's reply names no reservation_id: %v", spec.Name, err)
 		}
 		insts, err := d.listServers(ctx, serverListOpts{ListOpts: servers.ListOpts{Limit: serverPageSize},
-			ReservationID: body.ReservationID}, driver.ListOptions{})
+			ReservationID: body.ReservationID}, driver.ListOptions{}.Match)
 		if err != nil {
 			return nil, err
 		}
@@ -224,6 +226,7 @@ func (d *Driver) toInstance(ctx context.Context, s *servers.Server) driver.Insta
 		ProjectID:        s.TenantID,
 		Region:           d.info.Region,
 		AvailabilityZone: s.AvailabilityZone,
+		Host:             s.Host, // OS-EXT-SRV-ATTR:host, shown to administrators only
 		Name:             s.Name,
 		Status:           s.Status,
 		State:            NormalizeState(s.Status, s.TaskState, s.VmState),

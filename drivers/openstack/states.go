@@ -45,14 +45,15 @@ var taskStates = map[string]driver.State{
 	"rebuild_block_device_mapping":  driver.StateRebuilding,
 	"rebuild_spawning":              driver.StateRebuilding,
 	"migrating":                     driver.StateMigrating,
-	"shelving":                      driver.StateSnapshotting,
-	"shelving_image_pending_upload": driver.StateSnapshotting,
-	"shelving_image_uploading":      driver.StateSnapshotting,
-	"shelving_offloading":           driver.StateShelved,
-	"unshelving":                    driver.StateStarting,
+	"shelving":                      driver.StateShelving,
+	"shelving_image_pending_upload": driver.StateShelving,
+	"shelving_image_uploading":      driver.StateShelving,
+	"shelving_offloading":           driver.StateShelving,
+	"spawning_unshelve":             driver.StateUnshelving,
+	"unshelving":                    driver.StateUnshelving,
 	"deleting":                      driver.StateDeleting,
 	"soft-deleting":                 driver.StateDeleting,
-	"restoring":                     driver.StateStarting,
+	"restoring":                     driver.StateRestoring,
 }
 
 // statuses maps every Nova server status (the API's "status" field) to the
@@ -74,9 +75,9 @@ var statuses = map[string]driver.State{
 	"RESIZE":            driver.StateResizing,
 	"REVERT_RESIZE":     driver.StateRevertingResize,
 	"SHELVED":           driver.StateShelved,
-	"SHELVED_OFFLOADED": driver.StateShelved,
+	"SHELVED_OFFLOADED": driver.StateShelvedOffloaded,
 	"SHUTOFF":           driver.StateShutoff,
-	"SOFT_DELETED":      driver.StateDeleted,
+	"SOFT_DELETED":      driver.StateSoftDeleted,
 	"SUSPENDED":         driver.StateSuspended,
 	"UNKNOWN":           driver.StateUnknown,
 	"VERIFY_RESIZE":     driver.StateVerifyResize,
@@ -92,11 +93,11 @@ var vmStates = map[string]driver.State{
 	"stopped":           driver.StateShutoff,
 	"rescued":           driver.StateUnknown,
 	"resized":           driver.StateVerifyResize,
-	"soft-delete":       driver.StateDeleted,
+	"soft-delete":       driver.StateSoftDeleted,
 	"deleted":           driver.StateDeleted,
 	"error":             driver.StateError,
 	"shelved":           driver.StateShelved,
-	"shelved_offloaded": driver.StateShelved,
+	"shelved_offloaded": driver.StateShelvedOffloaded,
 }
 
 // transitionalStatuses are the statuses that already name a transition; a

@@ -14,6 +14,13 @@ import (
 // order its README lists them.
 var envVars = []string{"AUTH_URL", "USERNAME", "PASSWORD", "PROJECT_ID", "USER_DOMAIN_NAME"}
 
+// defaultAddr is where the API listens unless -addr says otherwise: not
+// the original's Flask port 5000, which is Keystone's on the DevStack or
+// all-in-one host this client is typically run on, nor a port of another
+// OpenStack service (8000 heat-api-cfn, 8080 swift, 8774 nova, 9292
+// glance, 9696 neutron, 6080 novnc).
+const defaultAddr = "127.0.0.1:8090"
+
 // config is what the command line and the environment say.
 type config struct {
 	addr  string
@@ -36,7 +43,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.addr, "addr", "127.0.0.1:5000", "listen on `HOST:PORT`")
+	fs.StringVar(&c.addr, "addr", defaultAddr, "listen on `HOST:PORT`")
 	fs.BoolVar(&c.mock, "mock", false, "serve the in-memory mock cloud instead of OpenStack (also DEVSTACK_MOCK=1)")
 	fs.DurationVar(&c.grace, "grace", 10*time.Second, "on SIGINT/SIGTERM, wait this long for requests in flight")
 	fs.BoolVar(&c.quiet, "quiet", false, "do not log requests")

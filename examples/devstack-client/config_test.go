@@ -54,7 +54,7 @@ func TestParseConfig(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tt.mock, c.mock)
 			assert.Equal(t, tt.missing, c.missing)
-			assert.Equal(t, "127.0.0.1:5000", c.addr)
+			assert.Equal(t, "127.0.0.1:8090", c.addr, "not Keystone's 5000")
 		})
 	}
 }

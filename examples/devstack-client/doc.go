@@ -27,6 +27,6 @@
 // cloud instead:
 //
 //	go run ./examples/devstack-client -mock
-//	curl -s localhost:5000/api/v1/flavor
-//	curl -s -XPOST localhost:5000/api/v1/server -d '{"name":"vm1","image_id":"cirros-0.6.2","flavor_id":"1","network_id":"private"}'
+//	curl -s localhost:8090/api/v1/flavor
+//	curl -s -XPOST localhost:8090/api/v1/server -d '{"name":"vm1","image_id":"cirros-0.6.2","flavor_id":"1","network_id":"private"}'
 package main

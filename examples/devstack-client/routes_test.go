@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -89,7 +90,12 @@ func TestLaunchErrors(t *testing.T) {
 		{"empty body", ``, 400, "request body is empty"},
 		{"not JSON", `{"name":`, 400, "ends early"},
 		{"syntax", `{"name" 1}`, 400, "invalid JSON at byte"},
-		{"wrong type", `{"name":1}`, 400, "name: expected string"},
+		{"wrong type", `{"name":1}`, 400, "name: expected a string, got a JSON number"},
+		{"not an object", `["vm1"]`, 400, "request body: expected an object, got a JSON array"},
+		{"NUL in the name", `{"name":"vm\u0000","image_id":"cirros-0.6.2","flavor_id":"1","network_id":"private"}`, 400, "name: control character U+0000"},
+		{"ESC in the name", `{"name":"\u001b[2Jvm","image_id":"cirros-0.6.2","flavor_id":"1","network_id":"private"}`, 400, "name: control character U+001B"},
+		{"newline in the name", `{"name":"vm\nroot","image_id":"cirros-0.6.2","flavor_id":"1","network_id":"private"}`, 400, "name: control character U+000A"},
+		{"bidi override in the name", `{"name":"\u202egnp.exe","image_id":"cirros-0.6.2","flavor_id":"1","network_id":"private"}`, 400, "name: bidirectional control character U+202E"},
 		{"unknown field", `{"name":"a","image":"x"}`, 400, `unknown field "image"`},
 		{"two values", launchBody + launchBody, 400, "more than one JSON value"},
 		{"missing one", `{"name":"a","image_id":"cirros-0.6.2","flavor_id":"1"}`, 400, "network_id is required"},
@@ -107,6 +113,9 @@ func TestLaunchErrors(t *testing.T) {
 			assert.Contains(t, decodeAs[errorBody](t, body).Message, tt.contains)
 		})
 	}
+	status, body := call(t, srv, "GET", "/api/v1/server", "")
+	require.Equal(t, 200, status)
+	assert.Empty(t, decodeAs[[]serverJSON](t, body), "no refused launch launched anything")
 }
 
 // TestOverQuota: a launch over the project's quota is 400 with the cloud's message.
@@ -156,10 +165,43 @@ func TestCloudErrors(t *testing.T) {
 	}
 }
 
+// TestUnknownRoutes: an unknown path is a 404 and a method a route does
+// not have a 405 with Allow, both {"code","message"} JSON, for every route.
 func TestUnknownRoutes(t *testing.T) {
 	srv, _ := newMockServer(t)
-	status, _ := call(t, srv, "PUT", "/api/v1/server", "")
-	assert.Equal(t, http.StatusMethodNotAllowed, status)
-	status, _ = call(t, srv, "GET", "/api/v2/server", "")
-	assert.Equal(t, http.StatusNotFound, status)
+	tests := []struct {
+		method, path string
+		status       int
+		allow, code  string
+		message      string
+	}{
+		{"PUT", "/api/v1/server", 405, "GET, HEAD, POST", "method_not_allowed", "method PUT is not allowed on /api/v1/server; allowed: GET, HEAD, POST"},
+		{"POST", "/api/v1/server/abc", 405, "DELETE, GET, HEAD", "method_not_allowed", "allowed: DELETE, GET, HEAD"},
+		{"DELETE", "/api/v1/image/x", 405, "GET, HEAD", "method_not_allowed", "method DELETE is not allowed"},
+		{"GET", "/api/v2/server", 404, "", "not_found", "no route GET /api/v2/server"},
+		{"GET", "/api/v1/server/a/b", 404, "", "not_found", "no route GET /api/v1/server/a/b"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			req, err := http.NewRequest(tt.method, srv.URL+tt.path, nil)
+			require.NoError(t, err)
+			resp, err := srv.Client().Do(req)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			assert.Equal(t, tt.status, resp.StatusCode)
+			assert.Equal(t, tt.allow, resp.Header.Get("Allow"))
+			assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
+			var e errorBody
+			require.NoError(t, json.NewDecoder(resp.Body).Decode(&e))
+			assert.Equal(t, tt.code, e.Code)
+			assert.Contains(t, e.Message, tt.message)
+		})
+	}
+	for _, p := range registered(t) {
+		method, path, _ := strings.Cut(p, " ")
+		path = strings.NewReplacer("{name}", "x", "{id}", "x", "{$}", "").Replace(path)
+		status, body := call(t, srv, "PATCH", path, "")
+		assert.Equal(t, 405, status, "PATCH %s", path)
+		assert.Contains(t, decodeAs[errorBody](t, body).Message, method, "PATCH %s: Allow names the route's method", path)
+	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"time"
 
+	"github.com/perspective-cloud/sdk/internal/httpjson"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
@@ -142,7 +143,8 @@ type launchRequest struct {
 	NetworkID string `json:"network_id"`
 }
 
-// Validate names the fields that are missing or too long.
+// Validate names the fields that are missing or too long, and refuses a
+// name with control or bidirectional characters.
 func (r *launchRequest) Validate() error {
 	var missing []string
 	for _, f := range []struct{ name, v string }{{"image_id", r.ImageID}, {"flavor_id", r.FlavorID},
@@ -155,7 +157,9 @@ func (r *launchRequest) Validate() error {
 	}
 	switch len(missing) {
 	case 0:
-		return nil
+		// The name is shown in lists and terminals: nothing in it may show
+		// as something else ("\u202egnp.exe" as "exe.png") or drive a terminal.
+		return httpjson.CheckText("name", r.Name, httpjson.TextRules{})
 	case 1:
 		return badRequest("request body: " + missing[0] + " is required")
 	}

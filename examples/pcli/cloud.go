@@ -204,7 +204,7 @@ func seedState(ctx context.Context, c *perspective.Cloud, ids []string, st persp
 				return err
 			}
 		}
-		return nil
+		return c.Sync(ctx) // a change behind the library's back: read it now, not at the next sync
 	case stateLocked:
 		_, err = in.Lock(ctx, ids...)
 		return err

@@ -209,7 +209,7 @@ func (a *app) listFiltered(ctx context.Context, lf *listFilters) error {
 		return err
 	}
 	rows, err := set.ListInstances(ctx, v)
-	if errors.Is(err, query.ErrUnknownField) {
+	if errors.Is(err, query.ErrInvalidFilter) {
 		return &usageError{err}
 	}
 	if err != nil {

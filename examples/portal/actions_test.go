@@ -139,7 +139,7 @@ func TestResize(t *testing.T) {
 		{`{"flavor":"http://example.com/api/flavors/m9/"}`, 400, `no flavor "m9"`},
 		{`{"flavor":"m1.tiny"}`, 400, `already has flavor "m1.tiny"`},
 		{`{"flavor":`, 400, "the JSON ends early"},
-		{`{"flavor":2}`, 400, "flavor: expected string, got a JSON number"},
+		{`{"flavor":2}`, 400, "flavor: expected a string, got a JSON number"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.body, func(t *testing.T) {
@@ -256,7 +256,7 @@ func TestCreate(t *testing.T) {
 			assert.Contains(t, detail(t, b), tt.says)
 		})
 	}
-	for raw, says := range map[string]string{"": "request body is empty", "[]": "expected main.createRequest",
+	for raw, says := range map[string]string{"": "request body is empty", "[]": "request body: expected an object, got a JSON array",
 		`{"hostname":`: "ends early", `{"hostname":"a"} x`: "invalid JSON",
 		`{"hostname":"` + strings.Repeat("h", maxBodyBytes) + `"}`: "larger than"} {
 		status, b := tp.call(t, aliceToken, "POST", "/api/instances/", raw)

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/perspective-cloud/sdk/internal/httpjson"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
@@ -45,7 +46,13 @@ func (c *createRequest) Validate() error {
 	if len(c.Hostname) > 255 || len(c.Description) > 255 {
 		return badRequest("request body: hostname and description are at most 255 bytes each")
 	}
-	return nil
+	// A hostname is shown in lists and terminals: nothing in it may show
+	// as something else ("\u202egnp.exe" as "exe.png") or drive a
+	// terminal; a description may have several lines.
+	if err := httpjson.CheckText("hostname", c.Hostname, httpjson.TextRules{}); err != nil {
+		return err
+	}
+	return httpjson.CheckText("description", c.Description, httpjson.TextRules{Multiline: true})
 }
 
 // refID returns the object id a link names: the last segment of its path
@@ -93,7 +100,7 @@ func handleCreate(d *deps) http.Handler {
 		case strings.TrimSpace(req.ExternalIPs) != "":
 			return 0, nil, unsupported("external_ips: the library cannot assign floating IPs at launch")
 		}
-		spec, err := p.launchSpec(ctx, pr, req)
+		spec, err := p.launchSpec(ctx, u, pr, req)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -110,10 +117,15 @@ func handleCreate(d *deps) http.Handler {
 	})
 }
 
-// launchSpec resolves the request's template, flavor and key in the
-// project's cloud, importing the key into the cloud the first time.
-func (p *portal) launchSpec(ctx context.Context, pr *project, req createRequest) (perspective.LaunchSpec, error) {
+// launchSpec resolves the request's key (u's own: 403 for another
+// user's), template and flavor (the project's cloud's: 400 for another
+// cloud's), importing the key into the cloud the first time.
+func (p *portal) launchSpec(ctx context.Context, u *user, pr *project, req createRequest) (perspective.LaunchSpec, error) {
 	spec := perspective.LaunchSpec{Name: req.Hostname}
+	key, err := p.ownKey(u, refID(req.SSHPublicKey))
+	if err != nil {
+		return spec, err
+	}
 	img, err := p.set.Images().In(pr.target).Get(ctx, globalOrRef(refID(req.Template)))
 	if perspective.Code(err) == perspective.CodeNotFound {
 		return spec, badRequest(fmt.Sprintf("template: no template %q in the cloud of project %q", refID(req.Template), pr.Name))
@@ -128,16 +140,7 @@ func (p *portal) launchSpec(ctx context.Context, pr *project, req createRequest)
 	if err != nil {
 		return spec, err
 	}
-	key, ok := p.keys[refID(req.SSHPublicKey)]
-	if !ok {
-		return spec, badRequest(fmt.Sprintf("ssh_public_key: no key %q", refID(req.SSHPublicKey)))
-	}
-	keys := p.set.Keypairs().In(pr.target)
-	if _, err := keys.Get(ctx, key.Name); perspective.Code(err) == perspective.CodeNotFound {
-		if _, err := keys.Create(ctx, perspective.KeypairSpec{Name: key.Name, PublicKey: key.PublicKey}); err != nil {
-			return spec, fmt.Errorf("import key %q into the cloud of project %q: %w", key.Name, pr.Name, err)
-		}
-	} else if err != nil {
+	if err := p.importKey(ctx, pr, key); err != nil {
 		return spec, err
 	}
 	spec.ImageID, spec.FlavorID, spec.KeyName = img.ID, f.ID, key.Name

@@ -15,7 +15,19 @@
 // instance; customer owners see the instances of their customers; project
 // administrators see, create, start, stop, restart, resize and delete the
 // instances of their projects; project managers only see theirs. An
-// instance a user does not see is 404 to that user.
+// instance a user does not see is 404 to that user, one they see but may
+// not act on 403. A launch names one of the user's own SSH keys (another
+// user's is 403, staff included) and a template and flavor of the
+// project's cloud (another cloud's is 400).
+//
+// Every input is bounded before it costs anything: a query string has at
+// most 100 parameters, 50 values a field and 255 bytes a value, and a
+// listing at most 10 ordering fields; a malformed one (a ';' separator, a
+// bad %-escape) is a 400, never a filter dropped. Hostnames and
+// descriptions may not hold control or invisible format characters (bidi
+// overrides, zero-width spaces). Every
+// answer is JSON, errors {"detail": "…"}: an unknown path is 404, a
+// method a route does not have 405 with Allow.
 //
 // Users, customers, project groups and projects come from a JSON file
 // (-config; portal.sample.json when none is given). Each project maps to a

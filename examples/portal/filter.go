@@ -31,6 +31,11 @@ var listSchema = func() *query.Schema {
 	return s
 }()
 
+// listEngine compiles the listing's filters over listSchema (and keeps
+// each shape of filter compiled), within the query package's default
+// bounds on values and parameters.
+var listEngine = query.NewEngine(listSchema)
+
 // listFields maps seed 004's filters (?hostname=…) and orderings (?o=…)
 // onto listSchema, deprecated spellings included.
 var listFields = query.FieldMap{
@@ -74,20 +79,19 @@ func (p *portal) filterInstances(ctx context.Context, values url.Values, all []l
 	if len(values["o"]) == 0 {
 		values.Set("o", "hostname,uuid")
 	}
-	q, args, err := query.CompileFilter(listSchema, values, listFields)
+	q, args, err := listEngine.Filter(values.Encode(), listFields)
+	if errors.Is(err, query.ErrInvalidFilter) {
+		return nil, badRequest(err.Error())
+	}
 	if err != nil {
-		var qe *query.Error
-		if errors.As(err, &qe) && errors.Is(qe.Kind, query.ErrUnknownField) {
-			return nil, badRequest(err.Error())
-		}
 		return nil, fmt.Errorf("instance filter: %w", err)
 	}
 	db, byUUID, err := p.listDB(all)
 	if err != nil {
 		return nil, err
 	}
-	res := query.RunResult(ctx, q, db, args...)
-	if err := res.Err(); err != nil {
+	res, err := q.Run(ctx, db, args...)
+	if err != nil {
 		return nil, fmt.Errorf("instance filter: %w", err)
 	}
 	out := make([]listed, 0, res.Count)

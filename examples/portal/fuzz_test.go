@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"errors"
-	"net/url"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/perspective-cloud/sdk/perspective"
 )
@@ -20,7 +20,8 @@ func isClientError(err error) bool {
 // requests with every required field.
 func FuzzDecodeCreate(f *testing.F) {
 	for _, s := range []string{`{"hostname":"a","template":"t","flavor":"f","project":"p","ssh_public_key":"k"}`,
-		``, `{}`, `[]`, `null`, `{"hostname":1}`, `{"security_groups":[{"url":1}]}`, `{"hostname":"a"} {}`} {
+		``, `{}`, `[]`, `null`, `{"hostname":1}`, `{"security_groups":[{"url":1}]}`, `{"hostname":"a"} {}`,
+		`{"hostname":"\u202ea","template":"t","flavor":"f","project":"p","ssh_public_key":"k","description":"x\ny"}`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
@@ -35,6 +36,14 @@ func FuzzDecodeCreate(f *testing.F) {
 			if strings.TrimSpace(v) == "" {
 				t.Fatalf("decode %q: accepted an incomplete request %+v", body, req)
 			}
+		}
+		for _, c := range req.Hostname + req.Description {
+			if (unicode.IsControl(c) && c != '\n' && c != '\t' && c != '\r') || unicode.Is(unicode.Cf, c) {
+				t.Fatalf("decode %q: accepted %U in the hostname or description", body, c)
+			}
+		}
+		if strings.ContainsAny(req.Hostname, "\n\t\r") {
+			t.Fatalf("decode %q: accepted a hostname of several lines", body)
 		}
 	})
 }
@@ -69,8 +78,11 @@ func FuzzUsageQuery(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
-		v, err := url.ParseQuery(raw)
+		v, err := usageValues(raw)
 		if err != nil {
+			if !isClientError(err) {
+				t.Fatalf("parse %q: unclassified error %v", raw, err)
+			}
 			return
 		}
 		q, err := parseUsageQuery(v)
@@ -90,7 +102,8 @@ func FuzzUsageQuery(f *testing.F) {
 // is a 400 saying what is wrong.
 func FuzzListQuery(f *testing.F) {
 	for _, s := range []string{"hostname=web-1", "state=%2B&o=-hostname", "o=project__name,-state", "state=x",
-		"bogus=1", "o=", "o=-", "project_group=a&project_group=b", "hostname='+OR+1=1+--", "o=hostname;DROP"} {
+		"bogus=1", "o=", "o=-", "project_group=a&project_group=b", "hostname='+OR+1=1+--", "o=hostname;DROP",
+		"hostname=%zz", "o=a,,b", "hostname=a&hostname=b&hostname=c&o=state,hostname,uuid"} {
 		f.Add(s)
 	}
 	p := &portal{customers: map[string]customerEntry{"c": {UUID: "c", Name: "C"}}}
@@ -101,8 +114,11 @@ func FuzzListQuery(f *testing.F) {
 		{inst: perspective.Instance{ID: "22222222-2222-2222-2222-222222222222", Name: "web-2", State: perspective.StateShutoff}, proj: pr},
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
-		v, err := url.ParseQuery(raw)
+		v, err := listValues(raw)
 		if err != nil {
+			if !isClientError(err) {
+				t.Fatalf("parse %q: unclassified error %v", raw, err)
+			}
 			return
 		}
 		out, err := p.filterInstances(context.Background(), v, all)

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -115,11 +114,6 @@ func hostnames(list []instanceJSON) []string {
 		out[i] = in.Hostname
 	}
 	return out
-}
-
-func sorted(s ...string) []string {
-	slices.Sort(s)
-	return s
 }
 
 func decodeAs[T any](t *testing.T, b []byte) T {

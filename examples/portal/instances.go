@@ -33,6 +33,9 @@ func (p *portal) visible(ctx context.Context, u *user) ([]listed, error) {
 func (p *portal) find(ctx context.Context, u *user, raw string) (listed, error) {
 	id, ok := instanceID(raw)
 	if !ok {
+		if len(raw) > 64 { // an answer never echoes a huge input
+			return listed{}, notFound(fmt.Sprintf("no instance: a uuid of %d bytes is not a uuid", len(raw)))
+		}
 		return listed{}, notFound(fmt.Sprintf("no instance %q: not a uuid", raw))
 	}
 	inst, err := p.set.Instances().Get(ctx, id)
@@ -50,14 +53,19 @@ func (p *portal) find(ctx context.Context, u *user, raw string) (listed, error) 
 }
 
 // handleList serves GET /api/instances/: the instances the user sees,
-// filtered and ordered as the URL says.
+// filtered and ordered as the URL says. The query string is read and
+// bounded first: a malformed or oversized one costs no cloud call.
 func handleList(d *deps) http.Handler {
 	return withUser(d, func(ctx context.Context, u *user, _ http.ResponseWriter, r *http.Request) (int, any, error) {
+		values, err := listValues(r.URL.RawQuery)
+		if err != nil {
+			return 0, nil, err
+		}
 		all, err := d.portal.visible(ctx, u)
 		if err != nil {
 			return 0, nil, err
 		}
-		kept, err := d.portal.filterInstances(ctx, r.URL.Query(), all)
+		kept, err := d.portal.filterInstances(ctx, values, all)
 		if err != nil {
 			return 0, nil, err
 		}

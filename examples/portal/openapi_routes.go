@@ -19,10 +19,14 @@ func openAPI() *apidoc.Doc {
 // statusText describes a status in the document.
 var statusText = map[int]string{
 	200: "OK", 201: "Created", 202: "Accepted: the action was scheduled",
-	400: "Bad request: malformed JSON, a missing or invalid field or filter, or over quota; {\"detail\"} says what",
+	400: "Bad request: malformed JSON or query string, a missing or invalid field or filter, a query over its bounds " +
+		"(100 parameters, 50 values a field, 255 bytes a value, 10 ordering fields), or over quota; {\"detail\"} says what",
 	401: "No token, or an invalid one (Authorization: Token <key>)",
-	403: "The user's role does not allow this (staff and project administrators act; owners and managers only list)",
-	404: "No such instance, or one of a project the user does not see", 409: "The instance's state does not allow this; {\"detail\"} says why",
+	403: "The user's role does not allow this (staff and project administrators act; owners and managers only list), " +
+		"or a launch names another user's SSH key",
+	404: "No such instance, or one of a project the user does not see; or no such route",
+	405: "The route does not have this method; Allow lists those it has",
+	409: "The instance's state does not allow this, or the cloud has a key pair of the key's name with another key; {\"detail\"} says why",
 	413: "Request body too large", 429: "The cloud rate-limits the portal", 501: "The cloud or the library cannot do this",
 	502: "The cloud gave an unexpected answer", 503: "The cloud is unavailable",
 }
@@ -49,7 +53,7 @@ var listQuery = []apidoc.Parameter{
 	{Name: "project_group", Description: "deprecated: use project_group_name"},
 	{Name: "o", Description: "order by hostname, state, customer_name, project_group_name, project_name or template_name " +
 		"(prefix - for descending; deprecated: project__customer__name, project__project_groups__name, project__name, template__name); " +
-		"repeat or separate with commas"},
+		"repeat or separate with commas; at most 10 fields in all"},
 }
 
 // usageQuery are the parameters of the usage route.
@@ -71,7 +75,7 @@ func routeDocs() map[string]apidoc.Route {
 		"GET /api/instances/{$}": {Summary: "List the instances the user sees, filtered and ordered", Tag: "instances",
 			Query: listQuery, OK: 200, Schema: apidoc.ArrayOf("Instance"), Errors: []int{400, 401, 429, 502, 503}},
 		"POST /api/instances/{$}": {Summary: "Create an instance (staff and project administrators)", Tag: "instances",
-			Body: "CreateRequest", Example: createEx, OK: 201, Schema: apidoc.Ref("Instance"), Errors: []int{400, 401, 403, 413, 429, 501, 502, 503}},
+			Body: "CreateRequest", Example: createEx, OK: 201, Schema: apidoc.Ref("Instance"), Errors: []int{400, 401, 403, 409, 413, 429, 501, 502, 503}},
 		"GET /api/instances/{uuid}/{$}": {Summary: "Get an instance", Tag: "instances", Params: uuidParam,
 			OK: 200, Schema: apidoc.Ref("Instance"), Errors: readErrs},
 		"DELETE /api/instances/{uuid}/{$}": {Summary: "Delete an Offline instance (staff and project administrators); 409 otherwise",

@@ -20,6 +20,9 @@ type portal struct {
 	customers map[string]customerEntry
 	users     map[string]*user    // by token
 	keys      map[string]keyEntry // by uuid
+	// keyOwners are the usernames of the keys' owners, by key uuid: a
+	// user launches with their own keys only.
+	keyOwners map[string]string
 	// fingerprints are the MD5 fingerprints of the directory's keys, by name.
 	fingerprints map[string]string
 }
@@ -63,7 +66,7 @@ func cloudURL(p projectEntry) string {
 func openPortal(ctx context.Context, f *directoryFile) (*portal, error) {
 	p := &portal{projects: map[string]*project{}, byTarget: map[perspective.Target]*project{},
 		customers: map[string]customerEntry{}, users: map[string]*user{}, keys: map[string]keyEntry{},
-		fingerprints: map[string]string{}}
+		keyOwners: map[string]string{}, fingerprints: map[string]string{}}
 	byName := map[string]*user{}
 	for _, ue := range f.Users {
 		u := &user{userEntry: ue, owns: map[string]bool{}, admin: map[string]bool{}, manager: map[string]bool{}}
@@ -73,7 +76,7 @@ func openPortal(ctx context.Context, f *directoryFile) (*portal, error) {
 			if err != nil {
 				return nil, fmt.Errorf("user %q: key %q: %w", ue.Username, k.Name, err)
 			}
-			p.keys[k.UUID] = k
+			p.keys[k.UUID], p.keyOwners[k.UUID] = k, ue.Username
 			p.fingerprints[k.Name] = ssh.FingerprintLegacyMD5(pub)
 		}
 	}

@@ -17,12 +17,16 @@ type deps struct {
 
 // newServer returns the API's handler: every route, behind request logging
 // and a guard that answers 500 instead of dropping the connection should a
-// handler panic.
+// handler panic. A path no route has is a 404, a method its route does
+// not have a 405 with Allow, both in {"detail"} like every error.
 func newServer(d *deps) http.Handler {
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)
 	}
 	mux := http.NewServeMux()
 	addRoutes(mux, d)
-	return httpserve.Guard(d.log, httpjson.ValueHandler(http.StatusInternalServerError, errorBody{Detail: "internal error"}), mux)
+	routed := httpserve.RouteErrors(mux, func(w http.ResponseWriter, _ *http.Request, status int, msg string) {
+		httpjson.Write(w, status, errorBody{Detail: msg})
+	})
+	return httpserve.Guard(d.log, httpjson.ValueHandler(http.StatusInternalServerError, errorBody{Detail: "internal error"}), routed)
 }

@@ -59,6 +59,13 @@ var stateTable = map[perspective.State]string{
 	perspective.StateResizing:        "R",
 	perspective.StateVerifyResize:    "R",
 	perspective.StateRevertingResize: "R",
+	// Seed 003's: a shelf is offline; a soft-deleted instance is deleted
+	// later unless restored.
+	perspective.StateShelving:         "O",
+	perspective.StateUnshelving:       "A",
+	perspective.StateShelvedOffloaded: "-",
+	perspective.StateSoftDeleted:      "d",
+	perspective.StateRestoring:        "A",
 }
 
 // stateOf returns the seed-004 state of a library state.

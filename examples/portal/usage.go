@@ -70,20 +70,24 @@ func parseUsageQuery(v url.Values) (perspective.UsageQuery, error) {
 // instance.
 func handleUsage(d *deps) http.Handler {
 	return withUser(d, func(ctx context.Context, u *user, _ http.ResponseWriter, r *http.Request) (int, any, error) {
+		values, err := usageValues(r.URL.RawQuery)
+		if err != nil {
+			return 0, nil, err
+		}
 		l, err := d.portal.find(ctx, u, r.PathValue("uuid"))
 		if err != nil {
 			return 0, nil, err
 		}
-		q, err := parseUsageQuery(r.URL.Query())
+		q, err := parseUsageQuery(values)
 		if err != nil {
 			return 0, nil, err
 		}
-		pts, err := d.portal.set.Instances().Usage(ctx, l.inst.ID, q)
+		series, err := d.portal.set.Instances().Usage(ctx, l.inst.ID, q)
 		if err != nil {
 			return 0, nil, err
 		}
-		out := make([]usagePoint, 0, len(pts))
-		for _, pt := range pts {
+		out := make([]usagePoint, 0, len(series.Points))
+		for _, pt := range series.Points {
 			out = append(out, usagePoint{From: pt.From.Unix(), To: pt.To.Unix(), Value: pt.Value})
 		}
 		return http.StatusOK, out, nil

@@ -16,7 +16,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/perspective-cloud/sdk/drivers/mock"
-	"github.com/perspective-cloud/sdk/examples/server/auth"
+	"github.com/perspective-cloud/sdk/examples/server/internal/auth"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 

@@ -76,8 +76,6 @@ const (
 	lastName  = `[...document.querySelectorAll('#rows tr[data-id] a')].pop()?.textContent`
 	pageInfo  = `document.querySelector('#page-info').textContent`
 	countText = `document.querySelector('#count').textContent`
-	// polls counts the table's reads of the instances so far.
-	polls = `window.pollAnswers`
 )
 
 // TestBrowserTenThousandRows proves that the instances table pages,

@@ -19,7 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
-	"github.com/perspective-cloud/sdk/examples/server/auth"
+	"github.com/perspective-cloud/sdk/examples/server/internal/auth"
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
@@ -123,7 +123,7 @@ func (b *browser) shot(name string) {
 }
 
 // startCloudServer serves the API and the UI with sign-in (the demo users
-// of auth/testdata/users.yaml) over the mock cloud of rawURL, and returns
+// of internal/auth/testdata/users.yaml) over the mock cloud of rawURL, and returns
 // the server's URL and the cloud set.
 func startCloudServer(t testing.TB, rawURL string) (string, *perspective.Set) {
 	t.Helper()
@@ -131,7 +131,7 @@ func startCloudServer(t testing.TB, rawURL string) (string, *perspective.Set) {
 	require.NoError(t, err)
 	set, err := perspective.NewSet(c)
 	require.NoError(t, err)
-	ids, err := auth.LoadStatic(filepath.Join("auth", "testdata", "users.yaml"))
+	ids, err := auth.LoadStatic(filepath.Join("internal", "auth", "testdata", "users.yaml"))
 	require.NoError(t, err)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	u := newUsers(auth.New(auth.Config{Identity: ids, Public: publicPaths, Log: log}), 64)

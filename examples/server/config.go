@@ -15,6 +15,7 @@ type config struct {
 	addr     string
 	clouds   []string
 	maxTasks int
+	taskMiB  int
 	grace    time.Duration
 	quiet    bool
 	authFile string
@@ -43,10 +44,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT`")
 	fs.Var(&clouds, "cloud", "serve the cloud at `URL` (repeatable), e.g. mock://?delay=2s, openstack://?cloud=devstack, openstack:// (OS_* variables)")
-	fs.IntVar(&c.maxTasks, "tasks", 1024, "keep at most `N` bulk tasks in memory")
+	fs.IntVar(&c.maxTasks, "tasks", 1024, "keep at most `N` bulk tasks in memory (per user with -auth)")
+	fs.IntVar(&c.taskMiB, "task-mib", defaultTaskBytes>>20, "let the kept tasks' results take at most `MiB` (per user with -auth)")
 	fs.DurationVar(&c.grace, "grace", 10*time.Second, "on SIGINT/SIGTERM, wait this long for requests in flight")
 	fs.BoolVar(&c.quiet, "quiet", false, "do not log requests")
-	fs.StringVar(&c.authFile, "auth", "", "sign users in as `FILE` says (static users, LDAP or OpenStack; see examples/server/auth); without it the server runs open, on loopback only")
+	fs.StringVar(&c.authFile, "auth", "", "sign users in as `FILE` says (static users, LDAP or OpenStack; see examples/server/README.md); without it the server runs open, on loopback only")
 	if len(args) > 0 {
 		args = args[1:]
 	}
@@ -54,7 +56,14 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		return c, err
 	}
 	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected arguments %q (the flags are -addr, -cloud, -tasks, -grace, -quiet, -auth)", fs.Args())
+		return c, fmt.Errorf("unexpected arguments %q (the flags are -addr, -cloud, -tasks, -task-mib, -grace, -quiet, -auth; the one command is %s)",
+			fs.Args(), hashPasswordCommand)
+	}
+	if c.maxTasks < 1 {
+		return c, fmt.Errorf("-tasks %d: keep at least 1 task", c.maxTasks)
+	}
+	if least := maxTaskBytes >> 20; c.taskMiB < least || c.taskMiB > 1<<20 {
+		return c, fmt.Errorf("-task-mib %d: give from %d (one task of %d items) to %d", c.taskMiB, least, maxItems, 1<<20)
 	}
 	c.clouds = clouds
 	if len(c.clouds) == 0 {
@@ -62,6 +71,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	return c, nil
 }
+
+// limits returns the bounds of a task store.
+func (c config) limits() taskLimits { return taskLimits{count: c.maxTasks, bytes: c.taskMiB << 20} }
 
 func progName(args []string) string {
 	if len(args) > 0 {

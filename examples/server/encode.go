@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
+	"strings"
 
 	"github.com/perspective-cloud/sdk/internal/httpjson"
 )
@@ -69,11 +71,66 @@ func bodyError(err error) error {
 		if field == "" {
 			field = "the body"
 		}
-		return invalidf("request body: %s: expected %s, got a JSON %s", field, typ.Type, typ.Value)
+		msg := fmt.Sprintf("request body: %s: expected %s, got %s", field, jsonKind(typ.Type), valueKind(typ.Value))
+		if typ.Offset > 0 {
+			msg += fmt.Sprintf(" (at byte %d)", typ.Offset)
+		}
+		return invalidf("%s", msg)
 	case errors.As(err, &invalid):
 		return invalidf("request body: %v", err)
 	}
-	return invalidf("request body: %v", err)
+	return invalidf("request body: %s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// jsonKind names what JSON a Go type decodes from, for an error message
+// that never shows a Go type name.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "a JSON value"
+	}
+	if t == reflect.TypeFor[flexString]() {
+		return "a JSON string or number"
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.String {
+			return "a JSON list of strings"
+		}
+		return "a JSON list"
+	case reflect.Struct, reflect.Map:
+		return "a JSON object"
+	case reflect.String:
+		return "a JSON string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole JSON number"
+	case reflect.Float32, reflect.Float64:
+		return "a JSON number"
+	}
+	return "a JSON value"
+}
+
+// valueKind names the JSON value json.UnmarshalTypeError saw.
+func valueKind(v string) string {
+	switch v {
+	case "object", "array", "string", "number":
+		if v == "array" {
+			v = "list"
+		}
+		return "a JSON " + v
+	case "bool":
+		return "true or false"
+	case "null":
+		return "null"
+	}
+	if strings.HasPrefix(v, "number") { // "number 1.5", "number -1"
+		return "the JSON " + v
+	}
+	return v
 }
 
 // jsonHandler makes a handler of h: its value is answered as encode does,

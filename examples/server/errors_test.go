@@ -59,7 +59,7 @@ func TestErrorStatuses(t *testing.T) {
 		{name: "syntax error", method: "PUT", path: "/instances/reboot", body: `["a" "b"]`, status: 400,
 			code: "invalid_argument", message: "invalid JSON at byte"},
 		{name: "wrong type", method: "PUT", path: "/instances/reboot", body: `{"a":1}`, status: 400,
-			code: "invalid_argument", message: "expected main.idList"},
+			code: "invalid_argument", message: "the body: expected a JSON list of strings, got a JSON object"},
 		{name: "empty body", method: "PUT", path: "/instances/reboot", status: 400, code: "invalid_argument", message: "empty"},
 		{name: "empty list", method: "PUT", path: "/instances/reboot", body: `[]`, status: 400, code: "invalid_argument", message: "no ids"},
 		{name: "empty id", method: "PUT", path: "/instances/reboot", body: `["x",""]`, status: 400, code: "invalid_argument", message: "item 1"},

@@ -107,7 +107,7 @@ func (d *deps) inScope(r *http.Request, ids ...string) error {
 				break
 			}
 			return notFoundf("instance %s is in project %s (%s), region %s, not in project %s, region %s of this route",
-				truncate(id), i.ProjectName, i.ProjectID, i.Region, truncate(r.PathValue("project")), truncate(r.PathValue("region")))
+				clip(id, 64), i.ProjectName, i.ProjectID, i.Region, clip(r.PathValue("project"), 64), clip(r.PathValue("region"), 64))
 		}
 	}
 	return nil

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -100,25 +101,33 @@ func FuzzBulkRoutes(f *testing.F) {
 // tests only check in general.
 func TestDecodeErrorsAreClassified(t *testing.T) {
 	tests := []struct {
-		body string
-		want string
+		body   string
+		decode func([]byte) error
+		want   string
 	}{
-		{`[1]`, "expected string, got a JSON number"},
-		{`{"ids":"a"}`, "ids: expected []string"},
-		{`[{"name":"x","flavor":{"id":[1]},"image":{"id":"i"}}]`, "want a string or a number"},
+		{`[1]`, decodeAs[idList], "the body: expected a JSON string, got a JSON number"},
+		{`{"a":1}`, decodeAs[idList], "the body: expected a JSON list of strings, got a JSON object"},
+		{`{"ids":"a"}`, decodeAs[selection], "ids: expected a JSON list of strings, got a JSON string"},
+		{`{"ids":["a"],"bogus":1}`, decodeAs[selection], `unknown field "bogus"; the fields are ids`},
+		{`[{"name":"x","flavor":{"id":[1]},"image":{"id":"i"}}]`, decodeAs[launchRequest], "flavor.id: expected a JSON string or number, got a JSON list"},
+		{`[{"name":"x","flavor":{"id":true},"image":{"id":"i"}}]`, decodeAs[launchRequest], "flavor.id: expected a JSON string or number, got true or false"},
+		{`[{"name":"x","flavor":"2"}]`, decodeAs[launchRequest], "flavor: expected a JSON object, got a JSON string"},
+		{`[{"name":"x","projectId":{}}]`, decodeAs[imageRequest], "projectId: expected a JSON list of strings, got a JSON object"},
+		{`{"a":1}`, decodeAs[renameMap], "expected a JSON string, got a JSON number"},
+		{`[]`, decodeAs[renameMap], "the body: expected a JSON object, got a JSON list"},
 	}
 	for _, tc := range tests {
-		var err error
-		switch tc.want {
-		case "want a string or a number":
-			_, err = decodeFrom[launchRequest](bytes.NewReader([]byte(tc.body)))
-		case "ids: expected []string":
-			_, err = decodeFrom[selection](bytes.NewReader([]byte(tc.body)))
-		default:
-			_, err = decodeFrom[idList](bytes.NewReader([]byte(tc.body)))
-		}
+		err := tc.decode([]byte(tc.body))
+		assert.NotContains(t, fmt.Sprint(err), "main.", "%s: a Go type name", tc.body)
+		assert.NotContains(t, fmt.Sprint(err), "[]string", "%s: a Go type name", tc.body)
 		require.Error(t, err, tc.body)
 		assert.Equal(t, perspective.CodeInvalidArgument, perspective.Code(err))
 		assert.Contains(t, err.Error(), tc.want)
 	}
+}
+
+// decodeAs decodes b as a T and returns the error.
+func decodeAs[T any](b []byte) error {
+	_, err := decodeFrom[T](bytes.NewReader(b))
+	return err
 }

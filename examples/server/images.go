@@ -67,7 +67,7 @@ func (d *deps) addImage(ctx context.Context, scope perspective.Target, it imageI
 	}
 	target, err := mergeTarget(scope, item)
 	if err == nil && it.CloudType != "" && !d.hasCloudType(target, it.CloudType) {
-		err = invalidf("image %s: no %s cloud matches %s", it.Name, it.CloudType, target)
+		err = invalidf("image %s: cloudType: no %s cloud matches %s", shortQuote(it.Name), it.CloudType, target)
 	}
 	if err != nil {
 		return perspective.Result{ID: it.Name, Err: err}
@@ -77,11 +77,14 @@ func (d *deps) addImage(ctx context.Context, scope perspective.Target, it imageI
 		if rep == nil || len(rep.Results) == 0 {
 			return perspective.Result{ID: it.Name, Err: err, Duration: time.Since(start)}
 		}
-		res := rep.Results[0]
+		res := d.explain(perspective.OpSnapshot, false).result(ctx, rep.Results[0])
 		if res.Image != nil {
 			res.ID = res.Image.ID
 		}
 		return res
+	}
+	if err := d.createTarget("image "+shortQuote(it.Name), target); err != nil {
+		return perspective.Result{ID: it.Name, Err: err}
 	}
 	img, err := d.set.Images().In(target).Create(ctx, perspective.ImageSpec{Name: it.Name,
 		DiskFormat: it.DiskFormat, ContainerFormat: it.ContainerFormat, Visibility: it.Visibility,
@@ -107,8 +110,10 @@ func handleDeleteImages(d *deps) http.Handler {
 			writeError(w, err)
 			return
 		}
+		x := d.explain(perspective.OpDeleteImage, true)
 		d.runBulk(w, r, perspective.OpDeleteImage, ids, func(ctx context.Context, t *task) (*perspective.Report, error) {
-			return imgs.With(t.track()).Delete(ctx, ids...)
+			rep, err := imgs.With(x.option(ctx, t)).Delete(ctx, ids...)
+			return x.report(ctx, rep), err
 		})
 	})
 }
@@ -127,8 +132,11 @@ func handleModifyImages(d *deps) http.Handler {
 			writeError(w, err)
 			return
 		}
+		x := d.explain(perspective.OpUpdateImage, true)
 		d.runEach(w, r, perspective.OpUpdateImage, keysOf(changes, imageChange.id), 1,
-			func(ctx context.Context, i int) perspective.Result { return updateImage(ctx, imgs, changes[i]) })
+			func(ctx context.Context, i int) perspective.Result {
+				return x.result(ctx, updateImage(ctx, imgs, changes[i]))
+			})
 	})
 }
 

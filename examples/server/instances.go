@@ -46,8 +46,10 @@ func handleIDsOp(d *deps, op perspective.Operation) http.Handler {
 			writeError(w, err)
 			return
 		}
+		x := d.explain(op, false)
 		d.runBulk(w, r, op, ids, func(ctx context.Context, t *task) (*perspective.Report, error) {
-			return call(insts.With(t.track()), ctx, ids...)
+			rep, err := call(insts.With(x.option(ctx, t)), ctx, ids...)
+			return x.report(ctx, rep), err
 		})
 	})
 }
@@ -73,14 +75,42 @@ func handleSelectionOp(d *deps, op perspective.Operation, check func(*selection,
 			return
 		}
 		insts, err := d.instances(r)
+		if err == nil {
+			err = d.checkArgument(r, op, sel)
+		}
 		if err != nil {
 			writeError(w, err)
 			return
 		}
+		x := d.explain(op, false)
 		d.runBulk(w, r, op, sel.IDs, func(ctx context.Context, t *task) (*perspective.Report, error) {
-			return call(insts.With(t.track()), ctx, sel)
+			rep, err := call(insts.With(x.option(ctx, t)), ctx, sel)
+			return x.report(ctx, rep), err
 		})
 	})
+}
+
+// checkArgument refuses, before a task starts, a resize to a flavor or a
+// rebuild from an image that no cloud of the route's scope has: 400, as
+// a launch naming it is, rather than a 404 that reads as "no such instance".
+func (d *deps) checkArgument(r *http.Request, op perspective.Operation, sel selection) error {
+	t, err := d.scope(r)
+	if err != nil || len(clouds(d.set, t)) == 0 {
+		return err // with no cloud to act in, each item says why it is refused
+	}
+	switch op {
+	case perspective.OpResize:
+		_, err = d.set.Flavors().In(t).Get(r.Context(), sel.FlavorID)
+		if perspective.Code(err) == perspective.CodeNotFound {
+			return invalidf("flavorId: no flavor %s in the clouds you may act in", shortQuote(sel.FlavorID))
+		}
+	case perspective.OpRebuild:
+		_, err = d.set.Images().In(t).Get(r.Context(), sel.ImageID)
+		if perspective.Code(err) == perspective.CodeNotFound {
+			return invalidf("imageId: no image %s in the clouds you may act in", shortQuote(sel.ImageID))
+		}
+	}
+	return nil // any other failure is the items' to report
 }
 
 // Checks of the selection routes' arguments.
@@ -164,8 +194,10 @@ func handleRename(d *deps) http.Handler {
 		}
 		// The library reports renames in id order.
 		ids := slices.Sorted(maps.Keys(names))
+		x := d.explain(perspective.OpRename, false)
 		d.runBulk(w, r, perspective.OpRename, ids, func(ctx context.Context, t *task) (*perspective.Report, error) {
-			return insts.With(t.track()).Rename(ctx, names)
+			rep, err := insts.With(x.option(ctx, t)).Rename(ctx, names)
+			return x.report(ctx, rep), err
 		})
 	})
 }

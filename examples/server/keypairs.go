@@ -36,6 +36,9 @@ func handleAddKeypair(d *deps) http.Handler {
 		if err != nil {
 			return 0, nil, err
 		}
+		if err := d.createTarget("keypair "+shortQuote(req.Name), keypairTarget(r)); err != nil {
+			return 0, nil, err
+		}
 		k, err := d.set.Keypairs().In(keypairTarget(r)).Create(r.Context(),
 			perspective.KeypairSpec{Name: req.Name, PublicKey: req.PublicKey})
 		if err != nil {

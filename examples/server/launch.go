@@ -41,7 +41,10 @@ func (d *deps) launchOne(ctx context.Context, insts *perspective.Instances, scop
 		return fail(err)
 	}
 	if it.CloudType != "" && !d.hasCloudType(target, it.CloudType) {
-		return fail(invalidf("instance %s: no %s cloud matches %s", it.Name, it.CloudType, target))
+		return fail(invalidf("instance %s: cloudType: no %s cloud matches %s", shortQuote(it.Name), it.CloudType, target))
+	}
+	if err := d.createTarget("instance "+shortQuote(it.Name), target); err != nil {
+		return fail(err)
 	}
 	spec := perspective.LaunchSpec{Name: it.Name, FlavorID: string(it.Flavor.ID), ImageID: string(it.Image.ID),
 		Locked: it.IsLocked, Metadata: it.Metadata.toMap()}

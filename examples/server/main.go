@@ -8,30 +8,22 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
-	"time"
 
-	_ "github.com/perspective-cloud/sdk/drivers/mock"
-	_ "github.com/perspective-cloud/sdk/drivers/openstack"
-	"github.com/perspective-cloud/sdk/perspective"
+	"github.com/perspective-cloud/sdk/internal/httpserve"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Getenv, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "server:", err)
-		os.Exit(1)
-	}
-}
+func main() { httpserve.Main("server", run) }
 
 // run serves the API until ctx ends, then shuts down gracefully: it stops
 // accepting, waits for requests in flight (up to -grace), cancels the
-// asynchronous tasks still running and closes the clouds.
+// asynchronous tasks still running and closes the clouds. getenv is the
+// only environment it reads (OS_CLOUD, OS_AUTH_URL and the other OS_*
+// variables of an openrc). "server hash-password" prints the bcrypt hash
+// of the password on standard input, for a static users file.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) > 1 && args[1] == hashPasswordCommand {
+		return hashPassword(args[2:], stdin, stdout)
+	}
 	cfg, err := parseConfig(args, getenv, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -39,9 +31,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	fleet, err := perspective.OpenFleet(ctx, cfg.clouds)
+	fleet, err := openClouds(ctx, cfg.clouds, getenv)
 	if err != nil {
-		return fmt.Errorf("open %v: %w", cfg.clouds, err)
+		return err
 	}
 	defer fleet.Close()
 	set := fleet.Set()
@@ -49,7 +41,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if cfg.quiet {
 		logOut = io.Discard
 	}
-	users, err := loadUsers(cfg.authFile, getenv, cfg.maxTasks, slog.New(slog.NewTextHandler(logOut, nil)))
+	log := slog.New(slog.NewTextHandler(logOut, nil))
+	users, err := loadUsers(cfg.authFile, getenv, cfg.limits(), log)
 	if err != nil {
 		return err
 	}
@@ -61,25 +54,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	tasks := newTaskStore(cfg.maxTasks)
+	tasks := newBoundedTaskStore(cfg.limits())
 	defer tasks.Close()
-	srv := &http.Server{
-		Handler:           newServer(&deps{set: set, fleet: fleetOf(cfg.clouds, fleet), tasks: tasks, version: buildVersion(), log: slog.New(slog.NewTextHandler(logOut, nil)), users: users}),
-		ReadHeaderTimeout: 10 * time.Second,
-	}
+	h := newServer(&deps{set: set, fleet: fleetOf(cfg.clouds, fleet), tasks: tasks, version: buildVersion(), log: log, users: users})
 	fmt.Fprintf(stdout, "Perspective REST API listening on http://%s (docs: http://%s/docs)\n", ln.Addr(), ln.Addr())
 	printMembers(stdout, fleet)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), cfg.grace)
-	defer cancel()
-	err = srv.Shutdown(shutdown)
-	<-errc // Serve has returned http.ErrServerClosed
+	err = httpserve.Serve(ctx, ln, h, cfg.grace)
 	fmt.Fprintln(stdout, "stopped")
 	return err
 }

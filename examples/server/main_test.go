@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -120,4 +121,88 @@ func TestDefaultCloud(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"mock://a", "mock://b"}, cfg.clouds)
 	assert.Equal(t, "127.0.0.1:8080", cfg.addr)
+}
+
+// TestRunReadsOnlyItsGetenv: with a sourced openrc in the process's
+// environment, run still sees only the variables its getenv gives.
+func TestRunReadsOnlyItsGetenv(t *testing.T) {
+	t.Setenv("OS_AUTH_URL", "http://127.0.0.1:1/v3")
+	t.Setenv("OS_USERNAME", "process-user")
+	t.Setenv("OS_PASSWORD", "process-password")
+	t.Setenv("OS_PROJECT_NAME", "process-project")
+	t.Setenv("OS_USER_DOMAIN_NAME", "Default")
+	t.Setenv("OS_PROJECT_DOMAIN_NAME", "Default")
+	t.Setenv("OS_CLOUD", "process-cloud")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	env := map[string]string{"OS_AUTH_URL": "http://127.0.0.1:1/v3"}
+	err := run(ctx, []string{"server", "-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, io.Discard)
+	require.Error(t, err)
+	t.Log(err)
+	assert.NotContains(t, err.Error(), "connect", "run used the process's credentials and dialled the cloud")
+	assert.NotContains(t, err.Error(), "process-")
+
+	// Without OS_* in its getenv, run serves the mock cloud whatever the process has.
+	out := &syncBuffer{}
+	ctx2, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx2, []string{"server", "-addr", "127.0.0.1:0", "-quiet"}, noEnv, out) }()
+	require.Eventually(t, func() bool { return strings.Contains(out.String(), "serving mock cloud") }, 10*time.Second, 10*time.Millisecond, "%s", out)
+	stop()
+	require.NoError(t, <-done)
+}
+
+// TestSampleAuthFile: the committed sample -auth file signs its users in
+// with the passwords it documents, the way its comment shows (curl -d,
+// whose Content-Type is a form's), and gives each the role it says.
+func TestSampleAuthFile(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"server", "-addr", "127.0.0.1:0", "-quiet", "-cloud", "mock://?delay=0s", "-auth", "auth.sample.yaml"}, noEnv, out)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		require.NoError(t, <-done)
+	})
+	var base string
+	require.Eventually(t, func() bool {
+		if m := listening.FindStringSubmatch(out.String()); m != nil {
+			base = m[1]
+		}
+		return base != ""
+	}, 10*time.Second, 10*time.Millisecond, "output: %s", out)
+
+	call := func(method, path, token, body string) (int, string) {
+		req, err := http.NewRequest(method, base+path, strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded") // curl -d
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(b)
+	}
+	token := func(user, pw string) string {
+		status, b := call("POST", "/auth/token", "", `{"username":"`+user+`","password":"`+pw+`"}`)
+		require.Equal(t, 200, status, b)
+		return decodeJSON[struct{ Token string }](t, []byte(b)).Token
+	}
+	alice, vera := token("alice", "alice-demo-pw"), token("vera", "vera-demo-pw")
+	status, b := call("POST", "/instances", alice, `[{"name":"web","flavor":{"id":"2"},"image":{"id":"cirros-0.6.2"}}]`)
+	require.Equal(t, 200, status, b)
+	id := decodeJSON[taskView](t, []byte(b)).Results[0].ID
+	status, b = call("PUT", "/instances/reboot", vera, `["`+id+`"]`)
+	assert.Equal(t, 403, status, b)
+	assert.Contains(t, b, "operator role")
+	status, _ = call("GET", "/instances/"+id, vera, "")
+	assert.Equal(t, 200, status, "vera views it")
+	status, b = call("POST", "/auth/token", "", `{"username":"alice"}`)
+	assert.Equal(t, 400, status)
+	assert.Contains(t, b, "password is empty or missing")
 }

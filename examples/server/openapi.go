@@ -1,13 +1,14 @@
 package main
 
 import (
-	"encoding/json"
 	"maps"
 	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/perspective-cloud/sdk/internal/apidoc"
 )
 
 // answer is the kind of success answer of a route; it decides the
@@ -43,7 +44,7 @@ var asyncParam = param{"async", "true: answer 202 at once with the task, and let
 
 // Error statuses of the kinds of route.
 var (
-	bulkErrs  = []int{400, 403, 404, 409, 413, 429, 501, 503}
+	bulkErrs  = []int{400, 403, 404, 405, 409, 413, 429, 501, 503}
 	readErrs  = []int{404, 501, 503}
 	writeErrs = []int{400, 403, 404, 409, 413, 501, 503}
 )
@@ -59,7 +60,7 @@ var instanceDocs = map[string]opDoc{
 		schema: "InstanceList", errs: []int{400, 404, 503},
 		query: []param{{"name", "keep names containing this"}, {"state", "keep this state (repeatable)"}, {"tag", "keep instances with this tag (repeatable)"}}},
 	"POST /instances":                  bulkDoc("Launch instances (a list, as the original's client sends them)", "LaunchRequest"),
-	"GET /instances/{id}":              {summary: "Show an instance (seed 001's shape)", tag: "instances", ok: answerJSON, schema: "Instance", errs: []int{404, 503}},
+	"GET /instances/{id}":              {summary: "Show an instance (seed 001's shape)", tag: "instances", ok: answerJSON, schema: "Instance", errs: []int{404, 405, 503}},
 	"GET /instances/{id}/console":      {summary: "Redirect to the instance's remote console", tag: "instances", ok: answerRedirect, errs: []int{404, 409, 501, 503}},
 	"GET /instances/{id}/log":          {summary: "The instance's console log as text", tag: "instances", ok: answerText, errs: []int{400, 404, 409, 501, 503}, query: []param{{"lines", "keep the last N lines"}}},
 	"POST /instances/delete":           bulkDoc("Delete instances", "IDList"),
@@ -104,7 +105,7 @@ var globalDocs = map[string]opDoc{
 		schema: "QueryResponse", errs: []int{400, 413, 503}},
 	"GET /keypairs":           {summary: "List keypairs", tag: "keypairs", ok: answerJSON, schema: "KeypairList", errs: readErrs, query: keypairQuery},
 	"POST /keypairs":          {summary: "Add a keypair (generated when publicKey is empty)", tag: "keypairs", body: "KeypairRequest", ok: answerCreated, schema: "Keypair", errs: writeErrs, query: keypairQuery},
-	"DELETE /keypairs/{name}": {summary: "Delete a keypair", tag: "keypairs", ok: answerNoBody, errs: []int{400, 404, 501, 503}, query: keypairQuery},
+	"DELETE /keypairs/{name}": {summary: "Delete a keypair", tag: "keypairs", ok: answerNoBody, errs: []int{400, 403, 404, 501, 503}, query: keypairQuery},
 	"GET /projects/list":      {summary: "List projects with their regions", tag: "projects", ok: answerJSON, schema: "ProjectList", errs: []int{503}},
 	"GET /projects/{project}/access": {summary: "The project's service endpoints", tag: "projects", ok: answerJSON,
 		schema: "EndpointList", errs: readErrs},
@@ -116,8 +117,7 @@ var globalDocs = map[string]opDoc{
 	"GET /version":      {summary: "The API version, as plain text", tag: "service", ok: answerText},
 	"GET /operations":   {summary: "Cloud type → the operations its clouds support", tag: "service", ok: answerJSON, schema: "Operations"},
 	"GET /openapi.json": {summary: "This document", tag: "service", ok: answerJSON, schema: "OpenAPI"},
-	"GET /docs":         {summary: "This document as a web page", tag: "service", ok: answerHTML},
-	"GET /{$}":          {summary: "Redirect to /docs", tag: "service", ok: answerRedirect},
+	"GET /docs":         {summary: "This document as a web page with a form to try each route", tag: "service", ok: answerHTML},
 }
 
 // routeDocs returns the documentation of every route, by ServeMux pattern.
@@ -142,133 +142,132 @@ func routeDocs() map[string]opDoc {
 
 var pathParam = regexp.MustCompile(`\{([A-Za-z]+)\}`)
 
+// pathParamDocs describes the path parameters of every route.
+var pathParamDocs = map[string]string{
+	"id":       "the object's id as /query or the list returns it",
+	"project":  "the project id (or name)",
+	"region":   "the region",
+	"flavorId": "the flavor (flavors.id or name)",
+	"imageId":  "the image (images.id, real id or name)",
+	"name":     "the keypair's name",
+}
+
 // openAPIPath turns a ServeMux pattern into an OpenAPI method and path.
-func openAPIPath(pattern string) (method, path string) {
-	method, path, _ = strings.Cut(pattern, " ")
-	path = strings.ReplaceAll(path, "{$}", "")
-	return strings.ToLower(method), path
-}
+func openAPIPath(pattern string) (method, path string) { return apidoc.SplitPattern(pattern) }
 
-// openAPI builds the OpenAPI 3 document of the routes.
-func openAPI() map[string]any {
-	paths := map[string]any{}
-	for pattern, doc := range routeDocs() {
+// apiDescription is the document's description: the conventions every
+// route follows.
+const apiDescription = "One API for virtual machines across clouds, compatible with the original Perspective's clients. " +
+	"Bulk calls answer 200 when every item succeeded, 207 Multi-Status when some failed (each item carries its " +
+	"own status, code and message), and, when every item failed for one reason, that reason's status. Every bulk " +
+	"call is a task (Location: /tasks/{id}) and takes at most 1000 ids or items. Errors are {\"code\",\"message\"}: " +
+	"invalid_argument 400, unauthenticated 401, forbidden and quota_exceeded 403, not_found 404, " +
+	"method_not_allowed 405 (with Allow), invalid_state and conflict 409, too_large 413, rate_limited 429, " +
+	"unsupported 501, transient 503. With -auth, send Authorization: Bearer <token of POST /auth/token>."
+
+// openAPI builds the OpenAPI 3 document of the routes with apidoc, then
+// gives each operation the full list of its answers (responses).
+func openAPI() *apidoc.Doc {
+	docs := routeDocs()
+	routes := make(map[string]apidoc.Route, len(docs))
+	for pattern, doc := range docs {
+		routes[pattern] = doc.route(pattern)
+	}
+	doc := apidoc.Build(apidoc.Info{Title: "Perspective REST API", Version: "1", Description: apiDescription},
+		routes, schemas(), nil)
+	for pattern, d := range docs {
 		method, path := openAPIPath(pattern)
-		item, _ := paths[path].(map[string]any)
-		if item == nil {
-			item = map[string]any{}
-			paths[path] = item
+		op := doc.Paths[path][method]
+		op.Responses = responses(d)
+		if d.ok == answerTagged {
+			op.Parameters = append(op.Parameters, apidoc.Parameter{Name: "If-None-Match", In: "header",
+				Description: "the ETag of an earlier answer: 304 and no body while it is still the answer", Schema: apidoc.String()})
 		}
-		item[method] = operationDoc(pattern, path, doc)
 	}
-	return map[string]any{
-		"openapi": "3.0.3",
-		"info": map[string]any{
-			"title":   "Perspective REST API",
-			"version": "1",
-			"description": "One API for virtual machines across clouds, compatible with the original Perspective's clients. " +
-				"Bulk calls answer 200 when every item succeeded, 207 Multi-Status when some failed (each item carries its " +
-				"own status, code and message), and, when every item failed for one reason, that reason's status. Every bulk " +
-				"call is a task (Location: /tasks/{id}). Errors are {\"code\",\"message\"}: invalid_argument 400, " +
-				"unauthenticated 401, forbidden and quota_exceeded 403, not_found 404, invalid_state and conflict 409, " +
-				"too_large 413, rate_limited 429, unsupported 501, transient 503.",
-		},
-		"servers":    []any{map[string]any{"url": "/"}},
-		"paths":      paths,
-		"components": map[string]any{"schemas": schemas()},
-	}
+	return doc
 }
 
-func operationDoc(pattern, path string, doc opDoc) map[string]any {
-	op := map[string]any{
-		"summary":     doc.summary,
-		"operationId": operationID(pattern),
-		"tags":        []string{doc.tag},
-		"responses":   responses(doc),
-	}
-	var params []any
+// route is the apidoc description of the route pattern that doc documents.
+func (doc opDoc) route(pattern string) apidoc.Route {
+	_, path := openAPIPath(pattern)
+	r := apidoc.Route{Summary: doc.summary, Tag: doc.tag, Body: doc.body, Example: bodyExamples[doc.body],
+		Public: isPublic(path)}
 	for _, m := range pathParam.FindAllStringSubmatch(path, -1) {
-		params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": str("")})
+		if r.Params == nil {
+			r.Params = map[string]string{}
+		}
+		r.Params[m[1]] = pathParamDocs[m[1]]
 	}
 	for _, q := range doc.query {
-		params = append(params, map[string]any{"name": q.name, "in": "query", "description": q.desc, "schema": str("")})
+		r.Query = append(r.Query, apidoc.Parameter{Name: q.name, Description: q.desc})
 	}
-	if doc.ok == answerTagged {
-		params = append(params, map[string]any{"name": "If-None-Match", "in": "header",
-			"description": "the ETag of an earlier answer: 304 and no body while it is still the answer", "schema": str("")})
-	}
-	if params != nil {
-		op["parameters"] = params
-	}
-	if doc.body != "" {
-		op["requestBody"] = map[string]any{"required": true,
-			"content": map[string]any{"application/json": map[string]any{"schema": ref(doc.body)}}}
-	}
-	return op
+	return r
 }
 
-// operationID makes a unique id from a pattern: "PUT /instances/{id}" → "put_instances_id".
-func operationID(pattern string) string {
-	var b strings.Builder
-	for _, c := range strings.ToLower(pattern) {
-		switch {
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-			b.WriteRune(c)
-		case c == '$':
-			b.WriteString("index")
-		default:
-			if s := b.String(); s != "" && !strings.HasSuffix(s, "_") {
-				b.WriteByte('_')
-			}
-		}
-	}
-	return strings.TrimSuffix(b.String(), "_")
+// isPublic reports whether path is served without signing in.
+func isPublic(path string) bool {
+	return slices.Contains(publicPaths, path) || strings.HasPrefix(path, "/auth/")
 }
 
-func jsonContent(schema string) map[string]any {
-	return map[string]any{"application/json": map[string]any{"schema": ref(schema)}}
+// bodyExamples fill the docs page's forms.
+var bodyExamples = map[string]any{
+	"IDList":    []string{"<instance id>"},
+	"Selection": map[string]any{"ids": []string{"<instance id>"}, "tags": []string{"web"}},
+	"RenameMap": map[string]string{"<instance id>": "web-1"},
+	"LaunchRequest": []any{map[string]any{"name": "web", "flavor": map[string]string{"id": "2"},
+		"image": map[string]string{"id": "cirros-0.6.2"}}},
+	"QueryRequest":   []any{map[string]any{"sql": "select id, name, state from instances", "parameters": []any{}}},
+	"KeypairRequest": map[string]string{"name": "mykey"},
+	"Credentials":    map[string]string{"username": "alice", "password": "…"},
+	"DryRunRequest":  map[string]any{"ids": []string{"<instance id>"}, "operations": []string{"reboot"}},
 }
 
-func responses(doc opDoc) map[string]any {
-	out := map[string]any{}
+func jsonContent(schema string) map[string]apidoc.MediaType {
+	return map[string]apidoc.MediaType{"application/json": {Schema: apidoc.Ref(schema)}}
+}
+
+func textContent(mediaType string) map[string]apidoc.MediaType {
+	return map[string]apidoc.MediaType{mediaType: {Schema: apidoc.String()}}
+}
+
+// responses returns every answer of the route doc documents: its success
+// answers, its error statuses and 500.
+func responses(doc opDoc) map[string]apidoc.Response {
+	out := map[string]apidoc.Response{}
 	switch doc.ok {
 	case answerBulk:
-		out["200"] = map[string]any{"description": "every item succeeded", "content": jsonContent("Task")}
-		out["202"] = map[string]any{"description": "accepted (async): poll Location", "content": jsonContent("Task")}
-		out["207"] = map[string]any{"description": "some items failed: see each result's status, code and message", "content": jsonContent("Task")}
+		out["200"] = apidoc.Response{Description: "every item succeeded", Content: jsonContent("Task")}
+		out["202"] = apidoc.Response{Description: "accepted (async): poll Location", Content: jsonContent("Task")}
+		out["207"] = apidoc.Response{Description: "some items failed: see each result's status, code and message", Content: jsonContent("Task")}
 	case answerJSON:
-		out["200"] = map[string]any{"description": "OK", "content": jsonContent(doc.schema)}
+		out["200"] = apidoc.Response{Description: "OK", Content: jsonContent(doc.schema)}
 	case answerCreated:
-		out["201"] = map[string]any{"description": "created", "content": jsonContent(doc.schema)}
+		out["201"] = apidoc.Response{Description: "created", Content: jsonContent(doc.schema)}
 	case answerNoBody:
-		out["200"] = map[string]any{"description": "OK"}
-		out["204"] = map[string]any{"description": "done"}
+		out["200"] = apidoc.Response{Description: "OK"}
+		out["204"] = apidoc.Response{Description: "done"}
 	case answerText:
-		out["200"] = map[string]any{"description": "OK", "content": map[string]any{"text/plain": map[string]any{"schema": str("")}}}
+		out["200"] = apidoc.Response{Description: "OK", Content: textContent("text/plain")}
 	case answerRedirect:
-		out["302"] = map[string]any{"description": "redirect (Location)"}
+		out["302"] = apidoc.Response{Description: "redirect (Location)"}
 	case answerHTML:
-		out["200"] = map[string]any{"description": "OK", "content": map[string]any{"text/html": map[string]any{"schema": str("")}}}
+		out["200"] = apidoc.Response{Description: "OK", Content: textContent("text/html")}
 	case answerTagged:
-		out["200"] = map[string]any{"description": "OK", "content": jsonContent(doc.schema),
-			"headers": map[string]any{"ETag": map[string]any{"description": "the answer's version: send it back in If-None-Match", "schema": str("")}}}
-		out["304"] = map[string]any{"description": "not modified since the ETag of If-None-Match; no body"}
+		out["200"] = apidoc.Response{Description: "OK, with an ETag header (the answer's version: send it back in If-None-Match)",
+			Content: jsonContent(doc.schema)}
+		out["304"] = apidoc.Response{Description: "not modified since the ETag of If-None-Match; no body"}
 	}
 	for _, s := range append(slices.Clone(doc.errs), 500) {
-		out[strconv.Itoa(s)] = map[string]any{"description": http.StatusText(s), "content": jsonContent("Error")}
+		out[strconv.Itoa(s)] = apidoc.Response{Description: http.StatusText(s), Content: jsonContent("Error")}
 	}
 	return out
 }
 
+// docsAuthHint is the placeholder of the docs page's Authorization field.
+const docsAuthHint = "Bearer <token of POST /auth/token; empty on an open server>"
+
 // handleOpenAPI serves GET /openapi.json.
-func handleOpenAPI() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		b, err := json.MarshalIndent(openAPI(), "", "  ")
-		if err != nil {
-			writeError(w, err)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(b)
-	})
-}
+func handleOpenAPI() http.Handler { return apidoc.JSONHandler(openAPI) }
+
+// handleDocs serves GET /docs: the document as a page with a form per route.
+func handleDocs() http.Handler { return apidoc.PageHandler(openAPI, docsAuthHint) }

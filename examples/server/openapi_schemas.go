@@ -1,5 +1,7 @@
 package main
 
+import "github.com/perspective-cloud/sdk/internal/apidoc"
+
 // Builders of OpenAPI schema objects.
 
 func str(desc string) map[string]any {
@@ -30,19 +32,35 @@ func obj(required []string, props map[string]any) map[string]any {
 
 func dateTime() map[string]any { return map[string]any{"type": "string", "format": "date-time"} }
 
+// maxItemsOf bounds the items of the array schema s, and returns s.
+func maxItemsOf(s map[string]any, n int) map[string]any {
+	s["maxItems"] = n
+	return s
+}
+
+// nameSchema is an instance's name as the server accepts it.
+func nameSchema(desc string) map[string]any {
+	if desc != "" {
+		desc += "; "
+	}
+	s := str(desc + "no control characters and no bidirectional overrides")
+	s["minLength"], s["maxLength"] = 1, maxNameBytes
+	return s
+}
+
 func stringMap() map[string]any {
 	return map[string]any{"type": "object", "additionalProperties": str("")}
 }
 
 // schemas returns the component schemas of the OpenAPI document.
-func schemas() map[string]any {
+func schemas() map[string]apidoc.Schema {
 	idOrNumber := map[string]any{"oneOf": []any{str(""), number()}}
-	return withUISchemas(map[string]any{ // plus the web application's routes (ui.go)
+	return withUISchemas(map[string]apidoc.Schema{ // plus the web application's routes (ui.go)
 		"Error": obj([]string{"code", "message"}, map[string]any{
 			"code":    str("invalid_argument, not_found, invalid_state, unsupported, quota_exceeded, …"),
 			"message": str("what went wrong, on which object, and why"),
 		}),
-		"IDList": arr(str("an id as /query returns it (instances.id, images.id)")),
+		"IDList": maxItemsOf(arr(str("an id as /query returns it (instances.id, images.id)")), maxItems),
 		"Selection": map[string]any{"oneOf": []any{ref("IDList"), obj([]string{"ids"}, map[string]any{
 			"ids":      ref("IDList"),
 			"name":     str("snapshot: the image name"),
@@ -52,24 +70,24 @@ func schemas() map[string]any {
 			"address":  str("ip: the floating address to add or remove"),
 			"network":  str("ip: the external network to allocate from"),
 		})}},
-		"RenameMap": map[string]any{"type": "object", "additionalProperties": str("the new name"),
-			"description": "instance id → new name"},
+		"RenameMap": map[string]any{"type": "object", "additionalProperties": nameSchema("the new name"),
+			"maxProperties": maxItems, "description": "instance id → new name"},
 		"Metadata": obj(nil, map[string]any{"entry": arr(obj([]string{"key", "value"},
 			map[string]any{"key": str(""), "value": str("")}))}),
-		"LaunchRequest": arr(obj([]string{"name", "flavor", "image"}, map[string]any{
+		"LaunchRequest": maxItemsOf(arr(obj([]string{"name", "flavor", "image"}, map[string]any{
 			"cloudId":   str("may be left out with one cloud"),
 			"cloudType": str(""),
 			"projectId": str("may be left out with one project"),
 			"region":    str("picks a region when the project has several"),
-			"name":      str(""),
+			"name":      nameSchema(""),
 			"flavor":    obj([]string{"id"}, map[string]any{"id": idOrNumber}),
 			"image":     obj([]string{"id"}, map[string]any{"id": str("")}),
 			"networks":  arr(obj([]string{"id"}, map[string]any{"id": str("")})),
 			"keypairs":  arr(obj([]string{"name"}, map[string]any{"name": str("")})),
 			"isLocked":  boolean(),
 			"metadata":  ref("Metadata"),
-		})),
-		"ImageRequest": arr(obj(nil, map[string]any{
+		})), maxItems),
+		"ImageRequest": maxItemsOf(arr(obj(nil, map[string]any{
 			"cloudId": str(""), "cloudType": str(""),
 			"projectId":       map[string]any{"oneOf": []any{str(""), arr(str(""))}},
 			"instanceId":      str("snapshot this instance"),
@@ -80,11 +98,11 @@ func schemas() map[string]any {
 			"minRam":          integer(),
 			"diskFormat":      str(""),
 			"containerFormat": str(""),
-		})),
-		"ImageChanges": arr(obj([]string{"id"}, map[string]any{
+		})), maxItems),
+		"ImageChanges": maxItemsOf(arr(obj([]string{"id"}, map[string]any{
 			"id": str(""), "name": str(""), "visibility": str(""), "minDisk": integer(), "minRam": integer(),
 			"metadata": ref("Metadata"), "removeMetadata": arr(str("")),
-		})),
+		})), maxItems),
 		"KeypairRequest": obj([]string{"name"}, map[string]any{"name": str(""), "publicKey": str("empty: generate one")}),
 		"Flavor": obj(nil, map[string]any{"id": str(""), "name": str(""), "ram": integer(), "vcpus": integer(),
 			"rootDisk": integer(), "ephemeralDisk": integer(), "hasSwap": boolean(), "isPublic": boolean()}),
@@ -124,8 +142,8 @@ func schemas() map[string]any {
 			"region": str(""), "url": str("")})),
 		"Operations": map[string]any{"type": "object", "additionalProperties": arr(str("")),
 			"description": "cloud type → operations, e.g. {\"openstack\": [\"addInstance\", \"rebootInstance\"]}"},
-		"QueryRequest": arr(obj([]string{"sql"}, map[string]any{"sql": str(""),
-			"parameters": arr(obj([]string{"name", "value"}, map[string]any{"name": str(""), "value": str("")}))})),
+		"QueryRequest": maxItemsOf(arr(obj([]string{"sql"}, map[string]any{"sql": str(""),
+			"parameters": arr(obj([]string{"name", "value"}, map[string]any{"name": str(""), "value": str("")}))})), maxQueries),
 		"QueryResponse": arr(obj([]string{"status", "count", "data", "message"}, map[string]any{
 			"status": str("success, syntax_error, missing_parameters or evaluation_error"), "count": integer(),
 			"data": obj(nil, map[string]any{"columnName": arr(str("")),

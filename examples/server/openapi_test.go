@@ -1,51 +1,55 @@
 package main
 
 import (
-	"encoding/json"
-	"regexp"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/perspective-cloud/sdk/internal/apidoc/apidoctest"
 )
 
 // TestOpenAPIListsEveryRoute keeps routes.go and the OpenAPI document in
 // step: every registered route is documented, and nothing else is.
 func TestOpenAPIListsEveryRoute(t *testing.T) {
 	e := newEnv(t)
-	doc := decodeJSON[map[string]any](t, e.mustGet("/openapi.json"))
-	assert.Equal(t, "3.0.3", doc["openapi"])
-	paths := doc["paths"].(map[string]any)
+	body := e.mustGet("/openapi.json")
+	apidoctest.CheckRoutes(t, body, e.router.patterns)
+	doc := openAPI()
+	assert.Equal(t, "3.0.3", doc.OpenAPI)
 
 	registered := map[string]bool{}
 	for _, pattern := range e.router.patterns {
 		registered[pattern] = true
 		method, path := openAPIPath(pattern)
-		item, ok := paths[path].(map[string]any)
-		require.True(t, ok, "route %q: path %q is not in the OpenAPI document", pattern, path)
-		op, ok := item[method].(map[string]any)
-		require.True(t, ok, "route %q: %s is not documented", pattern, method)
+		op, ok := doc.Paths[path][method]
+		require.True(t, ok, "route %q: %s %s is not documented", pattern, method, path)
 
-		responses := op["responses"].(map[string]any)
 		var ok2xx, errs bool
-		for code := range responses {
+		for code := range op.Responses {
 			ok2xx = ok2xx || code[0] == '2' || code[0] == '3'
 			errs = errs || code[0] == '4' || code[0] == '5'
 		}
 		assert.True(t, ok2xx, "route %q documents no success answer", pattern)
 		assert.True(t, errs, "route %q documents no error answer", pattern)
+		var names []string
+		for _, p := range op.Parameters {
+			names = append(names, p.Name)
+			if p.In == "path" {
+				assert.NotEmpty(t, p.Description, "route %q: path parameter %s has no description", pattern, p.Name)
+			}
+		}
 		for _, m := range pathParam.FindAllStringSubmatch(path, -1) {
-			assert.Contains(t, paramNames(op), m[1], "route %q: path parameter %s undocumented", pattern, m[1])
+			assert.Contains(t, names, m[1], "route %q: path parameter %s undocumented", pattern, m[1])
 		}
 	}
 	for pattern := range routeDocs() {
 		assert.True(t, registered[pattern], "the OpenAPI document describes %q, which routes.go does not register", pattern)
 	}
 	n := 0
-	for _, item := range paths {
-		n += len(item.(map[string]any))
+	for _, item := range doc.Paths {
+		n += len(item)
 	}
 	assert.Equal(t, len(e.router.patterns), n)
 }
@@ -64,30 +68,28 @@ func TestOpenAPIBulkAnswers(t *testing.T) {
 	}
 }
 
-func paramNames(op map[string]any) []string {
-	var out []string
-	ps, _ := op["parameters"].([]any)
-	for _, p := range ps {
-		out = append(out, p.(map[string]any)["name"].(string))
+// TestOpenAPIBounds: the document states the bounds the server enforces.
+func TestOpenAPIBounds(t *testing.T) {
+	s := schemas()
+	for _, name := range []string{"IDList", "LaunchRequest", "ImageRequest", "ImageChanges"} {
+		assert.Equal(t, maxItems, s[name]["maxItems"], name)
 	}
-	return out
+	assert.Equal(t, maxItems, s["RenameMap"]["maxProperties"])
+	assert.Equal(t, maxQueries, s["QueryRequest"]["maxItems"])
+	launch := s["LaunchRequest"]["items"].(map[string]any)["properties"].(map[string]any)
+	assert.Equal(t, maxNameBytes, launch["name"].(map[string]any)["maxLength"])
 }
-
-var refRE = regexp.MustCompile(`"\$ref":\s*"#/components/schemas/([A-Za-z]+)"`)
 
 // TestOpenAPIRefsResolve: every $ref names a schema of the document, and
 // operation ids are unique.
 func TestOpenAPIRefsResolve(t *testing.T) {
-	b, err := json.Marshal(openAPI())
-	require.NoError(t, err)
-	s := schemas()
-	for _, m := range refRE.FindAllStringSubmatch(string(b), -1) {
-		assert.Contains(t, s, m[1])
-	}
+	doc := openAPI()
+	apidoctest.CheckRefs(t, doc, schemas())
 	var ids []string
-	for pattern, doc := range routeDocs() {
-		_, path := openAPIPath(pattern)
-		ids = append(ids, operationDoc(pattern, path, doc)["operationId"].(string))
+	for _, item := range doc.Paths {
+		for _, op := range item {
+			ids = append(ids, op.OperationID)
+		}
 	}
 	slices.Sort(ids)
 	assert.Equal(t, len(ids), len(slices.Compact(slices.Clone(ids))), "duplicate operation ids")
@@ -98,11 +100,6 @@ func TestOpenAPIRefsResolve(t *testing.T) {
 func TestDocsPage(t *testing.T) {
 	e := newEnv(t)
 	page := string(e.mustGet("/docs"))
-	for pattern := range routeDocs() {
-		_, path := openAPIPath(pattern)
-		assert.Contains(t, page, "<code>"+path+"</code>")
-	}
-	for _, external := range []string{"<script", "src=", "http://", "https://", "@import"} {
-		assert.NotContains(t, strings.ToLower(page), external)
-	}
+	apidoctest.CheckPage(t, page, e.router.patterns, []string{"src=", "http://", "https://", "@import"})
+	assert.Contains(t, page, `id="auth"`, "the page asks for the bearer token")
 }

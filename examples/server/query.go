@@ -42,7 +42,11 @@ func handleQuery(d *deps) http.Handler {
 			writeError(w, err)
 			return
 		}
-		results := d.set.QueryBatch(r.Context(), req)
+		results, err := d.set.QueryBatch(r.Context(), req)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
 		if results == nil {
 			results = []*query.Result{}
 		}

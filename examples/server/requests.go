@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/perspective-cloud/sdk/perspective"
@@ -39,11 +40,30 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 	default:
 		var n json.Number
 		if err := json.Unmarshal(b, &n); err != nil {
-			return fmt.Errorf("want a string or a number, not %s", truncate(string(b)))
+			// An UnmarshalTypeError gets the field's name from the decoder.
+			return &json.UnmarshalTypeError{Value: jsonValueKind(b), Type: reflect.TypeFor[flexString]()}
 		}
 		*f = flexString(n.String())
 	}
 	return nil
+}
+
+// jsonValueKind names the kind of the JSON value b as UnmarshalTypeError does.
+func jsonValueKind(b []byte) string {
+	if len(b) == 0 {
+		return "nothing"
+	}
+	switch b[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "bool"
+	case 'n':
+		return "null"
+	}
+	return "number"
 }
 
 // flexStrings is a list that may also come as one string (an image's
@@ -63,17 +83,10 @@ func (f *flexStrings) UnmarshalJSON(b []byte) error {
 	}
 	var list []string
 	if err := json.Unmarshal(b, &list); err != nil {
-		return fmt.Errorf("want a string or a list of strings, not %s", truncate(string(b)))
+		return &json.UnmarshalTypeError{Value: jsonValueKind(b), Type: reflect.TypeFor[[]string]()}
 	}
 	*f = list
 	return nil
-}
-
-func truncate(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
 }
 
 // checkIDs validates a list of ids.
@@ -127,14 +140,50 @@ func (s *selection) UnmarshalJSON(b []byte) error {
 	dec.DisallowUnknownFields()
 	var p plain
 	if err := dec.Decode(&p); err != nil {
+		if msg, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			return fmt.Errorf("unknown field %s; the fields are ids, name, flavorId, imageId, tags, address and network", msg)
+		}
 		return err
 	}
 	*s = selection(p)
 	return nil
 }
 
-// Validate checks the ids; each route checks the argument it needs.
-func (s selection) Validate() error { return checkIDs("ids", s.IDs) }
+// Bounds of a selection's tags (Nova allows 50 tags of 60 characters).
+const (
+	maxTags     = 50
+	maxTagBytes = 60
+)
+
+// Validate checks the ids, the snapshot's name and the tags; each route
+// checks that the argument it needs is there.
+func (s selection) Validate() error {
+	if err := checkIDs("ids", s.IDs); err != nil {
+		return err
+	}
+	if s.Name != "" {
+		if err := checkName("name", s.Name); err != nil {
+			return err
+		}
+	}
+	if len(s.Tags) > maxTags {
+		return invalid("tags: %d tags; at most %d", len(s.Tags), maxTags)
+	}
+	for i, tag := range s.Tags {
+		if len(tag) > maxTagBytes {
+			return invalid("tags: tag %d is %d bytes long; at most %d", i, len(tag), maxTagBytes)
+		}
+		if err := checkName(fmt.Sprintf("tags: tag %d", i), tag); err != nil {
+			return err
+		}
+	}
+	for _, f := range []struct{ name, v string }{{"flavorId", s.FlavorID}, {"imageId", s.ImageID}, {"address", s.Address}, {"network", s.Network}} {
+		if len(f.v) > maxIDBytes {
+			return invalid("%s is %d bytes long; at most %d", f.name, len(f.v), maxIDBytes)
+		}
+	}
+	return nil
+}
 
 // renameMap maps instance ids to new names (PUT /instances/rename).
 type renameMap map[string]string
@@ -151,8 +200,11 @@ func (m renameMap) Validate() error {
 		if strings.TrimSpace(id) == "" {
 			return invalid("an instance id is empty")
 		}
-		if strings.TrimSpace(name) == "" {
-			return invalid("the new name of instance %s is empty", id)
+		if len(id) > maxIDBytes {
+			return invalid("the instance id %s is longer than %d bytes", shortQuote(id), maxIDBytes)
+		}
+		if err := checkName("the new name of instance "+shortQuote(id), name); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -200,32 +252,59 @@ func (l launchRequest) Validate() error {
 		return invalid("%d instances; at most %d per request", len(l), maxItems)
 	}
 	for i, it := range l {
-		switch {
-		case strings.TrimSpace(it.Name) == "":
-			return invalid("instance %d: name is required", i)
-		case it.Flavor == nil || it.Flavor.ID == "":
-			return invalid("instance %d (%s): flavor.id is required", i, it.Name)
-		case it.Image == nil || it.Image.ID == "":
-			return invalid("instance %d (%s): image.id is required", i, it.Name)
-		case len(it.Keypairs) > 1:
-			return invalid("instance %d (%s): at most one keypair, not %d", i, it.Name, len(it.Keypairs))
+		if err := checkName(fmt.Sprintf("instance %d: name", i), it.Name); err != nil {
+			return err
 		}
-		for _, n := range it.Networks {
-			if n.ID == "" {
-				return invalid("instance %d (%s): a network has no id", i, it.Name)
+		name := shortQuote(it.Name)
+		switch {
+		case it.Flavor == nil || it.Flavor.ID == "":
+			return invalid("instance %d (%s): flavor.id is required", i, name)
+		case it.Image == nil || it.Image.ID == "":
+			return invalid("instance %d (%s): image.id is required", i, name)
+		case len(it.Keypairs) > 1:
+			return invalid("instance %d (%s): keypairs: at most one keypair, not %d", i, name, len(it.Keypairs))
+		case len(it.Networks) > maxNetworks:
+			return invalid("instance %d (%s): networks: at most %d, not %d", i, name, maxNetworks, len(it.Networks))
+		}
+		for _, f := range []struct{ name, v string }{{"flavor.id", string(it.Flavor.ID)}, {"image.id", string(it.Image.ID)},
+			{"cloudId", it.CloudID}, {"cloudType", it.CloudType}, {"projectId", it.ProjectID}, {"region", it.Region}} {
+			if len(f.v) > maxIDBytes {
+				return invalid("instance %d (%s): %s is %d bytes long; at most %d", i, name, f.name, len(f.v), maxIDBytes)
 			}
 		}
+		for j, n := range it.Networks {
+			if n.ID == "" || len(n.ID) > maxIDBytes {
+				return invalid("instance %d (%s): networks: network %d has no id, or one longer than %d bytes", i, name, j, maxIDBytes)
+			}
+		}
+		if len(it.Keypairs) == 1 && len(it.Keypairs[0].Name) > maxIDBytes {
+			return invalid("instance %d (%s): keypairs: the name is longer than %d bytes", i, name, maxIDBytes)
+		}
 		if err := checkEntries(it.Metadata); err != nil {
-			return invalid("instance %d (%s): %v", i, it.Name, err)
+			return invalid("instance %d (%s): metadata: %v", i, name, err)
 		}
 	}
 	return nil
 }
 
+// Bounds of a launch item (Nova: 128 metadata items, keys and values of
+// 255 characters).
+const (
+	maxNetworks      = 16
+	maxMetadata      = 128
+	maxMetadataBytes = 255
+)
+
 func checkEntries(m metadataView) error {
-	for _, e := range m.Entry {
+	if len(m.Entry) > maxMetadata {
+		return fmt.Errorf("%d entries; at most %d", len(m.Entry), maxMetadata)
+	}
+	for i, e := range m.Entry {
 		if e.Key == "" {
-			return fmt.Errorf("a metadata entry has an empty key")
+			return fmt.Errorf("entry %d has an empty key", i)
+		}
+		if len(e.Key) > maxMetadataBytes || len(e.Value) > maxMetadataBytes {
+			return fmt.Errorf("entry %d: key and value are at most %d bytes each", i, maxMetadataBytes)
 		}
 	}
 	return nil
@@ -276,11 +355,19 @@ func (l imageRequest) Validate() error {
 		if strings.TrimSpace(it.Name) == "" && it.InstanceID == "" {
 			return invalid("image %d: name is required (or instanceId, to snapshot an instance)", i)
 		}
+		if it.Name != "" {
+			if err := checkName(fmt.Sprintf("image %d: name", i), it.Name); err != nil {
+				return err
+			}
+		}
+		if len(it.InstanceID) > maxIDBytes {
+			return invalid("image %d: instanceId is longer than %d bytes", i, maxIDBytes)
+		}
 		if len(it.ProjectID) > 1 {
-			return invalid("image %d (%s): one projectId, not %d", i, it.Name, len(it.ProjectID))
+			return invalid("image %d (%s): one projectId, not %d", i, shortQuote(it.Name), len(it.ProjectID))
 		}
 		if err := checkEntries(it.Metadata); err != nil {
-			return invalid("image %d (%s): %v", i, it.Name, err)
+			return invalid("image %d (%s): metadata: %v", i, shortQuote(it.Name), err)
 		}
 	}
 	return nil
@@ -314,13 +401,21 @@ func (l imageChanges) Validate() error {
 		if c.ID == "" {
 			return invalid("change %d: id is required", i)
 		}
+		if len(c.ID) > maxIDBytes {
+			return invalid("change %d: id is longer than %d bytes", i, maxIDBytes)
+		}
+		if c.Name != nil {
+			if err := checkName(fmt.Sprintf("change %d: name", i), *c.Name); err != nil {
+				return err
+			}
+		}
 		if c.Name == nil && c.Visibility == nil && c.MinDisk == nil && c.MinRAM == nil &&
 			c.Metadata == nil && len(c.RemoveMetadata) == 0 {
 			return invalid("change %d (%s): nothing to change", i, c.ID)
 		}
 		if c.Metadata != nil {
 			if err := checkEntries(*c.Metadata); err != nil {
-				return invalid("change %d (%s): %v", i, c.ID, err)
+				return invalid("change %d (%s): metadata: %v", i, c.ID, err)
 			}
 		}
 	}
@@ -342,10 +437,5 @@ type keypairRequest struct {
 	PublicKey string `json:"publicKey"`
 }
 
-// Validate checks that the keypair has a name; the library checks the rest.
-func (k keypairRequest) Validate() error {
-	if strings.TrimSpace(k.Name) == "" {
-		return invalid("name is required")
-	}
-	return nil
-}
+// Validate checks the keypair's name; the library checks the key.
+func (k keypairRequest) Validate() error { return checkName("name", k.Name) }

@@ -19,6 +19,9 @@ type deps struct {
 	version string
 	log     *slog.Logger
 	users   *users // sign-in and per-user narrowing (users.go); nil: open
+	// readable, for a signed-in user's changing request, holds the clouds
+	// the user may see, set those they may act in (authz.go); nil otherwise.
+	readable *perspective.Set
 }
 
 // router is a ServeMux that remembers the patterns registered on it, so
@@ -32,6 +35,43 @@ type router struct {
 func (m *router) Handle(pattern string, h http.Handler) {
 	m.ServeMux.Handle(pattern, h)
 	m.patterns = append(m.patterns, pattern)
+}
+
+// ServeHTTP routes r, except that a path some other method serves by name
+// is a 405 with Allow for the methods that do, not a wildcard's answer:
+// GET /instances/reboot is no instance called "reboot".
+func (m *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if _, pattern := m.ServeMux.Handler(r); strings.Contains(pattern, "{") {
+		if allow := m.namedBy(r, strings.Count(pattern, "{")); len(allow) > 0 {
+			methodNotAllowed(w, r, allow)
+			return
+		}
+	}
+	m.ServeMux.ServeHTTP(w, r)
+}
+
+// namedBy returns the other methods whose route for r's path has fewer
+// than wildcards wildcards.
+func (m *router) namedBy(r *http.Request, wildcards int) []string {
+	var allow []string
+	for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
+		if method == r.Method || (method == http.MethodGet && r.Method == http.MethodHead) {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = method
+		if _, p := m.ServeMux.Handler(probe); p != "/" && p != "" && strings.Count(p, "{") < wildcards {
+			allow = append(allow, method)
+		}
+	}
+	return allow
+}
+
+// methodNotAllowed answers 405 with Allow.
+func methodNotAllowed(w http.ResponseWriter, r *http.Request, allow []string) {
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	writeError(w, &apiError{status: http.StatusMethodNotAllowed, code: "method_not_allowed",
+		msg: fmt.Sprintf("%s %s: method not allowed; allowed: %s", r.Method, r.URL.Path, strings.Join(allow, ", "))})
 }
 
 // newServer returns the Perspective REST API over d.set.
@@ -60,9 +100,7 @@ func handleUnrouted(mux *http.ServeMux) http.Handler {
 			}
 		}
 		if len(allow) > 0 {
-			w.Header().Set("Allow", strings.Join(allow, ", "))
-			writeError(w, &apiError{status: http.StatusMethodNotAllowed, code: "method_not_allowed",
-				msg: fmt.Sprintf("%s %s: method not allowed; allowed: %s", r.Method, r.URL.Path, strings.Join(allow, ", "))})
+			methodNotAllowed(w, r, allow)
 			return
 		}
 		writeError(w, &apiError{status: http.StatusNotFound, code: "not_found",
@@ -96,6 +134,11 @@ func (d *deps) scope(r *http.Request) (perspective.Target, error) {
 		return t, nil
 	}
 	if _, ok := d.set.Cloud(t); !ok {
+		if d.readOnly() {
+			if _, seen := d.readable.Cloud(t); seen {
+				return t, forbiddenf("%s: changing anything there needs the %s role; you may only view it", t, roleToAct)
+			}
+		}
 		return t, notFoundf("no cloud serves %s", t)
 	}
 	return t, nil

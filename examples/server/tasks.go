@@ -50,7 +50,7 @@ func resultOf(r perspective.Result) resultView {
 	if r.Err != nil {
 		v.State = itemFailed
 		v.Status, v.Code = statusOf(r.Err)
-		v.Message = r.Err.Error()
+		v.Message = clip(r.Err.Error(), maxMessageBytes)
 	}
 	return v
 }
@@ -82,6 +82,8 @@ type task struct {
 	state    string
 	done     int
 	items    []resultView
+	sizes    []int            // the encoded size of each item, as stored
+	bytes    int              // the sum of sizes
 	byID     map[string][]int // the indexes of items by id
 	err      error            // the call's own error, when no item could run
 	finished time.Time
@@ -92,17 +94,40 @@ type task struct {
 // the task as soon as the library has it, so that GET /tasks/{id} shows
 // the finished items while the others still run. The library names a
 // result by the id given; every item with that id gets it.
-func (t *task) track() perspective.CallOption {
+func (t *task) track() perspective.CallOption { return t.trackWith(nil) }
+
+// trackWith is track with each result passed through fix first (when not
+// nil), outside the task's lock.
+func (t *task) trackWith(fix func(perspective.Result) perspective.Result) perspective.CallOption {
 	return perspective.OnResult(func(r perspective.Result) {
+		if fix != nil {
+			r = fix(r)
+		}
 		t.mu.Lock()
 		defer t.mu.Unlock()
 		for _, i := range t.byID[r.ID] {
 			if t.items[i].State == itemPending {
-				t.items[i] = resultOf(r)
+				t.setLocked(i, resultOf(r))
 				t.done++
 			}
 		}
 	})
+}
+
+// setLocked stores v as item i, within maxResultBytes (see fit). t.mu
+// must be held.
+func (t *task) setLocked(i int, v resultView) {
+	v, n := fit(v)
+	t.items[i] = v
+	t.bytes += n - t.sizes[i]
+	t.sizes[i] = n
+}
+
+// size returns the bytes the task's items take, encoded.
+func (t *task) size() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.bytes
 }
 
 // record stores the result of item i as soon as it is known, for calls
@@ -111,7 +136,7 @@ func (t *task) record(i int, r perspective.Result) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if i >= 0 && i < len(t.items) {
-		t.items[i] = resultOf(r)
+		t.setLocked(i, resultOf(r))
 		t.done++
 	}
 }
@@ -121,17 +146,17 @@ func (t *task) finish(rep *perspective.Report, err error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if rep != nil && len(rep.Results) > 0 {
-		t.items = make([]resultView, len(rep.Results))
+		t.items, t.sizes, t.bytes = make([]resultView, len(rep.Results)), make([]int, len(rep.Results)), 0
 		for i, r := range rep.Results {
-			t.items[i] = resultOf(r)
+			t.setLocked(i, resultOf(r))
 		}
 	} else if err != nil {
 		t.err = err
-		for i := range t.items {
-			if t.items[i].State == itemPending {
-				t.items[i].State = itemFailed
-				t.items[i].Status, t.items[i].Code = statusOf(err)
-				t.items[i].Message = err.Error()
+		status, code := statusOf(err)
+		for i, it := range t.items {
+			if it.State == itemPending {
+				it.State, it.Status, it.Code, it.Message = itemFailed, status, code, clip(err.Error(), maxMessageBytes)
+				t.setLocked(i, it)
 			}
 		}
 	}
@@ -182,7 +207,7 @@ func (t *task) view() (taskView, int) {
 	switch {
 	case t.err != nil:
 		status, v.Code = statusOf(t.err)
-		v.Message = t.err.Error()
+		v.Message = clip(t.err.Error(), maxMessageBytes)
 	case failed > 0 && ok == 0 && sameFailure(t.items):
 		status, v.Code, v.Message = t.items[0].Status, t.items[0].Code, t.items[0].Message
 		if failed > 1 {
@@ -203,12 +228,16 @@ func sameFailure(items []resultView) bool {
 	return len(items) > 0
 }
 
-// taskStore keeps the most recent tasks in memory, at most capacity of
-// them: when full, the oldest finished task is forgotten; when every task
-// is still running, new bulk calls are refused (429) until one finishes.
-// It owns the goroutines of asynchronous calls and waits for them on Close.
+// taskStore keeps the most recent tasks in memory, at most limits.count
+// of them taking at most limits.bytes: when full, the oldest finished
+// tasks are forgotten; when the running tasks alone fill it, new bulk
+// calls are refused (429) until one finishes. A running task counts as
+// the most its results may take (maxResultBytes per item), a finished one
+// as what they do take. It owns the goroutines of asynchronous calls and
+// waits for them on Close.
 type taskStore struct {
 	capacity int
+	budget   int             // bytes
 	ctx      context.Context // parent of asynchronous calls
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
@@ -218,28 +247,64 @@ type taskStore struct {
 	order []string // ids, oldest first
 }
 
+// newTaskStore returns a store of at most capacity tasks taking at most
+// defaultTaskBytes.
 func newTaskStore(capacity int) *taskStore {
+	return newBoundedTaskStore(taskLimits{count: capacity, bytes: defaultTaskBytes})
+}
+
+// newBoundedTaskStore returns a store within l.
+func newBoundedTaskStore(l taskLimits) *taskStore {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &taskStore{capacity: max(capacity, 1), ctx: ctx, cancel: cancel, tasks: map[string]*task{}}
+	return &taskStore{capacity: max(l.count, 1), budget: max(l.bytes, maxTaskBytes), ctx: ctx, cancel: cancel,
+		tasks: map[string]*task{}}
 }
 
 // start registers a running task over items (their ids, when known).
 func (s *taskStore) start(op string, ids []string) (*task, error) {
+	if len(ids) > maxTaskItems {
+		return nil, invalidf("%d items; at most %d per bulk call", len(ids), maxTaskItems)
+	}
 	t := &task{id: uuid.NewString(), op: op, created: time.Now(), state: taskRunning,
-		items: make([]resultView, len(ids)), byID: make(map[string][]int, len(ids)), end: make(chan struct{})}
+		items: make([]resultView, len(ids)), sizes: make([]int, len(ids)), byID: make(map[string][]int, len(ids)),
+		end: make(chan struct{})}
 	for i, id := range ids {
-		t.items[i] = resultView{ID: id, State: itemPending}
+		t.setLocked(i, resultView{ID: clip(id, maxIDBytes), State: itemPending})
 		t.byID[id] = append(t.byID[id], i)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.order) >= s.capacity && !s.evictLocked() {
-		return nil, perspective.RateLimited(time.Second,
-			perspective.Errorf(perspective.CodeRateLimited, "%d bulk calls are running; try again when one has finished", len(s.order)))
+	need := reservation(t)
+	for len(s.order) >= s.capacity || s.bytesLocked()+need > s.budget {
+		if !s.evictLocked() {
+			return nil, perspective.RateLimited(time.Second, perspective.Errorf(perspective.CodeRateLimited,
+				"%d bulk calls are running and fill the task store (at most %d tasks, %d MiB); try again when one has finished",
+				len(s.order), s.capacity, s.budget>>20))
+		}
 	}
 	s.tasks[t.id] = t
 	s.order = append(s.order, t.id)
 	return t, nil
+}
+
+// reservation is what a task counts for in the store: the most its
+// results may take while it runs, what they take once it has finished.
+func reservation(t *task) int {
+	select {
+	case <-t.end:
+		return t.size()
+	default:
+		return len(t.items)*maxResultBytes + taskOverhead
+	}
+}
+
+// bytesLocked returns the bytes the kept tasks count for. s.mu must be held.
+func (s *taskStore) bytesLocked() int {
+	n := 0
+	for _, t := range s.tasks {
+		n += reservation(t)
+	}
+	return n
 }
 
 // evictLocked forgets the oldest finished task. s.mu must be held.

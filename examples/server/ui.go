@@ -1,10 +1,15 @@
 package main
 
 import (
+	"io/fs"
 	"maps"
+	"net/http"
+	"path"
+	"strings"
 
-	"github.com/perspective-cloud/sdk/examples/server/auth"
+	"github.com/perspective-cloud/sdk/examples/server/internal/auth"
 	"github.com/perspective-cloud/sdk/examples/server/web"
+	"github.com/perspective-cloud/sdk/internal/apidoc"
 )
 
 // addUIRoutes adds the web application, the sign-in routes and the
@@ -14,7 +19,7 @@ import (
 func addUIRoutes(m *router, d *deps) {
 	app := web.Handler()
 	m.Handle("GET /{$}", app)
-	m.Handle("GET "+web.Prefix, app)
+	m.Handle("GET "+web.Prefix, assetOrNotFound(app))
 	if d.users != nil {
 		d.users.auth.Register(m)
 	} else {
@@ -33,11 +38,25 @@ func addUIRoutes(m *router, d *deps) {
 	m.Handle("POST /images/upload", handleUploadImage(d))
 }
 
+// assetOrNotFound serves the application's assets with app, and a JSON
+// 404 for a path under web.Prefix that is none.
+func assetOrNotFound(app http.Handler) http.Handler {
+	assets := web.Assets()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := path.Clean(strings.TrimPrefix(r.URL.Path, web.Prefix))
+		if st, err := fs.Stat(assets, name); err != nil || st.IsDir() || name == "index.html" {
+			writeError(w, notFoundf("no asset %s; the application is at /", shortQuote(r.URL.Path)))
+			return
+		}
+		app.ServeHTTP(w, r)
+	})
+}
+
 var uiInstanceDocs = map[string]opDoc{
 	"POST /instances/dryrun": {summary: "Which of the ids each operation admits, without doing anything (the state machine's dry run)",
 		tag: "instances", body: "DryRunRequest", ok: answerJSON, schema: "DryRunAnswer", errs: []int{400, 404, 413, 503}},
 	"GET /instances/{id}/usage": {summary: "Usage figures (seed 004): item=cpu|memory|storage, from/to as Unix seconds, datapoints",
-		tag: "instances", ok: answerJSON, schema: "UsageList", errs: []int{400, 404, 501, 503},
+		tag: "instances", ok: answerJSON, schema: "UsageSeries", errs: []int{400, 404, 501, 503},
 		query: []param{{"item", "cpu (percent), memory (MiB) or storage (GiB)"}, {"from", "start, Unix seconds (default: an hour ago)"},
 			{"to", "end, Unix seconds (default: now)"}, {"datapoints", "how many intervals (default 6, at most 1000)"}}},
 	"GET /instances/{id}/tags": {summary: "The instance's tags", tag: "instances", ok: answerJSON, schema: "TagList", errs: []int{404, 503}},
@@ -69,13 +88,17 @@ func init() {
 }
 
 // withUISchemas adds the schemas of the routes above to s.
-func withUISchemas(s map[string]any) map[string]any {
-	s["DryRunRequest"] = obj([]string{"ids"}, map[string]any{"ids": ref("IDList"), "operations": arr(str("reboot, start, delete, … (default: every instance operation)")),
+func withUISchemas(s map[string]apidoc.Schema) map[string]apidoc.Schema {
+	s["DryRunRequest"] = obj([]string{"ids"}, map[string]any{"ids": maxItemsOf(arr(str("")), maxDryRunIDs), "operations": arr(str("reboot, start, delete, … (default: every instance operation)")),
 		"limit": integer()})
 	s["DryRunAnswer"] = obj([]string{"operations"}, map[string]any{"operations": map[string]any{"type": "object",
 		"additionalProperties": obj([]string{"admitted", "refusedCount", "refused"}, map[string]any{"admitted": integer(), "refusedCount": integer(),
 			"refused": arr(obj(nil, map[string]any{"id": str(""), "code": str(""), "message": str("why the state machine refuses")}))})}})
-	s["UsageList"] = arr(obj([]string{"from", "to", "value"}, map[string]any{"from": dateTime(), "to": dateTime(), "value": number()}))
+	s["UsageSeries"] = obj([]string{"item", "unit", "source", "points"}, map[string]any{
+		"item": str("cpu, memory or storage"), "unit": str("%, MiB or GiB"),
+		"source": str("gnocchi (measured), allocation (what the flavor allocates), diagnostics (present only), or the driver's word"),
+		"note":   str("what the figures are, in words"),
+		"points": arr(obj([]string{"from", "to", "value"}, map[string]any{"from": dateTime(), "to": dateTime(), "value": number()}))})
 	s["TagList"] = arr(str(""))
 	s["FlavorList"] = arr(ref("Flavor"))
 	s["NetworkList"] = arr(obj(nil, map[string]any{"id": str(""), "name": str(""), "state": str(""), "isShared": boolean()}))

@@ -8,6 +8,10 @@ import (
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
+// maxDryRunIDs bounds the ids of one dry run: the web UI asks about every
+// selected row at once, and a dry run changes nothing.
+const maxDryRunIDs = 10000
+
 // dryRunRequest is the body of POST /instances/dryrun.
 type dryRunRequest struct {
 	IDs        []string `json:"ids"`
@@ -23,8 +27,8 @@ func (q *dryRunRequest) Validate() error {
 	if len(q.IDs) == 0 {
 		return invalidf("ids: give at least one instance id")
 	}
-	if len(q.IDs) > 10000 || len(q.Operations) > 64 {
-		return invalidf("at most 10000 ids and 64 operations per dry run")
+	if len(q.IDs) > maxDryRunIDs || len(q.Operations) > 64 {
+		return invalidf("ids, operations: at most %d ids and 64 operations per dry run", maxDryRunIDs)
 	}
 	if q.Limit < 0 {
 		return invalidf("limit: %d is negative; give 0 for every refusal or a positive count", q.Limit)
@@ -62,6 +66,7 @@ func handleDryRun(d *deps) http.Handler {
 				ops = append(ops, string(op))
 			}
 		}
+		x := d.explain(perspective.OpReboot, false)
 		out := map[string]admits{}
 		for _, name := range ops {
 			op, err := perspective.ParseOperation(name)
@@ -72,6 +77,7 @@ func handleDryRun(d *deps) http.Handler {
 			if rep == nil {
 				return 0, nil, err
 			}
+			x.as(op).report(r.Context(), rep)
 			a := admits{Refused: []refusal{}}
 			for _, res := range rep.Results {
 				if res.Err == nil {
@@ -122,14 +128,11 @@ func handleUsage(d *deps) http.Handler {
 		if err != nil {
 			return 0, nil, err
 		}
-		pts, err := insts.Usage(r.Context(), r.PathValue("id"), uq)
+		series, err := insts.Usage(r.Context(), r.PathValue("id"), uq)
 		if err != nil {
 			return 0, nil, err
 		}
-		if pts == nil {
-			pts = []perspective.UsagePoint{}
-		}
-		return http.StatusOK, pts, nil
+		return http.StatusOK, series, nil
 	})
 }
 
@@ -196,6 +199,9 @@ func handleUploadImage(d *deps) http.Handler {
 			return 0, nil, invalidf("name is required: POST /images/upload?name=…")
 		}
 		t := perspective.Target{CloudID: q.Get("cloud"), ProjectID: q.Get("project"), Region: q.Get("region")}
+		if err := d.createTarget("image "+shortQuote(q.Get("name")), t); err != nil {
+			return 0, nil, err
+		}
 		img, err := d.set.Images().In(t).Create(r.Context(), perspective.ImageSpec{Name: q.Get("name"),
 			DiskFormat: q.Get("diskFormat"), ContainerFormat: q.Get("containerFormat"), Visibility: q.Get("visibility"),
 			Data: http.MaxBytesReader(w, r.Body, maxUploadBytes)})

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/perspective-cloud/sdk/perspective"
 )
 
 // The web application's routes join the route table of TestEveryRoute.
@@ -25,7 +27,10 @@ func init() {
 		routeCase{method: "POST", path: "/instances/dryrun", body: `{"ids":["$ID"],"operations":["fly"]}`, status: 400},
 		routeCase{method: "GET", path: "/instances/$ID/usage?item=memory&datapoints=4", status: 200,
 			check: func(t *testing.T, _ *http.Response, b []byte) {
-				assert.Len(t, decodeJSON[[]map[string]any](t, b), 4)
+				s := decodeJSON[perspective.UsageSeries](t, b)
+				assert.Len(t, s.Points, 4)
+				assert.Equal(t, "MiB", s.Unit)
+				assert.Equal(t, "mock", s.Source, "the series says where its figures came from")
 			}},
 		routeCase{method: "GET", path: "/instances/$ID/usage?from=yesterday", status: 400},
 		routeCase{method: "GET", path: "/instances/$ID/usage?datapoints=0", status: 400},

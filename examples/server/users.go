@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"sync"
 
-	"github.com/perspective-cloud/sdk/examples/server/auth"
+	"github.com/perspective-cloud/sdk/examples/server/internal/auth"
 )
 
 // users is sign-in and per-user narrowing: every request of a signed-in
@@ -17,8 +17,8 @@ import (
 // store, so no handler — /query and /tasks included — can reach another
 // user's instances, images, keypairs or tasks.
 type users struct {
-	auth     *auth.Auth
-	maxTasks int
+	auth   *auth.Auth
+	limits taskLimits // of each user's task store
 
 	mu      sync.Mutex
 	routers map[routerKey]*router
@@ -34,13 +34,19 @@ type routerKey struct {
 // starts afresh (a router is cheap to rebuild).
 const maxUserRouters = 4096
 
-// newUsers wraps a.
+// newUsers wraps a; each user keeps at most maxTasks tasks taking at most
+// defaultTaskBytes.
 func newUsers(a *auth.Auth, maxTasks int) *users {
-	return &users{auth: a, maxTasks: maxTasks, routers: map[routerKey]*router{}, tasks: map[string]*taskStore{}}
+	return newBoundedUsers(a, taskLimits{count: maxTasks, bytes: defaultTaskBytes})
+}
+
+// newBoundedUsers wraps a; each user's task store is within l.
+func newBoundedUsers(a *auth.Auth, l taskLimits) *users {
+	return &users{auth: a, limits: l, routers: map[routerKey]*router{}, tasks: map[string]*taskStore{}}
 }
 
 // loadUsers reads the auth configuration file; "" runs the server open.
-func loadUsers(path string, getenv func(string) string, maxTasks int, log *slog.Logger) (*users, error) {
+func loadUsers(path string, getenv func(string) string, l taskLimits, log *slog.Logger) (*users, error) {
 	cfg := auth.Config{}
 	if path != "" {
 		var err error
@@ -50,7 +56,7 @@ func loadUsers(path string, getenv func(string) string, maxTasks int, log *slog.
 	}
 	cfg.Public = publicPaths
 	cfg.Log = log
-	return newUsers(auth.New(cfg), maxTasks), nil
+	return newBoundedUsers(auth.New(cfg), l), nil
 }
 
 // publicPaths are served without a session: the application itself, the
@@ -86,11 +92,16 @@ func (u *users) routerFor(d *deps, p *auth.Principal, a auth.Action) *router {
 	}
 	ts, ok := u.tasks[p.Backend+"/"+p.Name]
 	if !ok {
-		ts = newTaskStore(u.maxTasks)
+		ts = newBoundedTaskStore(u.limits)
 		u.tasks[p.Backend+"/"+p.Name] = ts
 	}
 	ud := *d
 	ud.set = p.Narrow(d.set, a)
+	if a == auth.ActionWrite {
+		if seen := p.Narrow(d.set, auth.ActionRead); len(seen.Clouds()) > len(ud.set.Clouds()) {
+			ud.readable = seen
+		}
+	}
 	ud.tasks = ts
 	m := newRouter(&ud)
 	u.routers[k] = m

@@ -93,11 +93,10 @@ func bodyError(err error) error {
 	case errors.As(err, &syntax):
 		return badRequest(fmt.Sprintf("request body: invalid JSON at byte %d: %v", syntax.Offset, err))
 	case errors.As(err, &typ):
-		field := typ.Field
-		if field == "" {
-			field = "the body"
+		if typ.Field == "" {
+			return badRequest(fmt.Sprintf("request body: expected %s, got a JSON %s", jsonKind(typ.Type), typ.Value))
 		}
-		return badRequest(fmt.Sprintf("request body: %s: expected %s, got a JSON %s", field, typ.Type, typ.Value))
+		return badRequest(fmt.Sprintf("request body: %s: expected %s, got a JSON %s", typ.Field, jsonKind(typ.Type), typ.Value))
 	}
 	return badRequest("request body: " + strings.TrimPrefix(err.Error(), "json: "))
 }

@@ -41,4 +41,10 @@
 //			return errorBody{Code: e.Code, Message: e.Message}
 //		})
 //	}
+//
+// The query string and the text fields of a request are untrusted too:
+// ParseQueryString (StrictQuery for a request) refuses a malformed query
+// that url.ParseQuery would have parsed with a pair dropped, and bounds its
+// parameters; CheckText refuses names with control or bidirectional
+// characters. Both answer a 400 *Error that names the parameter or field.
 package httpjson

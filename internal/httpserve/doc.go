@@ -21,4 +21,7 @@
 //		fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
 //		return httpserve.Serve(ctx, ln, h, cfg.grace)
 //	}
+//
+// RouteErrors puts a ServeMux's own "404 page not found" and "Method Not
+// Allowed" (with its Allow header) into the API's JSON error answer.
 package httpserve

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/perspective-cloud/sdk/driver"
+	"github.com/perspective-cloud/sdk/operator"
 	"github.com/perspective-cloud/sdk/perspective"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -46,6 +47,8 @@ func RunConformance(t *testing.T, h Harness) {
 	t.Run("Images", s.testImages)
 	t.Run("Keypairs", s.testKeypairs)
 	t.Run("Concurrent", s.testConcurrent)
+	t.Run("Moves", s.testMoves)
+	t.Run("Operator", s.testOperator)
 }
 
 func (s *suite) testMetadata(t *testing.T) {
@@ -253,7 +256,24 @@ func (s *suite) testUnsupported(t *testing.T) {
 		},
 		"snapshot": func() error { _, err := c.Instances().Snapshot(ctx, "s", id); return err },
 		"image":    func() error { _, err := c.Images().Create(ctx, perspective.ImageSpec{Name: "x"}); return err },
-		"keypair":  func() error { _, err := c.Keypairs().Create(ctx, perspective.KeypairSpec{Name: "x"}); return err },
+		"shelve":   func() error { _, err := c.Instances().Shelve(ctx, id); return err },
+		"migrate":  func() error { _, err := c.Instances().Migrate(ctx, "", id); return err },
+		"live":     func() error { _, err := c.Instances().LiveMigrate(ctx, "", id); return err },
+		"backup": func() error {
+			_, err := c.Instances().Backup(ctx, perspective.BackupSpec{Name: "b", Type: "daily", Rotation: 1}, id)
+			return err
+		},
+		"password":     func() error { _, err := c.Instances().SetPassword(ctx, "s3cret", id); return err },
+		"group":        func() error { _, err := c.Instances().AddSecurityGroup(ctx, "default", id); return err },
+		"diagnostics":  func() error { _, err := c.Instances().Diagnostics(ctx, id); return err },
+		"force-delete": func() error { _, err := c.Instances().ForceDelete(ctx, id); return err },
+		"keypair":      func() error { _, err := c.Keypairs().Create(ctx, perspective.KeypairSpec{Name: "x"}); return err },
+	}
+	op, err := operator.New(c)
+	require.NoError(t, err)
+	assert.Empty(t, op.Operations(), "a bare driver has no operator calls")
+	for name, call := range s.operatorCalls(ctx, op, id) {
+		calls["operator "+string(name)] = call
 	}
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {
@@ -439,6 +459,12 @@ func (s *suite) testLifecycle(t *testing.T) {
 	t.Run("FloatingIP", func(t *testing.T) { s.floatingIP(t, ids[0]) })
 	t.Run("Delete", func(t *testing.T) {
 		s.step(t, perspective.OpDelete, ids, func(ctx context.Context) (*perspective.Report, error) { return s.inst.Delete(ctx, ids...) })
+		if s.h.SoftDelete {
+			// a soft-deleted instance stays until it is force-deleted
+			_, err := s.inst.ForceDelete(ctx, ids...)
+			require.NoError(t, err)
+			s.wait(t, ids, perspective.StateDeleted)
+		}
 		_, err := s.inst.Get(ctx, ids[0])
 		assert.ErrorIs(t, err, perspective.ErrNotFound, "a deleted instance is gone")
 	})
@@ -545,7 +571,7 @@ func (s *suite) console(t *testing.T, id string) {
 		assert.LessOrEqual(t, strings.Count(strings.TrimRight(out, "\n"), "\n"), 4, "at most 5 lines")
 	}
 	now := time.Now()
-	pts, err := s.inst.Usage(ctx, id, perspective.UsageQuery{Item: perspective.UsageCPU, From: now.Add(-time.Hour), To: now, Points: 4})
+	series, err := s.inst.Usage(ctx, id, perspective.UsageQuery{Item: perspective.UsageCPU, From: now.Add(-time.Hour), To: now, Points: 4})
 	if !s.cloud.Supports(perspective.OpUsage) {
 		assert.ErrorIs(t, err, perspective.ErrUnsupported)
 		return
@@ -555,9 +581,16 @@ func (s *suite) console(t *testing.T, id string) {
 		return
 	}
 	require.NoError(t, err)
-	require.NotEmpty(t, pts)
-	for _, p := range pts {
+	assert.Equal(t, perspective.UsageCPU, series.Item)
+	assert.Equal(t, "%", series.Unit, "cpu figures are in percent")
+	assert.NotEmpty(t, series.Source, "a series says where its figures came from")
+	assert.LessOrEqual(t, len(series.Points), 4, "at most the asked number of intervals")
+	if len(series.Points) == 0 {
+		assert.NotEmpty(t, series.Note, "a series without points says why")
+	}
+	for _, p := range series.Points {
 		assert.False(t, p.To.Before(p.From))
+		assert.False(t, p.From.Before(now.Add(-time.Hour).Add(-time.Second)), "inside the asked range")
 	}
 }
 

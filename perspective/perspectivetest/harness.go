@@ -32,6 +32,25 @@ type Harness struct {
 	Mutations func() int
 	// Concurrency is how many goroutines the concurrent-use scenario runs (default 8).
 	Concurrency int
+	// Admin says the credentials have the cloud's administrator role:
+	// the operator scenarios (package operator), migrations and
+	// diagnostics must then succeed; without it they must be forbidden.
+	Admin bool
+	// SoftDelete says the cloud keeps deleted instances for a while
+	// (Nova's reclaim_instance_interval): a delete ends in soft_deleted,
+	// and the suite restores one.
+	SoftDelete bool
+	// SecurityGroup is a security group the suite adds to and removes
+	// from an instance (default "default").
+	SecurityGroup string
+	// Fail, when set, puts an instance (its real id) into the error state
+	// with a fault, as a hypervisor failure would; the suite checks that a
+	// migration's wait fails with it. A mock can; a real cloud cannot.
+	Fail func(realID, fault string) error
+	// Evacuate runs the evacuation scenario: it forces the host of an
+	// instance down, evacuates it and forces the host up again (on Nova
+	// the host then stays down until its nova-compute restarts).
+	Evacuate bool
 }
 
 func (h *Harness) defaults() {
@@ -43,6 +62,9 @@ func (h *Harness) defaults() {
 	}
 	if h.Concurrency == 0 {
 		h.Concurrency = 8
+	}
+	if h.SecurityGroup == "" {
+		h.SecurityGroup = "default"
 	}
 }
 

@@ -13,7 +13,7 @@ export function niceMax(v) {
 
 // chart returns a figure with an SVG line chart of points
 // ([{from, to, value}]) labelled with unit.
-export function chart(points, { title, unit }) {
+export function chart(points, { title, unit, source, note }) {
   const fig = h('figure', { class: 'chart', id: 'usage-chart' });
   const n = points.length;
   const max = niceMax(Math.max(0, ...points.map((p) => p.value)));
@@ -49,7 +49,8 @@ export function chart(points, { title, unit }) {
   } else {
     s.append(svg('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle' }, 'No data for this range'));
   }
-  fig.append(s, h('figcaption', { class: 'hint' }, summary));
+  const from = source ? ` Source: ${source}${note ? ` (${note})` : ''}.` : '';
+  fig.append(s, h('figcaption', { class: 'hint' }, summary + from));
   return fig;
 }
 

@@ -84,8 +84,9 @@ export function render(main, ctx, [id]) {
     const from = to - RANGES[rangeSel.value];
     chartBox.replaceChildren(h('p', { class: 'hint' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), ' Loading usage…'));
     try {
-      const pts = await api('GET', `${base}/usage?item=${itemSel.value}&from=${from}&to=${to}&datapoints=24`, undefined, { signal: abort.signal });
-      chartBox.replaceChildren(chart(pts, { title: `${label} of ${title.textContent}, last ${rangeSel.value}`, unit }));
+      const s = await api('GET', `${base}/usage?item=${itemSel.value}&from=${from}&to=${to}&datapoints=24`, undefined, { signal: abort.signal });
+      chartBox.replaceChildren(chart(s.points, { title: `${label} of ${title.textContent}, last ${rangeSel.value}`,
+        unit: s.unit || unit, source: s.source, note: s.note }));
     } catch (e) {
       if (e.name === 'AbortError') return;
       chartBox.replaceChildren(h('p', { class: 'failed', role: 'alert' }, e.message));

@@ -1,0 +1,236 @@
+package perspective
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/perspective-cloud/sdk/driver"
+)
+
+// ready makes sure the inventory has synced once, starting its loop, and
+// returns the first sync's error while it never has.
+func (v *inventory) ready(ctx context.Context) error {
+	v.start()
+	v.mu.RLock()
+	ok := v.synced
+	v.mu.RUnlock()
+	if ok {
+		return nil
+	}
+	return v.syncNow(ctx)
+}
+
+// fresh is ready, and when the last successful sync is older than maxAge
+// (a negative maxAge allows any age), syncs now: a read asking for data no
+// older than a bound gets it or the error of trying.
+func (v *inventory) fresh(ctx context.Context, maxAge time.Duration) error {
+	if err := v.ready(ctx); err != nil {
+		return err
+	}
+	if maxAge < 0 {
+		return nil
+	}
+	v.mu.RLock()
+	age := time.Since(v.lastOK)
+	v.mu.RUnlock()
+	if age <= maxAge {
+		return nil
+	}
+	return v.syncNow(ctx)
+}
+
+// refresh reads the given instances again, a GET each, concurrently within
+// the Cloud's concurrency, and stores what it reads: an instance the cloud
+// no longer has is gone. It returns the errors other than not-found, by
+// real id.
+func (v *inventory) refresh(ctx context.Context, ids []string) map[string]error {
+	if len(ids) == 0 {
+		return nil
+	}
+	var mu sync.Mutex
+	errs := map[string]error{}
+	sem := make(chan struct{}, max(v.c.opts.concurrency, 1))
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			start := time.Now()
+			var got driver.Instance
+			err := v.c.retry(ctx, func(ctx context.Context) (err error) {
+				got, err = v.c.drv.GetInstance(ctx, id)
+				return err
+			})
+			v.mu.Lock()
+			v.stats.Refreshes++
+			v.mu.Unlock()
+			switch {
+			case Code(err) == CodeNotFound:
+				v.put([]Instance{{RealID: id, State: StateDeleted}}, start)
+			case err != nil:
+				mu.Lock()
+				errs[id] = classify(err, OpGet, KindInstance, id)
+				mu.Unlock()
+			case got.ID != id:
+				// not this cloud's instance (a driver answering for a prefix, say)
+				v.put([]Instance{{RealID: id, State: StateDeleted}}, start)
+			default:
+				v.put(v.adopt(ctx, []driver.Instance{got}), start)
+			}
+		}()
+	}
+	wg.Wait()
+	return errs
+}
+
+// states returns the instances behind realIDs, keyed by real id (absent:
+// not found), each no older than maxAge: an instance older than that, one
+// this library changed since it was read, or one the inventory lacks is
+// read again with a GET, so k ids cost at most k requests. errs holds the
+// ids whose read failed; err is set when the inventory has never synced.
+func (v *inventory) states(ctx context.Context, realIDs []string, maxAge time.Duration) (cur map[string]Instance, errs map[string]error, err error) {
+	if err := v.ready(ctx); err != nil {
+		return nil, nil, err
+	}
+	now := time.Now()
+	var stale []string
+	v.mu.RLock()
+	for _, id := range realIDs {
+		e, ok := v.items[id]
+		_, dirty := v.touched[id]
+		if !ok || dirty || (maxAge >= 0 && now.Sub(later(e.seen, v.lastOK)) > maxAge) {
+			stale = append(stale, id)
+		}
+	}
+	v.mu.RUnlock()
+	errs = v.refresh(ctx, stale)
+	cur = make(map[string]Instance, len(realIDs))
+	v.mu.RLock()
+	for _, id := range realIDs {
+		if e, ok := v.items[id]; ok && errs[id] == nil {
+			cur[id] = e.inst.Clone()
+		}
+	}
+	v.mu.RUnlock()
+	return cur, errs, nil
+}
+
+// one returns the instance behind realID (ok false: not found), from
+// memory when it is there, untouched and no older than maxAge, and from a
+// GET otherwise.
+func (v *inventory) one(ctx context.Context, realID string, maxAge time.Duration) (inst Instance, ok bool, err error) {
+	v.mu.RLock()
+	e, held := v.items[realID]
+	_, dirty := v.touched[realID]
+	if v.synced && held && !dirty && (maxAge < 0 || time.Since(later(e.seen, v.lastOK)) <= maxAge) {
+		inst = e.inst.Clone()
+		v.mu.RUnlock()
+		return inst, true, nil
+	}
+	v.mu.RUnlock()
+	cur, errs, err := v.states(ctx, []string{realID}, maxAge)
+	if err == nil {
+		err = errs[realID]
+	}
+	if err != nil {
+		return Instance{}, false, err
+	}
+	inst, ok = cur[realID]
+	return inst, ok, nil
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// refreshTouched reads again the instances this library changed since the
+// inventory last read them.
+func (v *inventory) refreshTouched(ctx context.Context) {
+	v.mu.RLock()
+	ids := make([]string, 0, len(v.touched))
+	for id := range v.touched {
+		ids = append(ids, id)
+	}
+	v.mu.RUnlock()
+	v.refresh(ctx, ids)
+}
+
+// list returns copies of the instances matching opts, from memory once
+// synced (and synced again first when older than maxAge).
+func (v *inventory) list(ctx context.Context, opts ListOptions, maxAge time.Duration) ([]Instance, error) {
+	if err := v.fresh(ctx, maxAge); err != nil {
+		return nil, err
+	}
+	v.refreshTouched(ctx)
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	out := make([]Instance, 0, len(v.items))
+	for _, e := range v.items {
+		if opts.Match(e.inst) {
+			out = append(out, e.inst.Clone())
+		}
+	}
+	return slices.Clip(out), nil
+}
+
+// snapshot returns every instance of the inventory, synced once, sharing
+// the inventory's values: callers must not change them. It is the read of
+// the query tables.
+func (v *inventory) snapshot(ctx context.Context) ([]Instance, error) {
+	if err := v.ready(ctx); err != nil {
+		return nil, err
+	}
+	v.refreshTouched(ctx)
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	out := make([]Instance, 0, len(v.items))
+	for _, e := range v.items {
+		out = append(out, e.inst)
+	}
+	return out, nil
+}
+
+// snapshot returns every instance of the cloud from its inventory (one
+// full listing the first time, then none), not sorted. The values share
+// the inventory's memory: callers must not change them (Clone one to).
+func (c *Cloud) snapshot(ctx context.Context) ([]Instance, error) {
+	return c.inv.snapshot(ctx)
+}
+
+// enrichShared fills instances' flavors and images from the cloud's
+// metadata, best effort, with one shared value per flavor and image (the
+// inventory never changes them; readers get clones).
+func (c *Cloud) enrichShared(ctx context.Context, insts []Instance) {
+	if len(insts) == 0 {
+		return
+	}
+	fs, _ := c.flavors(ctx)
+	imgs, _ := c.images(ctx)
+	byFlavor := make(map[string]*Flavor, len(fs))
+	for i := range fs {
+		byFlavor[fs[i].ID] = &fs[i]
+	}
+	byImage := make(map[string]*Image, len(imgs))
+	for i := range imgs {
+		byImage[imgs[i].RealID] = &imgs[i]
+	}
+	for i := range insts {
+		in := &insts[i]
+		if in.Flavor != nil {
+			if f, ok := byFlavor[in.Flavor.ID]; ok {
+				in.Flavor = f
+			}
+		}
+		if in.Image != nil {
+			if im, ok := byImage[in.Image.RealID]; ok {
+				in.Image = im
+			}
+		}
+	}
+}

@@ -1,0 +1,10 @@
+package perspective
+
+import "github.com/perspective-cloud/sdk/query"
+
+// Schema is the fifteen tables, for the external tests.
+var Schema = schema
+
+// TablesOf is a view of the cloud's inventory as the fifteen tables, for
+// the external tests.
+func TablesOf(c *Cloud) query.Database { return newTables(c) }
