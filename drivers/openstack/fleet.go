@@ -316,6 +316,7 @@ func (f *FleetSource) pair(ctx context.Context, s *projectScope, p projects.Proj
 		d = &fleetDriver{Driver: built}
 		f.mu.Lock()
 		if prev, raced := f.pairs[k]; raced {
+			_ = built.Close() // a concurrent expansion built it first
 			d = prev
 		} else {
 			f.pairs[k] = d
@@ -475,7 +476,14 @@ func (f *FleetSource) rescope(ctx context.Context, p projects.Project) (tokens.C
 		if !gophercloud.ResponseCodeIs(res.Err, http.StatusUnauthorized) && !gophercloud.ResponseCodeIs(res.Err, http.StatusForbidden) {
 			return res, scrub(classify(res.Err, "open", perspective.KindProject, p.ID), f.cfg.secrets())
 		}
+		if gophercloud.ResponseCodeIs(res.Err, http.StatusUnauthorized) && attempt == 0 && f.user.Token() != tok {
+			continue // another project's re-scope renewed the user's token meanwhile
+		}
 		if gophercloud.ResponseCodeIs(res.Err, http.StatusUnauthorized) && attempt == 0 && f.userTokenExpiring() {
+			if f.user.ReauthFunc == nil {
+				return res, driver.Errorf(driver.CodeUnauthenticated,
+					"openstack: the user's token has expired and cannot be renewed (a Token authenticates once)")
+			}
 			if err := f.user.Reauthenticate(ctx, tok); err != nil {
 				return res, scrub(classify(err, "open", "", "user"), f.cfg.secrets())
 			}

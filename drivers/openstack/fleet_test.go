@@ -33,6 +33,9 @@ type fakeFleet struct {
 	regions  []string       // with compute
 	bare     []string       // regions with only an image endpoint
 	refuse   map[string]int // project id → status Keystone answers its re-scope with
+	// expired: the user token of the first password login has expired
+	// (its expires_at is past and a re-scope with it is refused with 401)
+	expired bool
 }
 
 type fakeProject struct{ id, name string }
@@ -101,6 +104,9 @@ func (f *fakeFleet) tokens(r *http.Request) (*http.Response, error) {
 		Auth struct {
 			Identity struct {
 				Methods []string `json:"methods"`
+				Token   struct {
+					ID string `json:"id"`
+				} `json:"token"`
 			} `json:"identity"`
 			Scope struct {
 				Project struct {
@@ -115,8 +121,12 @@ func (f *fakeFleet) tokens(r *http.Request) (*http.Response, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	project := f.projects[0]
+	subject, expires := "", "2099-01-01T00:00:00.000000Z"
 	if len(body.Auth.Identity.Methods) == 1 && body.Auth.Identity.Methods[0] == "token" {
 		f.rescopes.Add(1)
+		if f.expired && body.Auth.Identity.Token.ID == "user-1" {
+			return jsonReply(401, fixture(f.t, "keystone_401.json"))(r)
+		}
 		want := body.Auth.Scope.Project.ID
 		if st := f.refuse[want]; st != 0 {
 			return jsonReply(st, fixture(f.t, "keystone_401.json"))(r)
@@ -131,7 +141,11 @@ func (f *fakeFleet) tokens(r *http.Request) (*http.Response, error) {
 			return jsonReply(401, fixture(f.t, "keystone_401.json"))(r)
 		}
 	} else {
-		f.password.Add(1)
+		n := f.password.Add(1)
+		subject = fmt.Sprintf("user-%d", n)
+		if f.expired && n == 1 {
+			expires = "2000-01-01T00:00:00.000000Z"
+		}
 	}
 	var catalog []map[string]any
 	var computeEPs, imageEPs []map[string]any
@@ -148,13 +162,13 @@ func (f *fakeFleet) tokens(r *http.Request) (*http.Response, error) {
 		map[string]any{"type": "identity", "name": "keystone", "id": "s4", "endpoints": []map[string]any{
 			{"id": "k1", "interface": "public", "region_id": "RegionOne", "region": "RegionOne", "url": keystone + "/v3"}}})
 	res, err := jsonValue(r, 201, map[string]any{"token": map[string]any{
-		"methods": body.Auth.Identity.Methods, "expires_at": "2099-01-01T00:00:00.000000Z",
+		"methods": body.Auth.Identity.Methods, "expires_at": expires,
 		"user":    map[string]any{"id": "u1", "name": "demo", "domain": map[string]any{"id": "default", "name": "Default"}},
 		"project": map[string]any{"id": project.id, "name": project.name, "domain": map[string]any{"id": "default", "name": "Default"}},
 		"catalog": catalog,
 	}})
 	if err == nil {
-		res.Header.Set("X-Subject-Token", "tok-"+project.id)
+		res.Header.Set("X-Subject-Token", cmpOr(subject, "tok-"+project.id))
 	}
 	return res, err
 }
@@ -231,6 +245,24 @@ func TestFleetRefusedProjectIsThatCloudsForbiddenError(t *testing.T) {
 			assert.EqualValues(t, 1, f.password.Load(), "a live user token is not renewed for a refusal")
 		})
 	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func TestFleetRenewsAnExpiredUserTokenOnceForAllProjects(t *testing.T) {
+	f := newFakeFleet(t, 6, "R1")
+	f.expired = true
+	fl := f.open(t, Selection{})
+	assert.Len(t, fl.Set().Clouds(), 6, "every project re-scoped with the renewed token")
+	for _, m := range fl.Members() {
+		assert.NoError(t, m.Err)
+	}
+	assert.EqualValues(t, 2, f.password.Load(), "one renewal shared by the six re-scopes")
 }
 
 func TestFleetRefreshFindsNewAndLostProjectsAndRegions(t *testing.T) {
