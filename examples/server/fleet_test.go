@@ -144,3 +144,14 @@ func TestFleetServerStartsOnAFleetURL(t *testing.T) {
 	assert.Equal(t, "serving mock cloud \"a\": project \"p1\", region \"R1\"\n"+
 		"serving mock cloud \"b\": project \"p2\", region \"R2\"\n", out.String())
 }
+
+func TestFleetAccessAndRCFileTakeAProjectName(t *testing.T) {
+	e, _ := fleetEnv(t)
+	for _, p := range []string{"web", "web-id"} {
+		resp, body := e.do("GET", "/projects/"+p+"/regions/R2/rcfile", "")
+		require.Equal(t, http.StatusOK, resp.StatusCode, "%s: %s", p, body)
+		assert.Contains(t, string(body), "web-id")
+	}
+	resp, body := e.do("GET", "/projects/nope/regions/R2/rcfile", "")
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode, "%s", body)
+}
