@@ -3,6 +3,7 @@ module github.com/perspective-cloud/sdk
 go 1.25.0
 
 require (
+	github.com/digitalocean/go-libvirt v0.0.0-20261013170128-efbbdf578ac8
 	github.com/google/uuid v1.6.0
 	github.com/gophercloud/gophercloud/v2 v2.15.0
 	github.com/hashicorp/go-multierror v1.1.1
@@ -12,6 +13,7 @@ require (
 	golang.org/x/crypto v0.55.0
 	golang.org/x/sync v0.22.0
 	golang.org/x/time v0.15.0
+	libvirt.org/go/libvirtxml v1.12008.0
 )
 
 require (

@@ -296,34 +296,11 @@ func (c *Cloud) adoptKeypair(d driver.Keypair) Keypair {
 }
 
 // enrich fills an instance's flavor and image from the cloud's metadata,
-// best effort: a failure to read metadata leaves the instance as it is.
+// best effort (a failure to read metadata leaves the instance as it is),
+// with copies the caller owns.
 func (c *Cloud) enrich(ctx context.Context, insts []Instance) {
-	if len(insts) == 0 {
-		return
-	}
-	fs, _ := c.flavors(ctx)
-	imgs, _ := c.images(ctx)
-	byFlavor := make(map[string]*Flavor, len(fs))
-	for i := range fs {
-		byFlavor[fs[i].ID] = &fs[i]
-	}
-	byImage := make(map[string]*Image, len(imgs))
-	for i := range imgs {
-		byImage[imgs[i].RealID] = &imgs[i]
-	}
+	c.enrichShared(ctx, insts)
 	for i := range insts {
-		in := &insts[i]
-		if in.Flavor != nil {
-			if f, ok := byFlavor[in.Flavor.ID]; ok {
-				cp := *f
-				in.Flavor = &cp
-			}
-		}
-		if in.Image != nil {
-			if im, ok := byImage[in.Image.RealID]; ok {
-				cp := im.Clone()
-				in.Image = &cp
-			}
-		}
+		insts[i] = insts[i].Clone()
 	}
 }

@@ -1,7 +1,6 @@
 package perspective
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"github.com/perspective-cloud/sdk/driver"
@@ -184,18 +183,11 @@ func Code(err error) ErrorCode {
 	if errors.As(err, &e) {
 		return e.Code
 	}
-	var de *driver.Error
-	if errors.As(err, &de) {
-		return de.Code
-	}
 	var s *sentinel
 	if errors.As(err, &s) {
 		return s.code
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return CodeCanceled
-	}
-	return CodeUnknown
+	return driver.CodeOf(err) // a driver's error, a context error, or unknown
 }
 
 // Retryable reports whether err is worth trying again: a transient failure

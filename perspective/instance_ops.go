@@ -312,25 +312,9 @@ func (s *Instances) Log(ctx context.Context, id string, lines int) (string, erro
 // Usage returns usage figures of an instance. Zero fields of q mean: the
 // last hour until now, in six points.
 func (s *Instances) Usage(ctx context.Context, id string, q UsageQuery) (UsageSeries, error) {
-	switch q.Item {
-	case UsageCPU, UsageMemory, UsageStorage:
-	default:
-		return UsageSeries{}, invalidArg(OpUsage, "item", "%q is not one of cpu, memory, storage", q.Item)
-	}
-	if q.To.IsZero() {
-		q.To = time.Now()
-	}
-	if q.From.IsZero() {
-		q.From = q.To.Add(-time.Hour)
-	}
-	if !q.From.Before(q.To) {
-		return UsageSeries{}, invalidArg(OpUsage, "from", "must be before to (%s ≥ %s)", q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))
-	}
-	if q.Points == 0 {
-		q.Points = 6
-	}
-	if q.Points < 0 || q.Points > 1000 {
-		return UsageSeries{}, invalidArg(OpUsage, "datapoints", "must be 1 to 1000, not %d", q.Points)
+	q, err := usageQuery(q)
+	if err != nil {
+		return UsageSeries{}, err
 	}
 	it, err := s.one(ctx, OpUsage, id)
 	if err != nil {
@@ -340,7 +324,55 @@ func (s *Instances) Usage(ctx context.Context, id string, q UsageQuery) (UsageSe
 	if err = it.cloud.call(ctx, OpUsage, it.realID, &a); err != nil {
 		return UsageSeries{}, classify(err, OpUsage, KindInstance, id)
 	}
-	out := a.series
+	return usageSeries(a.series, q), nil
+}
+
+// UsageOf returns the usage figures of many instances, read concurrently as
+// every bulk call is (see With), one Result per id whose Usage is the
+// instance's series. Zero fields of q mean what they mean for Usage.
+func (s *Instances) UsageOf(ctx context.Context, q UsageQuery, ids ...string) (*Report, error) {
+	q, err := usageQuery(q)
+	if err != nil {
+		return &Report{Op: OpUsage}, err
+	}
+	return s.act(ctx, OpUsage, ids, nil, func(ctx context.Context, c *Cloud, it item, res *Result) error {
+		a := args{usage: q}
+		if err := c.call(ctx, OpUsage, it.realID, &a); err != nil {
+			return err
+		}
+		series := usageSeries(a.series, q)
+		res.Usage = &series
+		return nil
+	})
+}
+
+// usageQuery checks q and fills in its defaults.
+func usageQuery(q UsageQuery) (UsageQuery, error) {
+	switch q.Item {
+	case UsageCPU, UsageMemory, UsageStorage:
+	default:
+		return q, invalidArg(OpUsage, "item", "%s is not one of cpu, memory, storage", quoted(string(q.Item)))
+	}
+	if q.To.IsZero() {
+		q.To = time.Now()
+	}
+	if q.From.IsZero() {
+		q.From = q.To.Add(-time.Hour)
+	}
+	if !q.From.Before(q.To) {
+		return q, invalidArg(OpUsage, "from", "must be before to (%s ≥ %s)", q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))
+	}
+	if q.Points == 0 {
+		q.Points = 6
+	}
+	if q.Points < 0 || q.Points > 1000 {
+		return q, invalidArg(OpUsage, "datapoints", "must be 1 to 1000, not %d", q.Points)
+	}
+	return q, nil
+}
+
+// usageSeries fills in what a driver may leave out of its series.
+func usageSeries(out UsageSeries, q UsageQuery) UsageSeries {
 	out.Item = q.Item
 	if out.Unit == "" {
 		out.Unit = driver.UnitOf(q.Item)
@@ -348,5 +380,5 @@ func (s *Instances) Usage(ctx context.Context, id string, q UsageQuery) (UsageSe
 	if out.Points == nil {
 		out.Points = []UsagePoint{}
 	}
-	return out, nil
+	return out
 }

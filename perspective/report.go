@@ -19,6 +19,8 @@ type Result struct {
 	Instance *Instance
 	Image    *Image
 	Address  string
+	// Usage is the instance's usage series (UsageOf).
+	Usage *UsageSeries
 	// Attempts is how many times the operation was tried (0 if never, e.g.
 	// refused by the state machine); Duration is the time spent on the item.
 	Attempts int
@@ -31,17 +33,18 @@ func (r Result) OK() bool { return r.Err == nil }
 // MarshalJSON renders a result with its error as a code and a message.
 func (r Result) MarshalJSON() ([]byte, error) {
 	type out struct {
-		ID         string    `json:"id"`
-		OK         bool      `json:"ok"`
-		Code       string    `json:"code,omitempty"`
-		Error      string    `json:"error,omitempty"`
-		Instance   *Instance `json:"instance,omitempty"`
-		Image      *Image    `json:"image,omitempty"`
-		Address    string    `json:"address,omitempty"`
-		Attempts   int       `json:"attempts"`
-		DurationMS float64   `json:"durationMs"`
+		ID         string       `json:"id"`
+		OK         bool         `json:"ok"`
+		Code       string       `json:"code,omitempty"`
+		Error      string       `json:"error,omitempty"`
+		Instance   *Instance    `json:"instance,omitempty"`
+		Image      *Image       `json:"image,omitempty"`
+		Address    string       `json:"address,omitempty"`
+		Usage      *UsageSeries `json:"usage,omitempty"`
+		Attempts   int          `json:"attempts"`
+		DurationMS float64      `json:"durationMs"`
 	}
-	o := out{ID: r.ID, OK: r.OK(), Instance: r.Instance, Image: r.Image, Address: r.Address,
+	o := out{ID: r.ID, OK: r.OK(), Instance: r.Instance, Image: r.Image, Address: r.Address, Usage: r.Usage,
 		Attempts: r.Attempts, DurationMS: float64(r.Duration.Microseconds()) / 1000}
 	if r.Err != nil {
 		o.Code = Code(r.Err).String()

@@ -1,6 +1,7 @@
 package perspective
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -108,7 +109,7 @@ func (t *tables) load(ctx context.Context, table string) ([][]query.Value, error
 	case tableClouds:
 		return t.cloudRows(), nil
 	case tableInstances, tableInstanceMetadata, tableInstanceNetworks:
-		insts, err := (&Instances{clouds: t.clouds}).List(ctx, ListOptions{})
+		insts, err := t.snapshot(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -450,4 +451,32 @@ func (t *tables) zoneRows(ctx context.Context) ([][]query.Value, error) {
 		}
 	}
 	return rows, nil
+}
+
+// snapshot reads every cloud's instances from its inventory, concurrently,
+// without copying them (rows only read them); deleted ones are left out,
+// as listings leave them out.
+func (t *tables) snapshot(ctx context.Context) ([]Instance, error) {
+	parts := make([][]Instance, len(t.clouds))
+	errs := make([]error, len(t.clouds))
+	var wg sync.WaitGroup
+	for i, c := range t.clouds {
+		wg.Go(func() { parts[i], errs[i] = c.snapshot(ctx) })
+	}
+	wg.Wait()
+	var all []Instance
+	for i, c := range t.clouds {
+		if errs[i] != nil {
+			return nil, classify(errs[i], OpList, KindInstance, c.info.CloudID)
+		}
+		for _, in := range parts[i] {
+			if in.State != StateDeleted {
+				all = append(all, in)
+			}
+		}
+	}
+	// The order listings have (name, then id): a query without ORDER BY
+	// answers the same rows in the same order every time.
+	slices.SortFunc(all, func(a, b Instance) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
+	return all, nil
 }

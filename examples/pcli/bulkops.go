@@ -158,6 +158,36 @@ var bulkOps = []bulkOp{
 		"  pcli remove-ip web-1 web-2\n  pcli remove-ip web-1 --address 203.0.113.10",
 		stringFlag("address", "the floating IP to remove (default: every floating IP of each instance)"), nil,
 		(*perspective.Instances).RemoveFloatingIP),
+	// Seed 003's operations.
+	simpleOp(perspective.OpShelve, "Shelve instances (stopped, kept as an image, released from their host)",
+		"  pcli shelve batch-1 --wait", (*perspective.Instances).Shelve),
+	simpleOp(perspective.OpShelveOffload, "Release shelved instances from their host",
+		"  pcli shelve-offload batch-1", (*perspective.Instances).ShelveOffload),
+	simpleOp(perspective.OpUnshelve, "Bring shelved instances back",
+		"  pcli unshelve batch-1 --wait", (*perspective.Instances).Unshelve),
+	valueOp(perspective.OpMigrate, "Move instances to another host cold (then confirm-resize or revert-resize)",
+		"  pcli migrate --where \"name LIKE 'web-%'\" --wait\n  pcli migrate web-1 --host aio2",
+		stringFlag("host", "target host (default: the scheduler chooses)"), nil, (*perspective.Instances).Migrate),
+	valueOp(perspective.OpLiveMigrate, "Move running instances to another host live",
+		"  pcli live-migrate --where \"name LIKE 'web-%'\" --wait\n  pcli live-migrate web-1 --host aio2",
+		stringFlag("host", "target host (default: the scheduler chooses)"), nil, (*perspective.Instances).LiveMigrate),
+	valueOp(perspective.OpBackup, "Back instances up as images, keeping the newest --rotation of each type",
+		"  pcli backup db-1 --name nightly --type daily --rotation 7",
+		func(c *cobra.Command, v *perspective.BackupSpec) {
+			c.Flags().StringVar(&v.Name, "name", "", "backup image name (required)")
+			c.Flags().StringVar(&v.Type, "type", "daily", "backup type (e.g. daily, weekly)")
+			c.Flags().IntVar(&v.Rotation, "rotation", 1, "how many backups of this type to keep")
+		}, func(v perspective.BackupSpec) error { return required("name", v.Name) }, (*perspective.Instances).Backup),
+	valueOp(perspective.OpAddSecurityGroup, "Add a security group to instances",
+		"  pcli add-security-group web-1 web-2 --group web",
+		stringFlag("group", "security group name or id (required)"), requiredString("group"), (*perspective.Instances).AddSecurityGroup),
+	valueOp(perspective.OpRemoveSecurityGroup, "Remove a security group from instances",
+		"  pcli remove-security-group web-1 --group web",
+		stringFlag("group", "security group name or id (required)"), requiredString("group"), (*perspective.Instances).RemoveSecurityGroup),
+	simpleOp(perspective.OpRestore, "Restore soft-deleted instances",
+		"  pcli restore old-1 --wait", (*perspective.Instances).Restore),
+	simpleOp(perspective.OpForceDelete, "Delete instances at once, soft-deleted ones included",
+		"  pcli force-delete old-1 old-2 --wait", (*perspective.Instances).ForceDelete),
 }
 
 // waitStates returns the states --wait waits for after op: the state the

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	_ "github.com/perspective-cloud/sdk/drivers/libvirt"   // libvirt:///system, libvirt+tcp://host/system
 	_ "github.com/perspective-cloud/sdk/drivers/mock"      // mock://
 	_ "github.com/perspective-cloud/sdk/drivers/openstack" // openstack://
 	"github.com/perspective-cloud/sdk/perspective"

@@ -14,6 +14,9 @@ var seeded = []string{"--cloud", "mock", "--concurrency", "1", "--seed-instances
 // slow is the same cloud whose transitions take time, for --wait.
 var slow = []string{"--cloud", "mock://?delay=30ms", "--concurrency", "1", "--seed-instances", "web=3,batch=1:shutoff,resized=1:verify_resize"}
 
+// adminSlow is a mock cloud whose credentials are an administrator's.
+var adminSlow = []string{"--cloud", "mock://?admin=true&delay=30ms", "--concurrency", "1", "--seed-instances", "web=2"}
+
 func with(base []string, args ...string) []string {
 	return append(append([]string(nil), base...), args...)
 }
@@ -97,6 +100,12 @@ func goldenCases() []goldenCase {
 	one("revert-resize-wait", 0, with(slow, "revert-resize", "resized", "--wait")...)
 	one("set-metadata", 0, with(seeded, "set-metadata", "web-1", "--set", "role=frontend")...)
 	one("unset-metadata", 0, with(seeded, "unset-metadata", "web-1", "--key", "role")...)
+	// Seed 003's operations; migrations need an administrator (the mock's admin=true).
+	one("shelve-wait", 0, with(slow, "shelve", "web-1", "--wait")...)
+	one("migrate-wait", 0, with(adminSlow, "migrate", "web-1", "--host", "aio2", "--wait")...)
+	one("live-migrate-wait", 0, with(adminSlow, "live-migrate", "web-1", "web-2", "--wait")...)
+	one("migrate-member", 1, with(slow, "migrate", "web-1")...)
+	one("backup-missing-name", 2, with(seeded, "backup", "web-1")...)
 	// One at a time (as every case on seeded): concurrent calls would take the floating IPs in any order.
 	add(formats("add-ip", 0, with(seeded, "add-ip", "web-1", "web-2")...)...)
 	one("remove-ip-none", 1, with(seeded, "remove-ip", "web-1")...)

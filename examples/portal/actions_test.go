@@ -171,6 +171,8 @@ func TestUsage(t *testing.T) {
 		assert.Equal(t, p.From+1200, p.To)
 		assert.Greater(t, p.Value, 0.0)
 		assert.LessOrEqual(t, p.Value, 2048.0, "memory in MiB of an m1.small")
+		assert.Equal(t, "MiB", p.Unit)
+		assert.Equal(t, "mock", p.Source, "each point says where it came from")
 	}
 	status, body = tp.call(t, aliceToken, "GET", path+"?item=cpu", "")
 	require.Equal(t, 200, status, "%s", body)

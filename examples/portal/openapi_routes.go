@@ -128,7 +128,8 @@ func schemas() map[string]apidoc.Schema {
 			"security_groups": apidoc.Array(object(apidoc.Schema{"url": str()}))}),
 			"hostname", "template", "flavor", "project", "ssh_public_key"),
 		"ResizeRequest": object(apidoc.Schema{"flavor": str(), "disk_size": integer()}),
-		"UsagePoint":    object(apidoc.Schema{"from": integer(), "to": integer(), "value": apidoc.Schema{"type": "number"}}),
+		"UsagePoint": object(apidoc.Schema{"from": integer(), "to": integer(), "value": apidoc.Schema{"type": "number"},
+			"unit": str(), "source": str()}),
 	}
 }
 

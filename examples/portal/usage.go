@@ -13,11 +13,17 @@ import (
 )
 
 // usagePoint is one point of GET /api/instances/{uuid}/usage/: the value
-// over [from, to), times as Unix timestamps like the query's.
+// over [from, to), times as Unix timestamps like the query's, with its unit
+// (%, MiB, GiB) and where it came from (gnocchi: measured; allocation: what
+// the flavor allocates; diagnostics: the present reading only), so that a
+// chart can say what it shows. Seed 004's list of {from, to, value} stays
+// as it is; unit and source are added to each point.
 type usagePoint struct {
-	From  int64   `json:"from"`
-	To    int64   `json:"to"`
-	Value float64 `json:"value"`
+	From   int64   `json:"from"`
+	To     int64   `json:"to"`
+	Value  float64 `json:"value"`
+	Unit   string  `json:"unit"`
+	Source string  `json:"source"`
 }
 
 // parseUsageQuery reads ?item (required: cpu, memory or storage), ?from and
@@ -88,7 +94,8 @@ func handleUsage(d *deps) http.Handler {
 		}
 		out := make([]usagePoint, 0, len(series.Points))
 		for _, pt := range series.Points {
-			out = append(out, usagePoint{From: pt.From.Unix(), To: pt.To.Unix(), Value: pt.Value})
+			out = append(out, usagePoint{From: pt.From.Unix(), To: pt.To.Unix(), Value: pt.Value,
+				Unit: series.Unit, Source: series.Source})
 		}
 		return http.StatusOK, out, nil
 	})

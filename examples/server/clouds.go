@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"net/url"
 
-	_ "github.com/perspective-cloud/sdk/drivers/mock" // registers mock://
+	_ "github.com/perspective-cloud/sdk/drivers/libvirt" // libvirt:///system, libvirt+tcp://host/system
+	_ "github.com/perspective-cloud/sdk/drivers/mock"    // registers mock://
 	"github.com/perspective-cloud/sdk/drivers/openstack"
 	"github.com/perspective-cloud/sdk/perspective"
 )

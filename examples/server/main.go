@@ -37,6 +37,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	defer fleet.Close()
 	set := fleet.Set()
+	defer warmInventories(ctx, set)() // before the clouds close (health.go)
 	logOut := stdout
 	if cfg.quiet {
 		logOut = io.Discard
@@ -56,7 +57,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	tasks := newBoundedTaskStore(cfg.limits())
 	defer tasks.Close()
-	h := newServer(&deps{set: set, fleet: fleetOf(cfg.clouds, fleet), tasks: tasks, version: buildVersion(), log: log, users: users})
+	h := newServer(&deps{set: set, fleet: fleetOf(cfg.clouds, fleet), tasks: tasks, version: buildVersion(), log: log, users: users,
+		events: newEventStreams(ctx)}) // the event streams end when ctx does, so that shutdown need not wait for them
 	fmt.Fprintf(stdout, "Perspective REST API listening on http://%s (docs: http://%s/docs)\n", ln.Addr(), ln.Addr())
 	printMembers(stdout, fleet)
 	err = httpserve.Serve(ctx, ln, h, cfg.grace)

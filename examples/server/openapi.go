@@ -24,6 +24,7 @@ const (
 	answerRedirect               // 302 to the console
 	answerHTML                   // 200 text/html
 	answerTagged                 // 200 with schema and an ETag; 304 to If-None-Match
+	answerStream                 // 200 text/event-stream of schema's events
 )
 
 // opDoc documents one route.
@@ -111,9 +112,11 @@ var globalDocs = map[string]opDoc{
 		schema: "EndpointList", errs: readErrs},
 	"GET /projects/{project}/regions/{region}/rcfile": {summary: "An OpenStack RC file for the project and region", tag: "projects",
 		ok: answerText, errs: readErrs},
-	"GET /tasks":        {summary: "The bulk calls kept in memory, newest first", tag: "tasks", ok: answerJSON, schema: "TaskSummaryList"},
-	"GET /tasks/{id}":   {summary: "A bulk call's per-item progress and results", tag: "tasks", ok: answerJSON, schema: "Task", errs: []int{404}},
-	"GET /ping":         {summary: "200 while a cloud answers, 503 when none does", tag: "service", ok: answerNoBody, errs: []int{503}},
+	"GET /tasks":      {summary: "The bulk calls kept in memory, newest first", tag: "tasks", ok: answerJSON, schema: "TaskSummaryList"},
+	"GET /tasks/{id}": {summary: "A bulk call's per-item progress and results", tag: "tasks", ok: answerJSON, schema: "Task", errs: []int{404}},
+	"GET /events": {summary: "The instances' changes as Server-Sent Events (created, changed, deleted; resync then snapshot after falling behind)",
+		tag: "instances", ok: answerStream, schema: "Event", errs: []int{400, 404, 503}, query: eventsQuery},
+	"GET /ping":         {summary: "200 while a cloud answers and its inventory syncs, 503 when none does", tag: "service", ok: answerNoBody, errs: []int{503}},
 	"GET /version":      {summary: "The API version, as plain text", tag: "service", ok: answerText},
 	"GET /operations":   {summary: "Cloud type → the operations its clouds support", tag: "service", ok: answerJSON, schema: "Operations"},
 	"GET /openapi.json": {summary: "This document", tag: "service", ok: answerJSON, schema: "OpenAPI"},
@@ -252,6 +255,10 @@ func responses(doc opDoc) map[string]apidoc.Response {
 		out["302"] = apidoc.Response{Description: "redirect (Location)"}
 	case answerHTML:
 		out["200"] = apidoc.Response{Description: "OK", Content: textContent("text/html")}
+	case answerStream:
+		out["200"] = apidoc.Response{Description: "a stream of Server-Sent Events: each named by its kind, its data one " + doc.schema +
+			" on one line; a comment every 15 s while nothing changes; it lasts until the client goes away",
+			Content: map[string]apidoc.MediaType{"text/event-stream": {Schema: apidoc.Ref(doc.schema)}}}
 	case answerTagged:
 		out["200"] = apidoc.Response{Description: "OK, with an ETag header (the answer's version: send it back in If-None-Match)",
 			Content: jsonContent(doc.schema)}

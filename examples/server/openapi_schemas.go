@@ -121,6 +121,10 @@ func schemas() map[string]apidoc.Schema {
 			"isLocked": boolean(), "metadata": ref("Metadata"), "address": arr(str("")),
 			"networks": arr(ref("Network")), "errorReason": str("the cloud's fault message, in error only")}),
 		"InstanceList": arr(ref("Instance")),
+		"Event": obj([]string{"kind"}, map[string]any{
+			"kind": str("created (new), changed (old and new), deleted (old: as last seen), " +
+				"resync (the client fell behind: forget what you hold, snapshot events follow), snapshot (new: an instance as it is now)"),
+			"cloudId": str(""), "id": str("the instance's id"), "old": ref("Instance"), "new": ref("Instance")}),
 		"Result": obj([]string{"id", "state"}, map[string]any{
 			"id":    str("the item's id (for a launch, the new instance's, or its name when it failed)"),
 			"state": str("pending, succeeded or failed"), "status": integer(), "code": str(""), "message": str(""),

@@ -40,6 +40,7 @@ func addRoutes(m *router, d *deps) {
 	m.Handle("GET /tasks", handleListTasks(d))
 	m.Handle("GET /tasks/{id}", handleGetTask(d))
 
+	m.Handle("GET /events", handleEvents(d)) // Server-Sent Events of the inventory (events.go)
 	m.Handle("GET /ping", handlePing(d))
 	m.Handle("GET /version", handleVersion(d))
 	m.Handle("GET /operations", handleOperations(d))

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -21,6 +22,8 @@ type routeCase struct {
 	pre    func(ctx context.Context, s *perspective.Set, id string) error
 	status int
 	check  func(t *testing.T, resp *http.Response, body []byte)
+	// stream: the answer is a stream of events; body is its first event's data.
+	stream bool
 }
 
 func bulkOK(t *testing.T, _ *http.Response, body []byte) {
@@ -177,6 +180,12 @@ var globalCases = []routeCase{
 		assert.Equal(t, "rebootInstance", v.Operation)
 		assert.Equal(t, taskSucceeded, v.State)
 	}},
+	{method: "GET", path: "/events?snapshot=true", status: 200, stream: true, check: func(t *testing.T, _ *http.Response, b []byte) {
+		v := decodeJSON[eventView](t, b)
+		assert.Equal(t, "snapshot", v.Kind)
+		require.NotNil(t, v.New)
+		assert.Equal(t, "vm", v.New.Name)
+	}},
 	{method: "GET", path: "/ping", status: 200},
 	{method: "GET", path: "/version", status: 200, check: func(t *testing.T, r *http.Response, b []byte) {
 		assert.Equal(t, "v-test\n", string(b))
@@ -253,7 +262,14 @@ func TestEveryRoute(t *testing.T) {
 			_, pattern := e.router.Handler(req)
 			hit[pattern] = true
 
-			resp, b := e.do(tc.c.method, path, body)
+			var resp *http.Response
+			var b []byte
+			if tc.c.stream {
+				s := openEvents(t, e.srv.URL+path)
+				resp, b = s.resp, s.next(5*time.Second).data
+			} else {
+				resp, b = e.do(tc.c.method, path, body)
+			}
 			require.Equal(t, tc.c.status, resp.StatusCode, "body: %s", b)
 			if tc.c.check != nil {
 				tc.c.check(t, resp, b)

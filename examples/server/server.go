@@ -22,6 +22,8 @@ type deps struct {
 	// readable, for a signed-in user's changing request, holds the clouds
 	// the user may see, set those they may act in (authz.go); nil otherwise.
 	readable *perspective.Set
+	events   *eventStreams // GET /events (events.go); newRouter makes it
+	health   health        // when /ping calls an inventory stale (health.go)
 }
 
 // router is a ServeMux that remembers the patterns registered on it, so
@@ -82,6 +84,9 @@ func newServer(d *deps) http.Handler {
 // newRouter returns the routes of the API, and JSON errors for the rest.
 func newRouter(d *deps) *router {
 	m := &router{ServeMux: http.NewServeMux()}
+	if d.events == nil {
+		d.events = newEventStreams(nil) // shared by the per-user routers, which copy d
+	}
 	addRoutes(m, d)
 	m.ServeMux.Handle("/", handleUnrouted(m.ServeMux))
 	return m

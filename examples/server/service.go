@@ -1,37 +1,12 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"time"
 )
 
 // pingTimeout bounds GET /ping.
 const pingTimeout = 5 * time.Second
-
-// handlePing serves GET /ping: 200 while at least one cloud answers, 503
-// when none does (for load balancer checks).
-func handlePing(d *deps) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), pingTimeout)
-		defer cancel()
-		err := d.set.Ping(ctx)
-		if err == nil {
-			w.WriteHeader(http.StatusOK)
-			return
-		}
-		failed := 1
-		if j, ok := err.(interface{ Unwrap() []error }); ok {
-			failed = len(j.Unwrap())
-		}
-		if failed < len(d.set.Clouds()) {
-			// Some clouds answer: the API works, for them.
-			encode(w, http.StatusOK, errorBody{Code: "degraded", Message: err.Error()})
-			return
-		}
-		writeError(w, &apiError{status: http.StatusServiceUnavailable, code: "unavailable", msg: err.Error()})
-	})
-}
 
 // handleVersion serves GET /version as plain text.
 func handleVersion(d *deps) http.Handler {

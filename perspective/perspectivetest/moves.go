@@ -59,9 +59,18 @@ func (s *suite) testMoves(t *testing.T) {
 		}
 	})
 	t.Run("InvalidState", func(t *testing.T) {
-		s.refused(t, perspective.ErrInvalidState, func(ctx context.Context) (*perspective.Report, error) { return s.inst.Unshelve(ctx, one...) })
-		s.refused(t, perspective.ErrInvalidState, func(ctx context.Context) (*perspective.Report, error) { return s.inst.ShelveOffload(ctx, one...) })
-		s.refused(t, perspective.ErrInvalidState, func(ctx context.Context) (*perspective.Report, error) { return s.inst.Restore(ctx, one...) })
+		for op, run := range map[perspective.Operation]func(ctx context.Context) (*perspective.Report, error){
+			perspective.OpUnshelve:      func(ctx context.Context) (*perspective.Report, error) { return s.inst.Unshelve(ctx, one...) },
+			perspective.OpShelveOffload: func(ctx context.Context) (*perspective.Report, error) { return s.inst.ShelveOffload(ctx, one...) },
+			perspective.OpRestore:       func(ctx context.Context) (*perspective.Report, error) { return s.inst.Restore(ctx, one...) },
+		} {
+			if !s.cloud.Supports(op) { // a cloud without the operation answers that first
+				_, err := run(s.ctx(t))
+				assert.ErrorIs(t, err, perspective.ErrUnsupported, "%s", op)
+				continue
+			}
+			s.refused(t, perspective.ErrInvalidState, run)
+		}
 	})
 	t.Run("Password", func(t *testing.T) {
 		s.step(t, perspective.OpSetPassword, one, func(ctx context.Context) (*perspective.Report, error) {

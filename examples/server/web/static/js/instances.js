@@ -5,6 +5,7 @@ import { ACTIONS, applyAdmits, dryRun, runAction } from './bulk.js';
 import { fmtTime, h, showError, stateClass } from './dom.js';
 import { compareRows, matches, parseFilter, whereSQL } from './filter.js';
 import { openLaunch } from './launch.js';
+import { applyEvents, eventsPath, openLive } from './live.js';
 import { rowOf } from './rows.js';
 
 // COLUMNS of the table; opt columns hide on narrow screens.
@@ -19,7 +20,11 @@ const COLUMNS = [
   { key: 'created', label: 'Created', opt: true },
 ];
 
+// POLL_MS is how often the list is read while the event stream is down.
 const POLL_MS = 1000;
+// MAX_PENDING bounds the events held while a list read is under way; past
+// it they are dropped and the list is read again.
+const MAX_PENDING = 20000;
 
 export function render(main, ctx) {
   const st = {
@@ -303,34 +308,92 @@ export function render(main, ctx) {
     });
   }
 
-  // poll reads the instances again: the live state of the table.
+  // poll reads the instances again. The events that come while it reads
+  // are applied after it: they are as new as the list or newer.
   let polling = false;
+  let pollAgain = false;
   async function poll() {
-    if (polling) return;
+    if (polling) { pollAgain = true; return; }
     polling = true;
     try {
       const read = await readRows(`${ctx.prefix}/instances/all`);
-      if (!read) return; // not modified
-      st.rows = read.rows;
-      st.rowsOrder = read.order;
-      st.loaded = true;
-      const known = new Set(st.rows.map((r) => r.id));
-      for (const id of [...st.selected]) if (!known.has(id)) st.selected.delete(id);
-      if (st.filter.kind === 'where') await refreshWhere();
-      update();
-      if (st.selected.size) refreshAdmits();
+      let changed = false;
+      if (read) {
+        st.rows = read.rows;
+        st.rowsOrder = read.order;
+        st.loaded = true;
+        changed = true;
+      }
+      if (pending.length) changed = takePending() || changed;
+      if (!changed) return; // not modified
+      await redraw();
     } catch (e) {
       if (e.name !== 'AbortError') { st.loaded = true; update(); showError(e); }
     } finally {
       polling = false;
+      if (pollAgain) { pollAgain = false; poll(); }
     }
+  }
+
+  // redraw shows new rows: the selection keeps the rows that still exist.
+  async function redraw() {
+    const known = new Set(st.rows.map((r) => r.id));
+    for (const id of [...st.selected]) if (!known.has(id)) st.selected.delete(id);
+    if (st.filter.kind === 'where') await refreshWhere();
+    update();
+    if (st.selected.size) refreshAdmits();
+  }
+
+  // The live state: GET /events moves the table. The list is read when
+  // the stream opens (what happened before is unknown) and after a resync,
+  // and every POLL_MS while the stream is down, as the fallback.
+  let pending = [];
+  let flushTimer = null;
+  function startPolling() {
+    if (!timer) timer = setInterval(() => { if (!document.hidden) poll(); }, POLL_MS);
+  }
+  function stopPolling() { clearInterval(timer); timer = null; }
+  // While the page is hidden, events wait (at most MAX_PENDING of them,
+  // then the list is read again when it shows) and nothing is drawn.
+  let needList = false;
+  function onEvent(ev) {
+    if (ev.kind === 'resync' || pending.length >= MAX_PENDING) {
+      pending = [];
+      needList = true;
+    } else {
+      pending.push(ev);
+    }
+    if (!flushTimer) flushTimer = setTimeout(flush, 50); // a burst redraws once
+  }
+  // takePending applies the pending events to the rows; it reports
+  // whether they changed.
+  function takePending() {
+    const rows = applyEvents(st.rows, pending, rowOf);
+    pending = [];
+    if (rows === st.rows) return false;
+    st.rows = rows;
+    st.rowsOrder = ''; // the view sorts them again
+    return true;
+  }
+  async function flush() {
+    flushTimer = null;
+    if (document.hidden) { flushTimer = setTimeout(flush, POLL_MS); return; }
+    if (needList) { needList = false; poll(); return; } // it takes the pending events too
+    if (polling || !pending.length) return; // the list read takes them
+    if (takePending()) await redraw();
   }
 
   update();
   poll();
-  timer = setInterval(() => { if (!document.hidden) poll(); }, POLL_MS);
+  const closeLive = openLive(eventsPath(ctx.scope), {
+    onOpen: () => { stopPolling(); poll(); },
+    onEvent,
+    onDown: startPolling, // the browser reconnects by itself; onOpen follows
+  });
+  if (!closeLive) startPolling();
   return () => {
-    clearInterval(timer); clearTimeout(filterTimer); clearTimeout(dryTimer); abort.abort();
+    stopPolling(); clearTimeout(filterTimer); clearTimeout(dryTimer); clearTimeout(flushTimer); abort.abort();
+    if (closeLive) closeLive();
     if (worker) worker.terminate();
   };
 }
