@@ -134,6 +134,10 @@ func (s *Projects) RCFile(ctx context.Context, projectID, region string) ([]byte
 	if region == "" {
 		return nil, invalidArg(op, "region", "is empty")
 	}
+	// the cloud opened in that region speaks for it first (a fleet has one per region)
+	if i := slices.IndexFunc(clouds, func(c *Cloud) bool { return c.info.Region == region }); i > 0 {
+		clouds[0], clouds[i] = clouds[i], clouds[0]
+	}
 	for _, c := range clouds {
 		if m, ok := c.drv.(driver.RCFileMaker); ok {
 			b, err := m.RCFile(ctx, projectID, region)

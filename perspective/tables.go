@@ -142,6 +142,7 @@ func (t *tables) load(ctx context.Context, table string) ([][]query.Value, error
 		if err != nil {
 			return nil, err
 		}
+		ps = distinctProjects(ps) // a fleet lists a project once per region it is open in
 		if table == tableProjects {
 			return t.projectRows(ps), nil
 		}
@@ -249,6 +250,9 @@ func projectOf(c *Cloud, id string) string {
 // seenKey reports whether an object was already listed: a cloud opened in
 // several regions lists its flavors, networks and keypairs once per region,
 // and each must be one row, or joins on (project_id, id) would match twice.
+// The key is the project and id, not the cloud id: the clouds of a fleet
+// (one cloud id per project and region) list one project's objects once per
+// region too.
 type seenKey map[[3]string]bool
 
 func (s seenKey) first(cloud, project, id string) bool {
@@ -269,7 +273,7 @@ func (t *tables) flavorRows(ctx context.Context) ([][]query.Value, error) {
 			return nil, err
 		}
 		for _, f := range fs {
-			if !seen.first(c.info.CloudID, projectOf(c, f.ProjectID), f.ID) {
+			if !seen.first("", projectOf(c, f.ProjectID), f.ID) {
 				continue
 			}
 			rows = append(rows, []query.Value{str(f.ID), str(projectOf(c, f.ProjectID)), str(f.Name), num(int64(f.RAM)),
@@ -337,7 +341,7 @@ func (t *tables) keypairRows(ctx context.Context) ([][]query.Value, error) {
 			return nil, err
 		}
 		for _, k := range ks {
-			if !seen.first(c.info.CloudID, projectOf(c, k.ProjectID), k.Name) {
+			if !seen.first("", projectOf(c, k.ProjectID), k.Name) {
 				continue
 			}
 			rows = append(rows, []query.Value{str(k.Name), str(projectOf(c, k.ProjectID)), str(k.Fingerprint), str(k.PublicKey)})
@@ -356,7 +360,7 @@ func (t *tables) networkRows(ctx context.Context, subnets bool) ([][]query.Value
 		}
 		for _, n := range ns {
 			project := projectOf(c, n.ProjectID)
-			if !seen.first(c.info.CloudID, project, n.ID) {
+			if !seen.first("", project, n.ID) {
 				continue
 			}
 			if !subnets {
@@ -440,7 +444,7 @@ func (t *tables) zoneRows(ctx context.Context) ([][]query.Value, error) {
 			return nil, classify(err, "zones", KindProject, c.info.ProjectID)
 		}
 		for _, z := range zones {
-			if !seen.first(c.info.CloudID, c.info.ProjectID, z) {
+			if !seen.first("", c.info.ProjectID, z) {
 				continue
 			}
 			rows = append(rows, []query.Value{str(z), str(c.info.ProjectID)})

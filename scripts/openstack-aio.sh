@@ -12,6 +12,13 @@
 # (admin/admin-secret, project admin) and STATE_DIR/openrc-demo (demo/demo-secret,
 # project demo, not admin) and prints the admin one.
 #
+# A second region, RegionTwo, has its own Nova: nova-api :8784 (uwsgi), conductor,
+# scheduler and a fake compute host aio-r2, with its own API and cell databases
+# and its own RabbitMQ vhost; Keystone, Glance, Neutron and Placement are shared
+# (catalog endpoints in both regions). Projects: admin, service, demo and p3; the
+# demo user is a member of demo and p3, so its fleet is 2 projects x 2 regions.
+# OS_AIO_REGION_TWO=0 leaves RegionTwo out.
+#
 # What runs: keystone :5000, placement :8778, nova-api :8774 (uwsgi); glance-api
 # :9292, neutron-server :9696; nova-conductor, nova-scheduler, nova-compute with
 # compute_driver = fake.FakeDriver; rabbitmq :5672 (+ epmd); MariaDB on a unix
@@ -109,6 +116,9 @@ ADMIN_PASSWORD="${OS_AIO_ADMIN_PASSWORD:-admin-secret}"
 SERVICE_PASSWORD="${OS_AIO_SERVICE_PASSWORD:-service-secret}"
 DEMO_PASSWORD="${OS_AIO_DEMO_PASSWORD:-demo-secret}"
 REGION=RegionOne
+REGION2=RegionTwo                   # its own Nova; "" (OS_AIO_REGION_TWO=0) leaves it out
+[[ ${OS_AIO_REGION_TWO:-1} == 0 ]] && REGION2=""
+HOSTNAME_R2=aio-r2 NOVA2_PORT=8784 RABBIT_VHOST2=r2
 HOSTNAME_AIO=aio                    # nova/neutron "host" (compute node name)
 KEYSTONE_PORT=5000 NOVA_PORT=8774 PLACEMENT_PORT=8778 GLANCE_PORT=9292 NEUTRON_PORT=9696
 RABBIT_PORT=5672 RABBIT_DIST_PORT=25672 EPMD_PORT=4369
@@ -724,6 +734,26 @@ from nova.api.openstack.compute.wsgi import init_application
 application = init_application()
 EOF
 uwsgi_ini nova-api $NOVA_PORT "$ETC/nova/nova-api.wsgi" "OS_NOVA_CONFIG_DIR=$ETC/nova"
+
+# --- RegionTwo's Nova: the same configuration with its own host, state,
+# locks, databases and RabbitMQ vhost (two Novas on one vhost would take each
+# other's RPC calls: the queues are named by topic, "conductor", "scheduler").
+# Glance, Neutron and Placement are RegionOne's (their endpoints are listed in
+# both regions), as many real clouds share them.
+if [[ -n $REGION2 ]]; then
+  mkdir -p "$ETC/nova2" "$DATA/nova2/instances" "$DATA/nova2/lock"
+  nova2_common() {
+    nova_common | sed -e "s|^host = $HOSTNAME_AIO\$|host = $HOSTNAME_R2|" \
+      -e "s|^state_path = .*|state_path = $DATA/nova2|" \
+      -e "s|^instances_path = .*|instances_path = $DATA/nova2/instances|" \
+      -e "s|^lock_path = $DATA/nova/lock\$|lock_path = $DATA/nova2/lock|" \
+      -e "s|^transport_url = .*|transport_url = $RABBIT_URL$RABBIT_VHOST2|"
+  }
+  { nova2_common; printf '[api_database]\nconnection = %s\n[database]\nconnection = %s\n' "$(dburl nova_api_r2)" "$(dburl nova_r2_cell1)"; } >"$ETC/nova2/nova.conf"
+  nova2_common >"$ETC/nova2/nova-cpu.conf"
+  cp "$ETC/nova/api-paste.ini" "$ETC/nova2/api-paste.ini"   # nova's wsgi app reads both from its config dir
+  uwsgi_ini nova-api-r2 $NOVA2_PORT "$ETC/nova/nova-api.wsgi" "OS_NOVA_CONFIG_DIR=$ETC/nova2"
+fi
 log "configuration written to $ETC"
 
 ###############################################################################
@@ -735,6 +765,7 @@ wait_port $EPMD_PORT epmd 20
 start rabbitmq env "${RABBIT_ENV[@]}" /usr/lib/rabbitmq/bin/rabbitmq-server
 
 DBS=(keystone placement glance neutron nova_api nova_cell0 nova_cell1)
+[[ -n $REGION2 ]] && DBS+=(nova_api_r2 nova_r2_cell0 nova_r2_cell1)
 {
   if [[ ! -d $DATA/mysql/mysql ]]; then
     rm -rf "$DATA/mysql"
@@ -775,8 +806,15 @@ dbsync_nova() {
   "${NM[@]}" api_db sync
   "${NM[@]}" cell_v2 map_cell0 --database_connection "$(dburl nova_cell0)"
   # create_cell exits 2 when the cell exists (list_cells can fail under load)
-  "${NM[@]}" cell_v2 list_cells 2>/dev/null | grep -q ' cell1 ' || "${NM[@]}" cell_v2 create_cell --name cell1 || [[ $? == 2 ]]
+  "${NM[@]}" cell_v2 list_cells 2>/dev/null | grep ' cell1 ' >/dev/null || "${NM[@]}" cell_v2 create_cell --name cell1 || [[ $? == 2 ]]
   "${NM[@]}" db sync
+}
+NM2=("$BIN/nova-manage" --config-file "$ETC/nova2/nova.conf")
+dbsync_nova2() {
+  "${NM2[@]}" api_db sync
+  "${NM2[@]}" cell_v2 map_cell0 --database_connection "$(dburl nova_r2_cell0)"
+  "${NM2[@]}" cell_v2 list_cells 2>/dev/null | grep ' cell1 ' >/dev/null || "${NM2[@]}" cell_v2 create_cell --name cell1 || [[ $? == 2 ]]
+  "${NM2[@]}" db sync
 }
 dbsync_other() {
   "$BIN/placement-manage" --config-file "$ETC/placement/placement.conf" db sync
@@ -784,7 +822,9 @@ dbsync_other() {
 }
 # two at a time (2 cores); each writes its own log
 jobs_ok=1
-for pair in "keystone nova" "neutron other"; do
+sync_jobs=("keystone nova" "neutron other")
+[[ -n $REGION2 ]] && sync_jobs=("keystone nova" "neutron nova2" "other")
+for pair in "${sync_jobs[@]}"; do
   pids=()
   for j in $pair; do (set -e; "dbsync_$j") >"$LOG/dbsync-$j.log" 2>&1 & pids+=($!); done
   for k in "${!pids[@]}"; do
@@ -836,6 +876,7 @@ def keystone_phase():
     def grant(p, u, r):
         ks("PUT", "/projects/%s/users/%s/roles/%s" % (p["id"], u["id"], r["id"]))
     svc_project, demo_project = project("service"), project("demo")
+    p3_project = project("p3")
     admin_role, member_role, service_role = role("admin"), role("member"), role("service")
     role("reader")
     for name in ("nova", "placement", "glance", "neutron"):
@@ -843,21 +884,29 @@ def keystone_phase():
         grant(svc_project, u, admin_role); grant(svc_project, u, service_role)
     demo = user("demo", E["DEMO_PASSWORD"], demo_project["id"])
     grant(demo_project, demo, member_role)
+    grant(p3_project, demo, member_role)  # demo's fleet: demo and p3
     ip = E["IP"]
-    for stype, name, url in (("compute", "nova", "http://%s:%s/v2.1" % (ip, E["NOVA_PORT"])),
-                             ("placement", "placement", "http://%s:%s" % (ip, E["PLACEMENT_PORT"])),
-                             ("image", "glance", "http://%s:%s" % (ip, E["GLANCE_PORT"])),
-                             ("network", "neutron", "http://%s:%s" % (ip, E["NEUTRON_PORT"]))):
-        sv = one("/services", "services", type=stype) or \
-            ks("POST", "/services", json={"service": {"type": stype, "name": name, "enabled": True}}).json()["service"]
-        for itf in ("public", "internal", "admin"):
-            ep = one("/endpoints", "endpoints", service_id=sv["id"], interface=itf)
-            if ep and ep["url"] != url:
-                ks("PATCH", "/endpoints/%s" % ep["id"], json={"endpoint": {"url": url}})
-            elif not ep:
-                ks("POST", "/endpoints", json={"endpoint": {"service_id": sv["id"], "interface": itf,
-                                                            "url": url, "region_id": region, "enabled": True}})
-    print("keystone: projects/users/roles/services/endpoints ok")
+    regions = [(region, E["NOVA_PORT"])]
+    if E.get("REGION2"):
+        regions.append((E["REGION2"], E["NOVA2_PORT"]))
+        if not [r for r in ks("GET", "/regions").json()["regions"] if r["id"] == E["REGION2"]]:
+            ks("POST", "/regions", json={"region": {"id": E["REGION2"], "description": "os-aio: its own Nova"}})
+    for reg, nova_port in regions:
+        for stype, name, url in (("compute", "nova", "http://%s:%s/v2.1" % (ip, nova_port)),
+                                 ("placement", "placement", "http://%s:%s" % (ip, E["PLACEMENT_PORT"])),
+                                 ("image", "glance", "http://%s:%s" % (ip, E["GLANCE_PORT"])),
+                                 ("network", "neutron", "http://%s:%s" % (ip, E["NEUTRON_PORT"])),
+                                 ("identity", "keystone", AUTH_URL)):
+            sv = one("/services", "services", type=stype) or \
+                ks("POST", "/services", json={"service": {"type": stype, "name": name, "enabled": True}}).json()["service"]
+            for itf in ("public", "internal", "admin"):
+                ep = one("/endpoints", "endpoints", service_id=sv["id"], interface=itf, region_id=reg)
+                if ep and ep["url"] != url:
+                    ks("PATCH", "/endpoints/%s" % ep["id"], json={"endpoint": {"url": url}})
+                elif not ep:
+                    ks("POST", "/endpoints", json={"endpoint": {"service_id": sv["id"], "interface": itf,
+                                                                "url": url, "region_id": reg, "enabled": True}})
+    print("keystone: projects/users/roles/services/endpoints ok (regions %s)" % ", ".join(r for r, _ in regions))
 
 def wait(what, fn, timeout):
     end = time.time() + timeout
@@ -872,16 +921,18 @@ def wait(what, fn, timeout):
             sys.exit("timeout waiting for %s" % what)
         time.sleep(0.5)
 
+REGION_ARG = sys.argv[2] if len(sys.argv) > 2 else E["REGION"]
+
 def compute_wait_phase():
-    cf = {"service_type": "compute", "interface": "public"}
+    cf = {"service_type": "compute", "interface": "public", "region_name": REGION_ARG}
     wait("nova-compute up", lambda: [x for x in s.get("/os-services", endpoint_filter=cf,
          params={"binary": "nova-compute"}).json()["services"] if x["state"] == "up"], 180)
-    print("nova-compute is up")
+    print("nova-compute of %s is up" % REGION_ARG)
 
 def compute_phase():
-    cf = {"service_type": "compute", "interface": "public"}
-    pf = {"service_type": "placement", "interface": "public"}
-    gf = {"service_type": "image", "interface": "public"}
+    cf = {"service_type": "compute", "interface": "public", "region_name": REGION_ARG}
+    pf = {"service_type": "placement", "interface": "public", "region_name": E["REGION"]}
+    gf = {"service_type": "image", "interface": "public", "region_name": E["REGION"]}
     wait("resource provider", lambda: s.get("/resource_providers", endpoint_filter=pf,
          headers={"OpenStack-API-Version": "placement 1.14"}).json()["resource_providers"], 120)
     wait("hypervisor", lambda: s.get("/os-hypervisors", endpoint_filter=cf).json()["hypervisors"], 120)
@@ -902,7 +953,7 @@ def compute_phase():
         s.put("/v2/images/%s/file" % img["id"], endpoint_filter=gf, data=b"os-aio dummy image\n",
               headers={"Content-Type": "application/octet-stream"})
         wait("image active", lambda: s.get("/v2/images/%s" % img["id"], endpoint_filter=gf).json()["status"] == "active", 60)
-    print("compute: flavors m1.tiny/m1.small and image %s ok" % name)
+    print("compute (%s): flavors m1.tiny/m1.small and image %s ok" % (REGION_ARG, name))
 
 def network_phase():
     """public (external, flat), private (shared, owned by demo), router1 (demo's).
@@ -910,7 +961,7 @@ def network_phase():
     public belongs to the service project, not to admin: then 'private' is the
     only network nova's networks=auto (the CLI default) finds for any project,
     admin included (external networks of one's own project count there)."""
-    nf = {"service_type": "network", "interface": "public"}
+    nf = {"service_type": "network", "interface": "public", "region_name": E["REGION"]}
     def get(kind, **params):
         items = s.get("/v2.0/%s" % kind, endpoint_filter=nf, params=params).json()[kind]
         return items[0] if items else None
@@ -945,20 +996,34 @@ def network_phase():
 {"keystone": keystone_phase, "compute-wait": compute_wait_phase, "compute": compute_phase,
  "network": network_phase}[sys.argv[1]]()
 PYEOF
-export KS_URL ADMIN_PASSWORD SERVICE_PASSWORD DEMO_PASSWORD REGION IP NOVA_PORT PLACEMENT_PORT GLANCE_PORT NEUTRON_PORT
+export KS_URL ADMIN_PASSWORD SERVICE_PASSWORD DEMO_PASSWORD REGION REGION2 IP NOVA_PORT NOVA2_PORT PLACEMENT_PORT GLANCE_PORT NEUTRON_PORT
 $PY "$BIN/aio-setup.py" keystone >>"$LOG/bootstrap.log" 2>&1 || { tail -20 "$LOG/bootstrap.log" >&2; die "keystone setup failed"; }
 log "keystone users/services/endpoints registered"
 
 wait_port $RABBIT_PORT rabbitmq 120
 log "rabbitmq answers"
+if [[ -n $REGION2 ]]; then
+  RMQCTL=(env "${RABBIT_ENV[@]}" /usr/lib/rabbitmq/bin/rabbitmqctl -q -n rabbit@localhost)
+  if ! "${RMQCTL[@]}" list_vhosts 2>>"$LOG/rabbitmqctl.log" | grep -qx "$RABBIT_VHOST2"; then
+    "${RMQCTL[@]}" add_vhost "$RABBIT_VHOST2" >>"$LOG/rabbitmqctl.log" 2>&1
+    "${RMQCTL[@]}" set_permissions -p "$RABBIT_VHOST2" guest '.*' '.*' '.*' >>"$LOG/rabbitmqctl.log" 2>&1
+    log "rabbitmq vhost $RABBIT_VHOST2 (RegionTwo's Nova) created"
+  fi
+fi
 start placement /usr/bin/uwsgi --ini "$ETC/placement-uwsgi.ini"
 start glance-api "$BIN/glance-api" --config-file "$ETC/glance/glance-api.conf"
 start neutron-server "$BIN/neutron-server" --config-file "$ETC/neutron/neutron.conf"
 start nova-api /usr/bin/uwsgi --ini "$ETC/nova-api-uwsgi.ini"
 start nova-conductor "$BIN/nova-conductor" --config-file "$ETC/nova/nova.conf" --log-file "$LOG/nova-conductor-app.log"
 start nova-scheduler "$BIN/nova-scheduler" --config-file "$ETC/nova/nova.conf" --log-file "$LOG/nova-scheduler-app.log"
+if [[ -n $REGION2 ]]; then
+  start nova-api-r2 /usr/bin/uwsgi --ini "$ETC/nova-api-r2-uwsgi.ini"
+  start nova-conductor-r2 "$BIN/nova-conductor" --config-file "$ETC/nova2/nova.conf" --log-file "$LOG/nova-conductor-r2-app.log"
+  start nova-scheduler-r2 "$BIN/nova-scheduler" --config-file "$ETC/nova2/nova.conf" --log-file "$LOG/nova-scheduler-r2-app.log"
+fi
 wait_http "http://$IP:$PLACEMENT_PORT/" placement 120
 start nova-compute "$BIN/nova-compute" --config-file "$ETC/nova/nova-cpu.conf" --log-file "$LOG/nova-compute-app.log"
+[[ -z $REGION2 ]] || start nova-compute-r2 "$BIN/nova-compute" --config-file "$ETC/nova2/nova-cpu.conf" --log-file "$LOG/nova-compute-r2-app.log"
 wait_http "http://$IP:$GLANCE_PORT/" glance-api 120
 wait_http "http://$IP:$NEUTRON_PORT/" neutron-server 120
 $PY "$BIN/aio-setup.py" network >>"$LOG/bootstrap.log" 2>&1 || { tail -20 "$LOG/bootstrap.log" >&2; die "network setup failed"; }
@@ -969,7 +1034,15 @@ log "compute API answers on http://$IP:$NOVA_PORT/v2.1"
 $PY "$BIN/aio-setup.py" compute-wait >>"$LOG/bootstrap.log" 2>&1 || { tail -20 "$LOG/bootstrap.log" >&2; tail -30 "$LOG/nova-compute-app.log" >&2; die "nova-compute did not come up"; }
 "${NM[@]}" cell_v2 discover_hosts >>"$LOG/bootstrap.log" 2>&1
 $PY "$BIN/aio-setup.py" compute >>"$LOG/bootstrap.log" 2>&1 || { tail -20 "$LOG/bootstrap.log" >&2; die "compute setup failed"; }
-log "flavors and image registered; stack ready"
+log "flavors and image registered"
+if [[ -n $REGION2 ]]; then
+  wait_http "http://$IP:$NOVA2_PORT/" nova-api-r2 120
+  $PY "$BIN/aio-setup.py" compute-wait "$REGION2" >>"$LOG/bootstrap.log" 2>&1 || { tail -20 "$LOG/bootstrap.log" >&2; tail -30 "$LOG/nova-compute-r2-app.log" >&2; die "nova-compute-r2 did not come up"; }
+  "${NM2[@]}" cell_v2 discover_hosts >>"$LOG/bootstrap.log" 2>&1
+  $PY "$BIN/aio-setup.py" compute "$REGION2" >>"$LOG/bootstrap.log" 2>&1 || { tail -20 "$LOG/bootstrap.log" >&2; die "$REGION2 compute setup failed"; }
+  log "$REGION2: compute API on http://$IP:$NOVA2_PORT/v2.1, host $HOSTNAME_R2, flavors registered"
+fi
+log "stack ready"
 
 ###############################################################################
 # 6. client environment

@@ -27,7 +27,33 @@ const (
 // expiry at once) and waits out 429/413 replies (RetryBackoffFunc, RetryFunc).
 func authenticate(ctx context.Context, c Config) (*gophercloud.ProviderClient, error) {
 	ao := c.authOptions()
-	pc, err := openstack.NewClient(ao.IdentityEndpoint)
+	pc, err := newProvider(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := openstack.Authenticate(ctx, pc, ao); err != nil {
+		return nil, scrub(classify(err, "open", "", ""), c.secrets())
+	}
+	if ao.AllowReauth && pc.ReauthFunc != nil {
+		reauth := pc.ReauthFunc
+		log := c.Logger
+		pc.ReauthFunc = func(ctx context.Context) error {
+			logDebug(log, "openstack: token refused (401); re-authenticating")
+			err := reauth(ctx)
+			if err != nil {
+				logDebug(log, "openstack: re-authentication failed", "error", scrub(err, c.secrets()).Error())
+			}
+			return err
+		}
+	}
+	return pc, nil
+}
+
+// newProvider makes gophercloud's provider client for c, not yet
+// authenticated: the HTTP client and the rate-limit handling every client of
+// this package shares.
+func newProvider(c Config) (*gophercloud.ProviderClient, error) {
+	pc, err := openstack.NewClient(c.AuthURL)
 	if err != nil {
 		return nil, driver.Wrap(driver.CodeInvalidArgument, err, "openstack: auth URL")
 	}
@@ -54,22 +80,6 @@ func authenticate(ctx context.Context, c Config) (*gophercloud.ProviderClient, e
 		pc.MaxBackoffRetries = DefaultMaxRateLimitRetries
 	}
 	pc.RetryFunc = rl.retry413(pc.MaxBackoffRetries)
-
-	if err := openstack.Authenticate(ctx, pc, ao); err != nil {
-		return nil, scrub(classify(err, "open", "", ""), c.secrets())
-	}
-	if ao.AllowReauth && pc.ReauthFunc != nil {
-		reauth := pc.ReauthFunc
-		log := c.Logger
-		pc.ReauthFunc = func(ctx context.Context) error {
-			logDebug(log, "openstack: token refused (401); re-authenticating")
-			err := reauth(ctx)
-			if err != nil {
-				logDebug(log, "openstack: re-authentication failed", "error", scrub(err, c.secrets()).Error())
-			}
-			return err
-		}
-	}
 	return pc, nil
 }
 

@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/config/clouds"
@@ -216,12 +218,58 @@ func ConfigFromCloudsYAML(name string, opts ...clouds.ParseOption) (Config, erro
 //
 // Query parameters: cloud, region, interface, id (the CloudID), clouds_file
 // (a clouds.yaml path), max_microversion. Credentials never go in the URL.
+// The fleet parameters projects and regions (see FleetFromURL) are refused
+// here: a fleet is many clouds, opened with perspective.OpenFleet.
 func ConfigFromURL(u *url.URL, getenv func(string) string) (Config, error) {
+	c, sel, err := FleetFromURL(u, getenv)
+	if err != nil {
+		return c, err
+	}
+	if sel.fleet {
+		return Config{}, driver.Errorf(driver.CodeInvalidArgument,
+			"openstack: the URL parameters projects and regions open a fleet of clouds: use perspective.OpenFleet, not perspective.Open")
+	}
+	return c, nil
+}
+
+// Bounds of a fleet selection.
+const (
+	// MaxSelection is the most names one of Selection's lists may hold.
+	MaxSelection = 256
+	// MaxSelectionName is the longest project or region name or id, in bytes.
+	MaxSelectionName = 255
+)
+
+// Selection names the projects and regions of a fleet (see OpenFleet).
+type Selection struct {
+	// Projects are project names or ids; empty means every project the
+	// user has a role on (GET /v3/auth/projects).
+	Projects []string
+	// Regions are region ids; empty means every region of a project's
+	// catalog that has a compute endpoint.
+	Regions []string
+
+	fleet bool // the URL asked for a fleet
+}
+
+// FleetFromURL reads a fleet URL for perspective.OpenFleet: the parameters
+// of ConfigFromURL plus
+//
+//	projects=all | NAME-OR-ID,…   (default all)
+//	regions=all  | REGION,…       (default all)
+//
+// e.g. "openstack://?projects=all&regions=all" (every project the user has a
+// role on × every region of its catalog with a compute endpoint) or
+// "openstack://?cloud=prod&projects=web,db&regions=RegionOne". A parameter
+// may be repeated; its values add up. An empty name, "all" beside names, a
+// name given twice, "region" beside "regions", or more than MaxSelection
+// names are invalid arguments naming the parameter.
+func FleetFromURL(u *url.URL, getenv func(string) string) (Config, Selection, error) {
 	if u == nil {
-		return Config{}, driver.Errorf(driver.CodeInvalidArgument, "openstack: nil URL")
+		return Config{}, Selection{}, driver.Errorf(driver.CodeInvalidArgument, "openstack: nil URL")
 	}
 	if u.User != nil {
-		return Config{}, driver.Errorf(driver.CodeInvalidArgument,
+		return Config{}, Selection{}, driver.Errorf(driver.CodeInvalidArgument,
 			"openstack: credentials do not belong in the URL; use clouds.yaml or OS_* variables")
 	}
 	if getenv == nil {
@@ -229,17 +277,30 @@ func ConfigFromURL(u *url.URL, getenv func(string) string) (Config, error) {
 	}
 	q := u.Query()
 	known := map[string]bool{"cloud": true, "region": true, "interface": true, "id": true,
-		"clouds_file": true, "max_microversion": true}
+		"clouds_file": true, "max_microversion": true, "projects": true, "regions": true}
 	for k := range q {
 		if !known[k] {
-			return Config{}, driver.Errorf(driver.CodeInvalidArgument,
-				"openstack: unknown URL parameter %q (known: cloud, region, interface, id, clouds_file, max_microversion)", k)
+			return Config{}, Selection{}, driver.Errorf(driver.CodeInvalidArgument,
+				"openstack: unknown URL parameter %q (known: cloud, region, interface, id, clouds_file, max_microversion, projects, regions)", truncateName(k))
 		}
 	}
-	var (
-		c   Config
-		err error
-	)
+	var sel Selection
+	var err error
+	_, sel.fleet = q["projects"]
+	if _, ok := q["regions"]; ok {
+		sel.fleet = true
+		if _, both := q["region"]; both {
+			return Config{}, Selection{}, driver.Errorf(driver.CodeInvalidArgument,
+				"openstack: URL parameters region and regions exclude each other; a fleet takes regions")
+		}
+	}
+	if sel.Projects, err = selectionList("projects", q["projects"]); err != nil {
+		return Config{}, Selection{}, err
+	}
+	if sel.Regions, err = selectionList("regions", q["regions"]); err != nil {
+		return Config{}, Selection{}, err
+	}
+	var c Config
 	cloud := firstNonEmpty(q.Get("cloud"), u.Host)
 	if cloud == "" && getenv("OS_AUTH_URL") == "" {
 		cloud = getenv("OS_CLOUD")
@@ -254,7 +315,7 @@ func ConfigFromURL(u *url.URL, getenv func(string) string) (Config, error) {
 		c, err = ConfigFromEnv(getenv)
 	}
 	if err != nil {
-		return c, err
+		return c, Selection{}, err
 	}
 	if v := q.Get("region"); v != "" {
 		c.Region = v
@@ -268,7 +329,82 @@ func ConfigFromURL(u *url.URL, getenv func(string) string) (Config, error) {
 	if v := q.Get("max_microversion"); v != "" {
 		c.MaxMicroversion = v
 	}
-	return c, nil
+	return c, sel, nil
+}
+
+// selectionList reads the values of a projects or regions parameter: comma
+// lists, added up; "all" alone is nil (every one).
+func selectionList(param string, values []string) ([]string, error) {
+	var names []string
+	for _, v := range values {
+		for _, name := range strings.Split(v, ",") {
+			if strings.TrimSpace(name) == "" {
+				return nil, driver.Errorf(driver.CodeInvalidArgument,
+					"openstack: %s: empty name in %q (want all, or names separated by commas)", param, truncateName(v))
+			}
+			names = append(names, strings.TrimSpace(name))
+			if len(names) > MaxSelection+1 {
+				break // checkNames reports the bound
+			}
+		}
+	}
+	return checkNames(param, names)
+}
+
+// checkNames checks a list of project or region names: none empty or too
+// long, none twice, at most MaxSelection, and "all" only alone (which is nil:
+// every one).
+func checkNames(param string, names []string) ([]string, error) {
+	bad := func(format string, args ...any) error {
+		return driver.Errorf(driver.CodeInvalidArgument, "openstack: "+param+": "+format, args...)
+	}
+	if len(names) > MaxSelection {
+		return nil, bad("more than %d names", MaxSelection)
+	}
+	var out []string
+	all := false
+	seen := map[string]bool{}
+	for _, name := range names {
+		switch {
+		case name == "" || strings.TrimSpace(name) != name:
+			return nil, bad("name %q is empty or has spaces around it", truncateName(name))
+		case len(name) > MaxSelectionName:
+			return nil, bad("name %q is longer than %d bytes", truncateName(name), MaxSelectionName)
+		case !utf8.ValidString(name) || strings.ContainsFunc(name, unicode.IsControl):
+			return nil, bad("name %q has invalid UTF-8 or a control character", truncateName(name))
+		case name == "all":
+			all = true
+			continue
+		case seen[name]:
+			return nil, bad("%q is named twice", truncateName(name))
+		}
+		seen[name] = true
+		out = append(out, name)
+	}
+	if all && len(out) > 0 {
+		return nil, bad("all and names (%s) exclude each other", truncateName(strings.Join(out, ",")))
+	}
+	return out, nil
+}
+
+// normalized checks s and returns it with "all" as empty lists.
+func (s Selection) normalized() (Selection, error) {
+	var err error
+	if s.Projects, err = checkNames("projects", s.Projects); err != nil {
+		return s, err
+	}
+	if s.Regions, err = checkNames("regions", s.Regions); err != nil {
+		return s, err
+	}
+	return s, nil
+}
+
+// truncateName cuts untrusted text for an error message.
+func truncateName(s string) string {
+	if len(s) > 64 {
+		s = s[:64] + "…"
+	}
+	return strings.ToValidUTF8(s, "?")
 }
 
 // validate checks that exactly one way to authenticate is complete.

@@ -19,6 +19,18 @@
 //	d, err := openstack.New(ctx, c)
 //	cloud, err := perspective.NewCloud(d)
 //
+// A fleet is every project the credentials have a role on times every
+// region of its catalog with a compute endpoint, one Cloud per pair, opened
+// with one authentication (a token per project re-scoped from the user's):
+//
+//	fleet, err := perspective.OpenFleet(ctx, []string{"openstack://?projects=all&regions=all"})
+//	fleet, err := perspective.OpenFleet(ctx, []string{"openstack://?cloud=prod&projects=web,db&regions=RegionOne"})
+//	fleet, err := openstack.OpenFleet(ctx, c, openstack.Selection{Projects: []string{"web"}})
+//	listing, err := fleet.List(ctx, perspective.ListOptions{}) // a refused pair is an entry of listing.Errors
+//
+// (see FleetFromURL and OpenFleet; a pair's CloudID is
+// "<cloud id>/<project id>/<region>").
+//
 // Authentication: password with user and project domains (a standard
 // openrc works as it is), application credentials, or a token. The token is
 // renewed transparently when a service answers 401, once for all goroutines

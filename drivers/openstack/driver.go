@@ -85,6 +85,17 @@ func New(ctx context.Context, c Config) (*Driver, error) {
 	if err != nil {
 		return nil, err
 	}
+	return build(ctx, c, pc, func(ctx context.Context, compute *gophercloud.ServiceClient) (microversion, error) {
+		return negotiateMicroversion(ctx, compute, c.MaxMicroversion)
+	})
+}
+
+// build makes the driver of c's project and region on an authenticated
+// provider client; negotiate finds the compute microversion (a fleet shares
+// one negotiation per compute endpoint).
+func build(ctx context.Context, c Config, pc *gophercloud.ProviderClient,
+	negotiate func(context.Context, *gophercloud.ServiceClient) (microversion, error)) (*Driver, error) {
+	var err error
 	eo := gophercloud.EndpointOpts{Region: c.Region, Availability: availability(c.Interface)}
 	d := &Driver{cfg: c, provider: pc, flavorByName: map[string]string{}}
 	if d.compute, err = openstack.NewComputeV2(pc, eo); err != nil {
@@ -94,13 +105,16 @@ func New(ctx context.Context, c Config) (*Driver, error) {
 		return nil, classify(err, "open", "", "image endpoint")
 	}
 	if d.identity, err = openstack.NewIdentityV3(pc, eo); err != nil {
-		return nil, classify(err, "open", "", "identity endpoint")
+		// a region without its own Keystone endpoint uses the auth URL's
+		if d.identity, err = openstack.NewIdentityV3(pc, gophercloud.EndpointOpts{}); err != nil {
+			return nil, classify(err, "open", "", "identity endpoint")
+		}
 	}
 	if net, err := openstack.NewNetworkV2(pc, eo); err == nil {
 		d.network = net
 	}
 	d.metric = metricClient(pc, eo)
-	if d.mv, err = negotiateMicroversion(ctx, d.compute, c.MaxMicroversion); err != nil {
+	if d.mv, err = negotiate(ctx, d.compute); err != nil {
 		return nil, err
 	}
 	d.compute.Microversion = d.mv.String()

@@ -33,9 +33,16 @@ type app struct {
 	concurrency int
 	timeout     time.Duration
 	seed        string
+	projects    []string // --project: names or ids (fleet.go)
+	regions     []string // --region
 
-	set    *perspective.Set
-	cancel context.CancelFunc // of --timeout
+	set   *perspective.Set
+	fleet *perspective.Fleet // what open opened; set is its clouds, narrowed
+	// openedFleet: a URL selected projects or regions (projects lists the fleet's)
+	openedFleet bool
+	// unselected: --project/--region name a command's target, not the clouds
+	unselected bool
+	cancel     context.CancelFunc // of --timeout
 	// started is set once flags and arguments are parsed: errors before it
 	// are usage errors.
 	started bool
@@ -69,8 +76,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if a.cancel != nil {
 		a.cancel()
 	}
-	if a.set != nil {
-		_ = a.set.Close()
+	if a.fleet != nil {
+		_ = a.fleet.Close()
 	}
 	return a.exitStatus(err)
 }
@@ -141,6 +148,10 @@ canceled, 2 on usage errors.`,
 	f := root.PersistentFlags()
 	f.StringArrayVar(&a.clouds, "cloud", nil,
 		"cloud to use: mock, a mock:// or openstack:// URL, or a clouds.yaml cloud name; repeat for several (default: the OS_* environment)")
+	f.StringArrayVar(&a.projects, "project", nil,
+		"act in this project only (name or id; repeat for several; all: every project the OpenStack user has a role on)")
+	f.StringArrayVar(&a.regions, "region", nil,
+		"act in this region only (repeat for several; all: every region with compute)")
 	f.StringVarP(&a.output, "output", "o", "table", "output format: table, json or csv")
 	f.IntVar(&a.concurrency, "concurrency", 0, "items acted on at once per cloud (0: the library's default, 16)")
 	f.DurationVar(&a.timeout, "timeout", 0, "give up after this long, e.g. 2m (0: no limit)")

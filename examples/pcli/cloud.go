@@ -38,15 +38,22 @@ func cloudURL(v string) (string, error) {
 // urls returns the clouds to open: the --cloud flags, or else the OS_*
 // environment of a sourced openrc (or OS_CLOUD).
 func (a *app) urls() ([]string, error) {
+	if err := a.selection(); err != nil {
+		return nil, err
+	}
 	if len(a.clouds) == 0 {
 		if os.Getenv("OS_AUTH_URL") != "" || os.Getenv("OS_CLOUD") != "" {
-			return []string{"openstack://"}, nil
+			u, err := a.fleetURL("openstack://")
+			return []string{u}, err
 		}
 		return nil, usagef("no cloud: pass --cloud mock, --cloud NAME (of clouds.yaml), a URL, or source an openrc file")
 	}
 	var out []string
 	for _, v := range a.clouds {
 		u, err := cloudURL(v)
+		if err == nil {
+			u, err = a.fleetURL(u)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -83,7 +90,13 @@ func (a *app) open(ctx context.Context) (*perspective.Set, error) {
 	if a.concurrency > 0 {
 		opts = append(opts, perspective.WithConcurrency(a.concurrency))
 	}
-	set, err := perspective.OpenSet(ctx, urls, opts...)
+	fleet, err := perspective.OpenFleet(ctx, urls, opts...)
+	if err != nil {
+		return nil, err
+	}
+	a.fleet = fleet
+	a.openedFleet = slices.ContainsFunc(urls, isFleet)
+	set, err := a.narrow(fleet.Set())
 	if err != nil {
 		return nil, err
 	}

@@ -58,24 +58,34 @@ func networkTable(ns []perspective.Network) table {
 
 func (a *app) projectsCommand() *cobra.Command {
 	var (
-		rcFile, project, region string
-		endpoints               bool
+		rcFile    string
+		endpoints bool
 	)
 	c := &cobra.Command{
 		Use:   "projects",
 		Short: "List projects and regions; write an RC file; list service endpoints",
-		Long: `List the projects the credentials can see, with their regions.
+		Long: `List the projects the credentials can see, with their regions; with
+--project all (or names) on OpenStack, the fleet: each project the user has a
+role on, with the regions it is opened in, and why a project is not.
 With --rc FILE, write an OpenStack RC file (a shell script that sets the OS_*
-variables, without a password) for --project and --region (default: the
+variables, without a password) for one --project and --region (default: the
 cloud's own project and its first region); "-" writes it to stdout.
 With --endpoints, list the project's service endpoints instead.`,
 		Example: `  pcli projects
+  pcli projects --project all
   pcli projects --rc demo-openrc.sh
   pcli projects --project demo --region RegionOne --rc -
   pcli projects --endpoints -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			project, region, err := a.one()
+			if err != nil && (rcFile != "" || endpoints) {
+				return err
+			}
+			// --rc and --endpoints name their project: the cloud speaks for
+			// any project of its user (a re-scoped token), unnarrowed
+			a.unselected = rcFile != "" || endpoints
 			set, err := a.open(ctx)
 			if err != nil {
 				return err
@@ -85,6 +95,7 @@ With --endpoints, list the project's service endpoints instead.`,
 					p, r := defaultProject(set)
 					project, region = cmpOr(project, p), cmpOr(region, r)
 				}
+				project = projectID(ctx, set, project)
 			}
 			switch {
 			case rcFile != "":
@@ -112,7 +123,7 @@ With --endpoints, list the project's service endpoints instead.`,
 				}
 				return a.emit(nonNil(eps), t)
 			}
-			ps, err := set.Projects().List(ctx)
+			ps, err := a.listProjects(ctx, set)
 			if err != nil {
 				return err
 			}
@@ -128,8 +139,6 @@ With --endpoints, list the project's service endpoints instead.`,
 		},
 	}
 	c.Flags().StringVar(&rcFile, "rc", "", `write an RC file here ("-": stdout)`)
-	c.Flags().StringVar(&project, "project", "", "project id for --rc and --endpoints (default: the cloud's own)")
-	c.Flags().StringVar(&region, "region", "", "region for --rc (default: the cloud's own)")
 	c.Flags().BoolVar(&endpoints, "endpoints", false, "list the project's service endpoints")
 	return c
 }

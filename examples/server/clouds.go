@@ -11,52 +11,32 @@ import (
 	"github.com/perspective-cloud/sdk/perspective"
 )
 
-// openClouds opens the cloud of every URL and makes a Set of them; when
+// openClouds opens every URL as part of one fleet (an OpenStack URL with
+// projects= or regions= expands into a cloud per project and region); when
 // one fails, those already open are closed again. An openstack:// URL
 // reads its OS_* variables through getenv, never from the process's
 // environment, so that whoever calls run decides what it sees.
-func openClouds(ctx context.Context, urls []string, getenv func(string) string) (*perspective.Set, error) {
-	var clouds []*perspective.Cloud
-	closeAll := func() {
-		for _, c := range clouds {
-			_ = c.Close() // the error that made us give up is the one to report
-		}
-	}
+func openClouds(ctx context.Context, urls []string, getenv func(string) string) (*perspective.Fleet, error) {
+	var srcs []perspective.FleetSource
 	for _, raw := range urls {
-		c, err := openCloud(ctx, raw, getenv)
+		src, err := openSource(ctx, raw, getenv)
 		if err != nil {
-			closeAll()
+			for _, s := range srcs {
+				_ = s.Close() // the error that made us give up is the one to report
+			}
 			return nil, fmt.Errorf("open %s: %w", raw, err)
 		}
-		clouds = append(clouds, c)
+		srcs = append(srcs, src)
 	}
-	set, err := perspective.NewSet(clouds...)
-	if err != nil {
-		closeAll()
-		return nil, err
-	}
-	return set, nil
+	return perspective.NewFleet(ctx, srcs)
 }
 
-// openCloud opens one cloud: OpenStack with getenv for its variables, any
+// openSource opens one URL: OpenStack with getenv for its variables, any
 // other scheme through the registry.
-func openCloud(ctx context.Context, raw string, getenv func(string) string) (*perspective.Cloud, error) {
+func openSource(ctx context.Context, raw string, getenv func(string) string) (perspective.FleetSource, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme != openstack.Scheme {
-		return perspective.Open(ctx, raw)
+		return perspective.OpenSource(ctx, raw)
 	}
-	cfg, err := openstack.ConfigFromURL(u, getenv)
-	if err != nil {
-		return nil, err
-	}
-	d, err := openstack.New(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	c, err := perspective.NewCloud(d)
-	if err != nil {
-		_ = d.Close()
-		return nil, err
-	}
-	return c, nil
+	return openstack.OpenFleetSource(ctx, u, getenv)
 }

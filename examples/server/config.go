@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -81,13 +82,15 @@ func progName(args []string) string {
 	return "server"
 }
 
-// defaultCloud picks the cloud to serve from the environment.
+// defaultCloud picks the cloud to serve from the environment: with
+// OpenStack credentials, the user's whole fleet (every project they have a
+// role on, in every region with compute), as the original server does.
 func defaultCloud(getenv func(string) string) string {
 	switch {
 	case getenv("OS_CLOUD") != "":
-		return "openstack://?cloud=" + getenv("OS_CLOUD")
+		return "openstack://?cloud=" + url.QueryEscape(getenv("OS_CLOUD")) + "&" + fleetQuery
 	case getenv("OS_AUTH_URL") != "":
-		return "openstack://"
+		return "openstack://?" + fleetQuery
 	}
 	return "mock://"
 }

@@ -34,6 +34,9 @@ func handleIDsOp(d *deps, op perspective.Operation) http.Handler {
 	call := idsOps[op]
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ids, err := decode[idList](w, r)
+		if err == nil {
+			err = d.inScope(r, ids...)
+		}
 		if err != nil {
 			writeError(w, err)
 			return
@@ -63,6 +66,9 @@ func handleSelectionOp(d *deps, op perspective.Operation, check func(*selection,
 		sel, err := decode[selection](w, r)
 		if err == nil {
 			err = check(&sel, r)
+		}
+		if err == nil {
+			err = d.inScope(r, sel.IDs...)
 		}
 		if err != nil {
 			writeError(w, err)
@@ -174,6 +180,9 @@ func removeIP(s *perspective.Instances, ctx context.Context, sel selection) (*pe
 func handleRename(d *deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		names, err := decode[renameMap](w, r)
+		if err == nil {
+			err = d.inScope(r, slices.Collect(maps.Keys(names))...)
+		}
 		if err != nil {
 			writeError(w, err)
 			return

@@ -31,11 +31,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	set, err := openClouds(ctx, cfg.clouds, getenv)
+	fleet, err := openClouds(ctx, cfg.clouds, getenv)
 	if err != nil {
 		return err
 	}
-	defer set.Close()
+	defer fleet.Close()
+	set := fleet.Set()
 	defer warmInventories(ctx, set)() // before the clouds close (health.go)
 	logOut := stdout
 	if cfg.quiet {
@@ -56,13 +57,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	tasks := newBoundedTaskStore(cfg.limits())
 	defer tasks.Close()
-	h := newServer(&deps{set: set, tasks: tasks, version: buildVersion(), log: log, users: users,
+	h := newServer(&deps{set: set, fleet: fleetOf(cfg.clouds, fleet), tasks: tasks, version: buildVersion(), log: log, users: users,
 		events: newEventStreams(ctx)}) // the event streams end when ctx does, so that shutdown need not wait for them
 	fmt.Fprintf(stdout, "Perspective REST API listening on http://%s (docs: http://%s/docs)\n", ln.Addr(), ln.Addr())
-	for _, c := range set.Clouds() {
-		i := c.Info()
-		fmt.Fprintf(stdout, "serving %s cloud %q: project %q, region %q\n", i.Type, i.CloudID, i.ProjectID, i.Region)
-	}
+	printMembers(stdout, fleet)
 	err = httpserve.Serve(ctx, ln, h, cfg.grace)
 	fmt.Fprintln(stdout, "stopped")
 	return err

@@ -110,9 +110,9 @@ func TestDefaultCloud(t *testing.T) {
 		want string
 	}{
 		{nil, "mock://"},
-		{map[string]string{"OS_CLOUD": "devstack"}, "openstack://?cloud=devstack"},
-		{map[string]string{"OS_AUTH_URL": "http://127.0.0.1:5000/v3"}, "openstack://"},
-		{map[string]string{"OS_CLOUD": "a", "OS_AUTH_URL": "http://127.0.0.1:5000/v3"}, "openstack://?cloud=a"},
+		{map[string]string{"OS_CLOUD": "devstack"}, "openstack://?cloud=devstack&projects=all&regions=all"},
+		{map[string]string{"OS_AUTH_URL": "http://127.0.0.1:5000/v3"}, "openstack://?projects=all&regions=all"},
+		{map[string]string{"OS_CLOUD": "a b", "OS_AUTH_URL": "http://127.0.0.1:5000/v3"}, "openstack://?cloud=a+b&projects=all&regions=all"},
 	}
 	for _, tc := range tests {
 		assert.Equal(t, tc.want, defaultCloud(func(k string) string { return tc.env[k] }))

@@ -9,6 +9,9 @@ import (
 // handleListProjects serves GET /projects/list: projects with their regions.
 func handleListProjects(d *deps) http.Handler {
 	return jsonHandler(func(_ http.ResponseWriter, r *http.Request) (int, any, error) {
+		if d.fleet != nil {
+			return http.StatusOK, fleetProjects(d), nil
+		}
 		ps, err := d.set.Projects().List(r.Context())
 		if err != nil {
 			return 0, nil, err
@@ -24,7 +27,7 @@ func handleListProjects(d *deps) http.Handler {
 // service endpoints.
 func handleAccess(d *deps) http.Handler {
 	return jsonHandler(func(_ http.ResponseWriter, r *http.Request) (int, any, error) {
-		eps, err := d.set.Projects().Endpoints(r.Context(), r.PathValue("project"))
+		eps, err := d.set.Projects().Endpoints(r.Context(), d.byProjectName(perspective.Target{ProjectID: r.PathValue("project")}).ProjectID)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -37,7 +40,7 @@ func handleAccess(d *deps) http.Handler {
 func handleRCFile(d *deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, region := r.PathValue("project"), r.PathValue("region")
-		b, err := d.set.Projects().RCFile(r.Context(), p, region)
+		b, err := d.set.Projects().RCFile(r.Context(), d.byProjectName(perspective.Target{ProjectID: p}).ProjectID, region)
 		if err != nil {
 			writeError(w, err)
 			return

@@ -15,6 +15,7 @@ import (
 // deps is what the handlers need.
 type deps struct {
 	set     *perspective.Set
+	fleet   *perspective.Fleet // when serving a fleet URL (fleet.go); nil otherwise
 	tasks   *taskStore
 	version string
 	log     *slog.Logger
@@ -134,7 +135,7 @@ func targetOf(r *http.Request) perspective.Target {
 
 // scope checks that some cloud serves the route's project and region.
 func (d *deps) scope(r *http.Request) (perspective.Target, error) {
-	t := targetOf(r)
+	t := d.byProjectName(targetOf(r))
 	if t == (perspective.Target{}) {
 		return t, nil
 	}
@@ -154,6 +155,11 @@ func (d *deps) instances(r *http.Request) (*perspective.Instances, error) {
 	t, err := d.scope(r)
 	if err != nil {
 		return nil, err
+	}
+	if id := r.PathValue("id"); id != "" {
+		if err := d.inScope(r, id); err != nil {
+			return nil, err
+		}
 	}
 	return d.set.Instances().In(t), nil
 }
