@@ -22,6 +22,7 @@ import (
 // (it leaves the source host forced down until its nova-compute restarts).
 func TestIntegrationConformance(t *testing.T) {
 	ensureAltImage(t, openDriver(t))
+	ensureSecurityGroup(t, openDriver(t))
 	perspectivetest.RunConformance(t, perspectivetest.Harness{
 		Open: func(t *testing.T) *perspective.Cloud {
 			requireCloud(t)
@@ -40,5 +41,8 @@ func TestIntegrationConformance(t *testing.T) {
 		Admin:      os.Getenv("OS_USERNAME") == "admin" || os.Getenv("PERSPECTIVE_IT_ADMIN") == "1",
 		SoftDelete: os.Getenv("PERSPECTIVE_IT_SOFT_DELETE") == "1",
 		Evacuate:   os.Getenv("PERSPECTIVE_IT_EVACUATE") == "1",
+		// scripts/openstack-aio.sh runs one compute host in RegionOne.
+		SingleHost:    os.Getenv("PERSPECTIVE_IT_HOSTS") == "" || os.Getenv("PERSPECTIVE_IT_HOSTS") == "1",
+		SecurityGroup: itSecurityGroup,
 	})
 }

@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gophercloud/gophercloud/v2"
+	gcopenstack "github.com/gophercloud/gophercloud/v2/openstack"
+	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/security/groups"
 	"github.com/stretchr/testify/require"
 
 	"github.com/perspective-cloud/sdk/driver"
@@ -26,6 +29,9 @@ var (
 	itNetwork   = envOr("PERSPECTIVE_IT_NETWORK", "private")
 	itExternal  = envOr("PERSPECTIVE_IT_EXTERNAL_NETWORK", "public")
 	itAltImage  = "perspective-it-alt-image"
+	// itSecurityGroup is one the suite adds and removes: not "default",
+	// which every server already has (Neutron refuses it twice).
+	itSecurityGroup = envOr("PERSPECTIVE_IT_SECURITY_GROUP", "perspective-it")
 )
 
 func envOr(k, def string) string {
@@ -103,4 +109,23 @@ func waitFor(t *testing.T, d *openstack.Driver, id string, states ...driver.Stat
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
+}
+
+// ensureSecurityGroup makes the security group the conformance suite adds
+// to and removes from an instance, once.
+func ensureSecurityGroup(t *testing.T, d *openstack.Driver) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	nc, err := gcopenstack.NewNetworkV2(d.ProviderClient(), gophercloud.EndpointOpts{Region: d.Info().Region})
+	require.NoError(t, err)
+	pages, err := groups.List(nc, groups.ListOpts{Name: itSecurityGroup, ProjectID: d.Info().ProjectID}).AllPages(ctx)
+	require.NoError(t, err)
+	have, err := groups.ExtractGroups(pages)
+	require.NoError(t, err)
+	if len(have) > 0 {
+		return
+	}
+	_, err = groups.Create(ctx, nc, groups.CreateOpts{Name: itSecurityGroup, Description: "perspective integration tests"}).Extract()
+	require.NoError(t, err, "create security group %s", itSecurityGroup)
 }

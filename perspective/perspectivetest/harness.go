@@ -51,6 +51,10 @@ type Harness struct {
 	// instance down, evacuates it and forces the host up again (on Nova
 	// the host then stays down until its nova-compute restarts).
 	Evacuate bool
+	// SingleHost says the cloud has one compute host: a migration has
+	// nowhere to go there, so the migration scenario is not run and the
+	// suite says so in its log (the project's one-host OpenStack).
+	SingleHost bool
 }
 
 func (h *Harness) defaults() {

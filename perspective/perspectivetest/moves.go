@@ -168,6 +168,10 @@ func (s *suite) backup(t *testing.T, id string) {
 }
 
 func (s *suite) migrate(t *testing.T, id string) {
+	if s.h.SingleHost && s.h.Admin {
+		t.Log("Harness.SingleHost: one compute host, so a migration has nowhere to go; cold and live migration are not exercised on this cloud")
+		return
+	}
 	ctx := s.ctx(t)
 	one := []string{id}
 	before, err := s.inst.Get(ctx, id)
@@ -254,7 +258,13 @@ func (s *suite) shelve(t *testing.T, id string) {
 			return s.inst.ShelveOffload(ctx, one...)
 		})
 	}
-	assert.Empty(t, insts[0].Host, "an offloaded instance has left its host")
+	if insts[0].Host != "" {
+		// Nova may clear the host a moment after the state says offloaded.
+		assert.Eventually(t, func() bool {
+			in, err := s.inst.With(perspective.MaxAge(0)).Get(s.ctx(t), id)
+			return err == nil && in.Host == ""
+		}, 30*time.Second, 250*time.Millisecond, "an offloaded instance has left its host")
+	}
 	s.refused(t, perspective.ErrInvalidState, func(ctx context.Context) (*perspective.Report, error) { return s.inst.Reboot(ctx, one...) })
 	s.step(t, perspective.OpUnshelve, one, func(ctx context.Context) (*perspective.Report, error) {
 		return s.inst.Unshelve(ctx, one...)
