@@ -4,7 +4,6 @@ import (
 	"github.com/perspective-cloud/sdk/driver"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -135,26 +134,10 @@ type ListOptions struct {
 	ChangedSince time.Time
 }
 
-// Match reports whether inst passes the filters of o.
+// Match reports whether inst passes the filters of o: the same test as
+// driver.ListOptions.Match, on the fields it reads.
 func (o ListOptions) Match(inst Instance) bool {
-	if o.Name != "" && !strings.Contains(inst.Name, o.Name) {
-		return false
-	}
-	if len(o.States) > 0 && !slices.Contains(o.States, inst.State) {
-		return false
-	}
-	if len(o.States) == 0 && inst.State == StateDeleted {
-		return false
-	}
-	for _, t := range o.Tags {
-		if !slices.Contains(inst.Tags, t) {
-			return false
-		}
-	}
-	if !o.ChangedSince.IsZero() && inst.Updated.Before(o.ChangedSince) {
-		return false
-	}
-	return true
+	return driver.ListOptions(o).Match(driver.Instance{Name: inst.Name, State: inst.State, Tags: inst.Tags, Updated: inst.Updated})
 }
 
 // Console is a remote console of an instance: its protocol (e.g. "novnc",
