@@ -41,19 +41,19 @@ const (
 type changeLog struct {
 	now func() time.Time
 
-	mu       sync.Mutex
-	last     time.Time                    // the newest stamp given
-	changed  map[string]time.Time         // domain UUID → stamp of its last change
-	tombs    map[string]driver.Instance   // instance id → its tombstone
-	known    map[string]known             // ids read as the namespace's instances
-	macs     map[string]nicOwner          // MAC (lower case) → the instance and network of its NIC
-	leases   map[string]map[string]string // network → MAC → its leased addresses, as last read
-	gen      int                          // the current event subscription; 0: none runs
-	lastGen  int
-	horizon  time.Time                    // changes at or before it may be forgotten
-	why      string                       // what set the horizon, for the error
-	full     time.Time                    // start of the newest complete listing that succeeded
-	lastCall time.Time                    // start of the newest listing (complete or of changes) that succeeded
+	mu            sync.Mutex
+	last          time.Time                    // the newest stamp given
+	changed       map[string]time.Time         // domain UUID → stamp of its last change
+	tombs         map[string]driver.Instance   // instance id → its tombstone
+	known         map[string]known             // ids read as the namespace's instances
+	macs          map[string]nicOwner          // MAC (lower case) → the instance and network of its NIC
+	leases        map[string]map[string]string // network → MAC → its leased addresses, as last read
+	gen           int                          // the current event subscription; 0: none runs
+	lastGen       int
+	horizon       time.Time // changes at or before it may be forgotten
+	why           string    // what set the horizon, for the error
+	full          time.Time // start of the newest complete listing that succeeded
+	lastCall      time.Time // start of the newest listing (complete or of changes) that succeeded
 	max, maxKnown int
 	ttl           time.Duration
 }
