@@ -58,8 +58,10 @@ func (d *Driver) ensureWatch(l *golibvirt.Libvirt) error {
 		ch, err := l.SubscribeEvents(ctx, id, golibvirt.OptDomain{})
 		if err != nil {
 			cancel()
+			// go-libvirt's goroutine of each stream sends until it sees the
+			// cancel: drain every stream until it is closed
 			for _, s := range streams {
-				for range s { //nolint:revive // drain until go-libvirt closes it
+				for range s {
 				}
 			}
 			return classify(err, "subscribing to libvirt's domain events")
