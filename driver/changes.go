@@ -20,6 +20,10 @@ import (
 // overlap window) and drops the repeats within its reply; the portable
 // layer drops repeats across replies.
 //
+// A driver that cannot answer for since (it remembers changes for a
+// bounded time, or its feed of changes was interrupted) returns an error:
+// the portable layer's next sync after any failed one is a full listing.
+//
 // A driver without ChangeLister is kept current by full listings.
 type ChangeLister interface {
 	ListChanges(ctx context.Context, since time.Time) ([]Instance, error)

@@ -129,7 +129,7 @@ done
 updated=0
 apt_update() {
   ((updated)) && return 0
-  apt-get update -q >"$STATE/log/apt-update.log" 2>&1 || { cat "$STATE/log/apt-update.log" >&2; die "apt-get update failed"; }
+  apt-get update -q -o DPkg::Lock::Timeout=1800 >"$STATE/log/apt-update.log" 2>&1 || { cat "$STATE/log/apt-update.log" >&2; die "apt-get update failed"; }
   updated=1
 }
 if ((${#missing[@]})); then
@@ -141,7 +141,8 @@ if ((${#missing[@]})); then
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; made_policy=1
   fi
   apt_update
-  apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confdef \
+  # another install (the OpenStack script's) may hold dpkg's lock: wait for it
+  apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=1800 -o Dpkg::Options::=--force-confdef \
       -o Dpkg::Options::=--force-confold "${missing[@]}" >"$STATE/log/apt-install.log" 2>&1 \
     || { tail -30 "$STATE/log/apt-install.log" >&2; ((made_policy)) && rm -f /usr/sbin/policy-rc.d; die "apt-get install failed"; }
   ((made_policy)) && rm -f /usr/sbin/policy-rc.d

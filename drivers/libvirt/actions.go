@@ -45,6 +45,7 @@ func (d *Driver) writeMeta(l *golibvirt.Libvirt, dm *domain) error {
 		err = l.DomainSetMetadata(dm.dom, int32(golibvirt.DomainMetadataElement), golibvirt.OptString{x},
 			golibvirt.OptString{MetadataKey}, golibvirt.OptString{XMLNamespace}, golibvirt.DomainAffectConfig)
 	}
+	d.changes.record(domainID(dm.dom))
 	return classify(err, "writing the metadata of domain "+dm.dom.Name)
 }
 
@@ -58,7 +59,11 @@ func (d *Driver) act(ctx context.Context, id, what string, f func(l *golibvirt.L
 	if err != nil {
 		return err
 	}
-	return classify(f(l, dm), fmt.Sprintf("%s of instance %s (%s)", what, id, dm.dom.Name))
+	err = f(l, dm)
+	// libvirt's event says so too, a moment later; the driver's own
+	// record makes the next change listing see it whatever the order
+	d.changes.record(id)
+	return classify(err, fmt.Sprintf("%s of instance %s (%s)", what, id, dm.dom.Name))
 }
 
 // Reboot asks the guest to reboot with the ACPI power button (libvirt

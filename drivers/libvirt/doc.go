@@ -65,4 +65,42 @@
 // "<uuid>.console.log", so it reads the same over TCP), and usage figures
 // sampled from DomainGetInfo, DomainMemoryStats and the disk's allocation.
 // Resize, rebuild and floating IPs are not supported.
+//
+// # Change listing
+//
+// The driver is a driver.ChangeLister: the inventory of a perspective.Cloud
+// over it asks what changed since its last sync instead of listing every
+// domain. From New on, the driver subscribes to libvirt's domain events on
+// its connection (lifecycle: started, stopped, suspended, defined,
+// undefined, renamed…; metadata changes: tags, lock, key/value metadata;
+// devices added or removed) and notes, by domain UUID, when each last
+// changed, by its own clock (this machine's wall clock, never going back);
+// its own calls note their instances too, whatever order libvirt's event
+// comes in. ListChanges reads the DHCP leases of the instances' networks
+// (one call per network: no event says a lease moved), then reads each
+// changed domain once; one that is gone, or no longer carries the
+// namespace's element, becomes a tombstone (state deleted). An instance's
+// Updated is the later of its element's time and the last change this
+// process saw, so the inventory's cursor is made of the driver's stamps.
+//
+// Cost: a sync of a quiet cloud is one lease listing per network in use; a
+// change costs one read of that domain (XML, state, managed save),
+// whatever the number of domains. A full listing reads every domain.
+//
+// Bounds and failure modes: the driver keeps the last change of at most
+// 10,000 domains plus its tombstones (past that the oldest tenth is
+// forgotten at once), tombstones for an hour, and at most 10,000 known
+// instances (past that, any vanished domain is returned as a tombstone).
+// It answers for every change after its horizon: the start of the current
+// event subscription, or the newest change it forgot. A cursor at or before
+// the horizon is answered only when a complete listing (ListInstances
+// without filters) started after it; otherwise ListChanges fails with
+// CodeInvalidState, and the inventory's next sync is a full listing. So
+// when the connection to libvirtd is lost (libvirtd restarted), the events
+// of the meantime are lost too: the next ListChanges subscribes again and
+// fails, the inventory lists in full, and listings of changes resume. What
+// no event reports and no lease shows (a managed save image removed with
+// virsh managedsave-remove, a change of the image catalog) is seen by the
+// inventory's periodic full listing (perspective.DefaultFullSyncEvery).
+// Updated is per process: two processes may stamp the same change apart.
 package libvirt

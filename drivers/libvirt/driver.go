@@ -42,6 +42,7 @@ var (
 	_ driver.UsageReporter   = (*Driver)(nil)
 	_ driver.ImageWriter     = (*Driver)(nil)
 	_ driver.KeypairManager  = (*Driver)(nil)
+	_ driver.ChangeLister    = (*Driver)(nil)
 )
 
 func init() {
@@ -76,6 +77,12 @@ type Driver struct {
 	// suspend, snapshot) and the state they are passing through.
 	busyMu sync.Mutex
 	busy   map[string]driver.State
+
+	// changes is what ListChanges answers from, fed by the subscription
+	// to libvirt's domain events (watch) and by the driver's own calls.
+	changes *changeLog
+	watchMu sync.Mutex // guards watch
+	watch   *watch
 }
 
 // New connects to libvirt as c says and checks that its pool exists.
@@ -87,11 +94,15 @@ func New(ctx context.Context, c Config) (*Driver, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
-	d := &Driver{cfg: c, usage: newUsageSamples(), busy: map[string]driver.State{}}
+	d := &Driver{cfg: c, usage: newUsageSamples(), busy: map[string]driver.State{}, changes: newChangeLog(time.Now)}
 	l, err := d.conn(ctx)
 	if err != nil {
 		return nil, err
 	}
+	// Subscribe before anything is listed, so that the first complete
+	// listing starts after the log's horizon. A failure here is retried by
+	// the next listing (ListChanges fails until one subscribes).
+	_ = d.ensureWatch(l)
 	host, err := l.ConnectGetHostname()
 	if err != nil {
 		_ = d.Close()
@@ -148,8 +159,11 @@ func (d *Driver) Info() driver.Info { return d.info }
 // Config returns the configuration the driver runs with.
 func (d *Driver) Config() Config { return d.cfg }
 
-// Close disconnects from libvirt.
+// Close ends the event subscription and disconnects from libvirt.
 func (d *Driver) Close() error {
+	d.watchMu.Lock()
+	d.stopWatchLocked()
+	d.watchMu.Unlock()
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.l == nil {
@@ -172,10 +186,12 @@ func (d *Driver) setBusy(id string, s driver.State) (func(), bool) {
 		return nil, false
 	}
 	d.busy[id] = s
+	d.changes.record(id)
 	return func() {
 		d.busyMu.Lock()
 		delete(d.busy, id)
 		d.busyMu.Unlock()
+		d.changes.record(id)
 	}, true
 }
 

@@ -94,23 +94,35 @@ func (d *Driver) read(ctx context.Context, l *golibvirt.Libvirt, dom golibvirt.D
 	return &domain{dom: dom, xml: &x, meta: m, st: ds}, true, nil
 }
 
-// leases caches DHCP leases of networks for one listing.
-type leases map[string][]golibvirt.NetworkDhcpLease
+// leases caches DHCP leases of networks for one listing; each read is
+// shown to the change log (a lease that moved is a change of its instance).
+type leases struct {
+	log *changeLog
+	by  map[string][]golibvirt.NetworkDhcpLease
+}
 
-func (ls leases) of(l *golibvirt.Libvirt, network string) []golibvirt.NetworkDhcpLease {
-	if got, ok := ls[network]; ok {
+func (d *Driver) leases() *leases {
+	return &leases{log: d.changes, by: map[string][]golibvirt.NetworkDhcpLease{}}
+}
+
+func (ls *leases) of(l *golibvirt.Libvirt, network string) []golibvirt.NetworkDhcpLease {
+	if got, ok := ls.by[network]; ok {
 		return got
 	}
 	var out []golibvirt.NetworkDhcpLease
-	if n, err := l.NetworkLookupByName(network); err == nil {
-		out, _, _ = l.NetworkGetDhcpLeases(n, nil, 1, 0)
+	n, err := l.NetworkLookupByName(network)
+	if err == nil {
+		out, _, err = l.NetworkGetDhcpLeases(n, nil, 1, 0)
 	}
-	ls[network] = out
+	ls.by[network] = out
+	if err == nil {
+		ls.log.observeLeases(network, out)
+	}
 	return out
 }
 
 // model turns a domain into the driver's Instance.
-func (d *Driver) model(l *golibvirt.Libvirt, dm *domain, ls leases) driver.Instance {
+func (d *Driver) model(l *golibvirt.Libvirt, dm *domain, ls *leases) driver.Instance {
 	id := uuid.UUID(dm.dom.UUID).String()
 	state, status, fault := dm.st.normalize()
 	if s, ok := d.busyState(id); ok {
@@ -122,6 +134,13 @@ func (d *Driver) model(l *golibvirt.Libvirt, dm *domain, ls leases) driver.Insta
 		Tags: slices.Clone(dm.meta.Tags), Metadata: dm.meta.metadataMap(),
 		Created: dm.meta.Created, Updated: dm.meta.Updated,
 	}
+	// Updated is the later of the element's time and the last change
+	// this process saw (an event, its own call, a lease): the change
+	// listing's cursor is made of these stamps.
+	if t := d.changes.updated(id); t.After(inst.Updated) {
+		inst.Updated = t
+	}
+	var nics []macOnNet
 	if dm.meta.Name != "" {
 		inst.Name = dm.meta.Name
 	}
@@ -139,7 +158,11 @@ func (d *Driver) model(l *golibvirt.Libvirt, dm *domain, ls leases) driver.Insta
 			if !slices.ContainsFunc(inst.Networks, func(n driver.Network) bool { return n.ID == net }) {
 				inst.Networks = append(inst.Networks, driver.Network{ID: net, Name: net})
 			}
-			if nic.MAC == nil || dm.st.state == golibvirt.DomainShutoff {
+			if nic.MAC == nil {
+				continue
+			}
+			nics = append(nics, macOnNet{mac: nic.MAC.Address, network: net})
+			if dm.st.state == golibvirt.DomainShutoff {
 				continue
 			}
 			for _, lease := range ls.of(l, net) {
@@ -153,6 +176,7 @@ func (d *Driver) model(l *golibvirt.Libvirt, dm *domain, ls leases) driver.Insta
 			}
 		}
 	}
+	d.changes.saw(id, inst.Name, nics)
 	return inst
 }
 
@@ -163,11 +187,19 @@ func (d *Driver) ListInstances(ctx context.Context, opts driver.ListOptions) ([]
 	if err != nil {
 		return nil, err
 	}
+	complete := opts.Name == "" && len(opts.States) == 0 && len(opts.Tags) == 0 && opts.ChangedSince.IsZero()
+	if complete {
+		// a complete listing after the subscription began answers for
+		// everything before it (see changeLog); without a subscription the
+		// listing still works, and ListChanges says why it cannot
+		_ = d.ensureWatch(l)
+	}
+	start := d.changes.stamp()
 	doms, _, err := l.ConnectListAllDomains(1, 0)
 	if err != nil {
 		return nil, classify(err, "listing domains")
 	}
-	ls := leases{}
+	ls := d.leases()
 	var out []driver.Instance
 	for _, dom := range doms {
 		dm, ok, err := d.read(ctx, l, dom)
@@ -182,6 +214,14 @@ func (d *Driver) ListInstances(ctx context.Context, opts driver.ListOptions) ([]
 		}
 	}
 	slices.SortFunc(out, func(a, b driver.Instance) int { return strings.Compare(a.Name, b.Name) })
+	var present map[string]bool
+	if complete {
+		present = make(map[string]bool, len(out))
+		for _, in := range out {
+			present[in.ID] = true
+		}
+	}
+	d.changes.listed(start, present)
 	return out, nil
 }
 
@@ -195,7 +235,7 @@ func (d *Driver) GetInstance(ctx context.Context, id string) (driver.Instance, e
 	if err != nil {
 		return driver.Instance{}, err
 	}
-	return d.model(l, dm, leases{}), nil
+	return d.model(l, dm, d.leases()), nil
 }
 
 // LaunchInstances defines and starts spec.Count domains, each on its own
@@ -299,6 +339,7 @@ func (d *Driver) launchOne(ctx context.Context, l *golibvirt.Libvirt, pool golib
 		return driver.Instance{}, classify(err, "defining domain "+name)
 	}
 	undo = append(undo, func() { _ = l.DomainUndefineFlags(dom, golibvirt.DomainUndefineManagedSave) })
+	d.changes.record(id)
 	if err := l.DomainCreate(dom); err != nil {
 		rollback()
 		return driver.Instance{}, classify(err, "starting domain "+name)
@@ -307,7 +348,7 @@ func (d *Driver) launchOne(ctx context.Context, l *golibvirt.Libvirt, pool golib
 	if err != nil || !ok {
 		return driver.Instance{ID: id, Name: name, State: driver.StateLaunching}, err
 	}
-	return d.model(l, dm, leases{}), nil
+	return d.model(l, dm, d.leases()), nil
 }
 
 // DeleteInstance destroys the domain, undefines it (with its managed save
@@ -335,6 +376,7 @@ func (d *Driver) DeleteInstance(ctx context.Context, id string) error {
 		return classify(err, "undefining domain "+dm.dom.Name)
 	}
 	d.usage.forget(id)
+	d.changes.record(id)
 	pool, err := l.StoragePoolLookupByName(d.cfg.Pool)
 	if err != nil {
 		return classify(err, "storage pool "+d.cfg.Pool)

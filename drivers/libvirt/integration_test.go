@@ -31,12 +31,12 @@ func target(t *testing.T, namespace string) (url, image string) {
 }
 
 // openClean opens the cloud and deletes what an earlier run left in its namespace.
-func openClean(t *testing.T, namespace string) *perspective.Cloud {
+func openClean(t *testing.T, namespace string, opts ...perspective.Option) *perspective.Cloud {
 	t.Helper()
 	url, _ := target(t, namespace)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	c, err := perspective.Open(ctx, url)
+	c, err := perspective.Open(ctx, url, opts...)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
 	left, err := c.Instances().List(ctx, perspective.ListOptions{})
@@ -73,10 +73,13 @@ func virsh(t *testing.T, args ...string) string {
 }
 
 // TestBehindTheBack: what virsh does to an instance is what the library
-// sees next; the console log holds the guest's boot lines; usage moves.
+// sees next, and what the inventory shows within two syncs, by listings
+// of changes (libvirt's events), not full listings; the console log holds
+// the guest's boot lines; usage moves.
 func TestBehindTheBackIntegration(t *testing.T) {
 	_, image := target(t, "behind")
-	c := openClean(t, "behind")
+	const interval = time.Second
+	c := openClean(t, "behind", perspective.WithSync(interval, time.Hour))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	rep, err := c.Instances().Launch(ctx, perspective.LaunchSpec{Name: "behind", FlavorID: "tiny", ImageID: image})
@@ -92,6 +95,9 @@ func TestBehindTheBackIntegration(t *testing.T) {
 		}
 	})
 	assert.Equal(t, perspective.StateLaunched, inst.State)
+	require.NoError(t, c.Sync(ctx))
+	start := c.SyncStats()
+	require.True(t, start.Incremental, "the libvirt driver lists its changes")
 
 	// usage: the CPU counter moves while the guest boots (TCG: busy)
 	now := time.Now()
@@ -115,27 +121,68 @@ func TestBehindTheBackIntegration(t *testing.T) {
 	assert.Contains(t, out, "Linux version", "the kernel's first lines")
 	assert.Contains(t, out, "PERSPECTIVE: disk vda", "the guest sees its overlay disk")
 
-	// what virsh does is seen by the next read that may not use the
-	// inventory's copy (MaxAge 0), and by the inventory's own sync
+	// the inventory's copy, never a GET
+	memory := c.Instances().With(perspective.MaxAge(time.Hour))
+	inventory := func() (perspective.Instance, bool) {
+		list, err := memory.List(ctx, perspective.ListOptions{})
+		require.NoError(t, err)
+		for _, in := range list {
+			if in.ID == id {
+				return in, true
+			}
+		}
+		return perspective.Instance{}, false
+	}
+	// seen waits for the inventory to show what ok checks and checks it
+	// came within two syncs (when within is set), by listings of changes
+	seen := func(what string, within bool, ok func(perspective.Instance, bool) bool) {
+		t.Helper()
+		before := c.SyncStats()
+		deadline := time.Now().Add(time.Minute)
+		for !ok(inventory()) {
+			require.True(t, time.Now().Before(deadline), "%s: not in the inventory after a minute", what)
+			time.Sleep(20 * time.Millisecond)
+		}
+		after := c.SyncStats()
+		if within {
+			assert.LessOrEqual(t, after.Syncs-before.Syncs, int64(2), "%s: seen within two syncs", what)
+		}
+		assert.Equal(t, start.FullSyncs, after.FullSyncs, "%s: seen by listings of changes, no full listing", what)
+	}
+	// the DHCP lease the guest took (no libvirt event says so: the driver
+	// reads the network's leases at each listing of changes)
+	seen("the guest's address", false, func(in perspective.Instance, ok bool) bool { return ok && len(in.Addresses) > 0 })
+	// the sync after a change reads it once more (the cursor's overlap):
+	// let that pass, so that what follows is seen by its own change
+	for range 2 {
+		require.NoError(t, c.Sync(ctx))
+	}
+
+	// what virsh does is seen by the inventory's own sync (first: a read
+	// from the cloud puts what it read into the inventory), and by the
+	// next read that may not use the inventory's copy (MaxAge 0)
 	fresh := c.Instances().With(perspective.MaxAge(0))
 
-	// paused with virsh: seen as paused
+	// paused and resumed with virsh
 	virsh(t, "suspend", inst.Name)
+	seen("a pause with virsh", true, func(in perspective.Instance, ok bool) bool { return ok && in.State == perspective.StatePaused })
 	got, err := fresh.Get(ctx, id)
 	require.NoError(t, err)
 	assert.Equal(t, perspective.StatePaused, got.State)
-	require.Eventually(t, func() bool {
-		got, err := c.Instances().Get(ctx, id)
-		return err == nil && got.State == perspective.StatePaused
-	}, 2*time.Minute, time.Second, "the inventory's sync sees the pause too")
 	virsh(t, "resume", inst.Name)
+	seen("a resume with virsh", true, func(in perspective.Instance, ok bool) bool { return ok && in.State == perspective.StateLaunched })
 
-	// destroyed with virsh: shut off; undefined with virsh: gone
+	// destroyed with virsh: shut off; renamed with virsh; undefined with
+	// virsh: gone
 	virsh(t, "destroy", inst.Name)
+	seen("a destroy with virsh", true, func(in perspective.Instance, ok bool) bool { return ok && in.State == perspective.StateShutoff })
 	got, err = fresh.Get(ctx, id)
 	require.NoError(t, err)
 	assert.Equal(t, perspective.StateShutoff, got.State)
-	virsh(t, "undefine", inst.Name)
+	virsh(t, "domrename", inst.Name, "behind-renamed")
+	seen("a rename with virsh", true, func(in perspective.Instance, ok bool) bool { return ok && in.Name == "behind-renamed" })
+	virsh(t, "undefine", "behind-renamed")
+	seen("an undefine with virsh", true, func(_ perspective.Instance, ok bool) bool { return !ok })
 	_, err = fresh.Get(ctx, id)
 	assert.ErrorIs(t, err, perspective.ErrNotFound, "a domain undefined with virsh is gone")
 	list, err := fresh.List(ctx, perspective.ListOptions{})
