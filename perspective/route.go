@@ -146,7 +146,7 @@ func (c *Cloud) refresh(ctx context.Context, kind Kind) error {
 		c.inv.start()
 		return c.inv.syncNow(ctx)
 	case KindImage:
-		_, err := c.images(ctx)
+		_, err := c.meta.images.view(ctx)
 		return err
 	}
 	return nil
