@@ -34,6 +34,8 @@ type entry struct {
 	inst Instance
 	// row is the instance's row of the instances table, built once.
 	row []query.Value
+	// inv is the inventory holding the entry.
+	inv *inventory
 	// seen is when (this machine's clock) the value was read: the start of
 	// the sync that returned it, or of the GET. It is the one field changed
 	// in place, under the inventory's lock, when a read says the same.
@@ -73,6 +75,7 @@ type inventory struct {
 	waiting  int // WaitFor calls in progress: sync fast
 
 	wanted    atomic.Bool // instances were read: the loop syncs them
+	servable  atomic.Bool // synced, and no instance touched: see current
 	metaBusy  atomic.Bool // a refresh of the metadata lists is running
 	metaWG    sync.WaitGroup
 	wake      chan struct{}
@@ -131,6 +134,9 @@ func (v *inventory) close() {
 	v.mu.Lock()
 	for w := range v.watches {
 		w.detach(v)
+	}
+	for _, e := range v.items {
+		instanceIndex.remove(e)
 	}
 	v.mu.Unlock()
 }
@@ -259,6 +265,7 @@ func (v *inventory) sync(ctx context.Context) error {
 	v.applyLocked(insts, start, full)
 	v.advanceLocked(newest, took, full)
 	v.synced, v.needFull, v.lastErr = true, false, nil
+	v.markLocked()
 	v.tried, v.lastOK, v.lastEnd = start, start, time.Now()
 	if full {
 		v.lastFull = start
@@ -350,6 +357,7 @@ func (v *inventory) applyLocked(insts []Instance, start time.Time, full bool) {
 func (v *inventory) putLocked(in Instance, seen time.Time) {
 	if t, ok := v.touched[in.RealID]; ok && !seen.Before(t) {
 		delete(v.touched, in.RealID)
+		v.markLocked()
 	}
 	old, ok := v.items[in.RealID]
 	if ok && old.seen.After(seen) {
@@ -359,11 +367,12 @@ func (v *inventory) putLocked(in Instance, seen time.Time) {
 		old.seen = seen // readers never read seen without the lock
 		return
 	}
-	e := &entry{inst: in, row: instanceRow(&in), seen: seen}
+	e := &entry{inst: in, row: instanceRow(&in), inv: v, seen: seen}
 	if ok && old.inst.ID != in.ID {
 		delete(v.byID, old.inst.ID)
 	}
 	v.items[in.RealID], v.byID[in.ID], v.moved[in.RealID] = e, e, true
+	instanceIndex.put(old, e)
 	if !ok {
 		v.publishLocked(Event{Kind: EventCreated, New: &e.inst})
 	} else {
@@ -376,6 +385,7 @@ func (v *inventory) putLocked(in Instance, seen time.Time) {
 func (v *inventory) removeLocked(realID string, seen time.Time) {
 	if t, ok := v.touched[realID]; ok && !seen.Before(t) {
 		delete(v.touched, realID)
+		v.markLocked()
 	}
 	old, ok := v.items[realID]
 	if !ok || old.seen.After(seen) {
@@ -383,6 +393,7 @@ func (v *inventory) removeLocked(realID string, seen time.Time) {
 	}
 	delete(v.items, realID)
 	delete(v.byID, old.inst.ID)
+	instanceIndex.remove(old)
 	v.moved[realID] = true
 	v.c.forget(old.inst.ID)
 	v.publishLocked(Event{Kind: EventDeleted, Old: &old.inst})
@@ -403,6 +414,7 @@ func (v *inventory) touch(realID string) {
 	v.mu.Lock()
 	if _, ok := v.items[realID]; ok {
 		v.touched[realID] = time.Now()
+		v.markLocked()
 	}
 	v.mu.Unlock()
 }

@@ -41,9 +41,10 @@ type tableLoad struct {
 	err  error
 }
 
-// newTables returns a view of the inventory of clouds.
+// newTables returns a view of the inventory of clouds, which the caller
+// does not change afterwards (a Set's never change).
 func newTables(clouds ...*Cloud) *tables {
-	return &tables{clouds: slices.Clone(clouds), taken: time.Now().UTC(), loads: map[string]*tableLoad{}}
+	return &tables{clouds: clouds, taken: time.Now().UTC()}
 }
 
 // Rows returns the rows of one of the fifteen tables.
@@ -51,6 +52,9 @@ func (t *tables) Rows(ctx context.Context, table string) ([][]query.Value, error
 	t.mu.Lock()
 	l, ok := t.loads[table]
 	if !ok {
+		if t.loads == nil {
+			t.loads = map[string]*tableLoad{}
+		}
 		l = &tableLoad{}
 		t.loads[table] = l
 	}
@@ -514,6 +518,19 @@ func (t *tables) instanceRows(ctx context.Context, l lookup) ([][]query.Value, e
 	if l.column == "id" || l.column == "real_id" {
 		return t.rowsByID(ctx, l)
 	}
+	if l.column == "name" && !l.prefix && allCurrent(t.clouds) {
+		// one read of the process's index of names
+		es := instanceIndex.named(nil, l.value, t.clouds)
+		if l.state != "" {
+			es = slices.DeleteFunc(es, func(e *entry) bool { return e.inst.State != l.state })
+		}
+		slices.SortFunc(es, byListing)
+		rows := make([][]query.Value, len(es))
+		for i, e := range es {
+			rows[i] = e.row
+		}
+		return rows, nil
+	}
 	if err := serveAll(ctx, t.clouds); err != nil {
 		return nil, err
 	}
@@ -533,29 +550,37 @@ func (t *tables) instanceRows(ctx context.Context, l lookup) ([][]query.Value, e
 	return rows, nil
 }
 
-// rowsByID returns the rows of the instance with a global or real id:
-// one map read per cloud, under one read lock each.
+// rowsByID returns the rows of the instance with a global id (one read of
+// the process's index of instances, whatever the number of clouds) or a
+// real id (one map read per cloud).
 func (t *tables) rowsByID(ctx context.Context, l lookup) ([][]query.Value, error) {
-	var es []*entry
-	for _, c := range t.clouds {
-		e, ok := c.inv.findID(l)
+	if l.column == "id" {
+		e, _, ok := findByID(t.clouds, l.value)
 		if !ok {
 			// an inventory that has not synced, or must first read an
 			// instance this library changed: make them all ready, then look
 			if err := serveAll(ctx, t.clouds); err != nil {
 				return nil, err
 			}
-			es = es[:0]
+			e = nil
 			for _, c := range t.clouds {
-				if e := c.inv.find(l); len(e) > 0 {
-					es = append(es, e...)
+				if es := c.inv.find(l); len(es) > 0 {
+					e = es[0]
+					break
 				}
 			}
-			break
 		}
-		if e != nil {
-			es = append(es, e)
+		if e == nil {
+			return [][]query.Value{}, nil
 		}
+		return [][]query.Value{e.row}, nil
+	}
+	if err := serveAll(ctx, t.clouds); err != nil {
+		return nil, err
+	}
+	var es []*entry
+	for _, c := range t.clouds {
+		es = append(es, c.inv.find(l)...)
 	}
 	if len(es) > 1 {
 		slices.SortFunc(es, byListing)
