@@ -31,12 +31,12 @@ type held[T any] struct {
 
 	sem chan struct{} // held by the one listing running
 
-	mu      sync.Mutex
-	cur     *heldList[T] // nil until the first listing
-	dirty   bool         // the next read lists again
-	gen     uint64       // bumped by every write of this library
-	lastErr error        // of the last listing
-	stats   cache.Stats
+	mu    sync.Mutex
+	cur   *heldList[T] // nil until the first listing
+	dirty bool         // the next read lists again
+	gen   uint64       // bumped by every write of this library
+	tried time.Time    // when the last listing started
+	stats cache.Stats
 }
 
 // heldList is one version of a held list: never changed once made.
@@ -165,8 +165,9 @@ func (h *held[T]) reload(ctx context.Context, background bool) (*heldList[T], er
 		return l, nil
 	}
 	gen := h.gen
-	h.mu.Unlock()
 	start := time.Now()
+	h.tried = start
+	h.mu.Unlock()
 	items, err := h.load(ctx)
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -175,27 +176,26 @@ func (h *held[T]) reload(ctx context.Context, background bool) (*heldList[T], er
 		h.stats.Refreshes++
 	}
 	if err != nil {
-		if !errors.Is(ctx.Err(), context.Canceled) {
-			h.lastErr = err
-		}
 		return nil, err
 	}
 	l := h.newList(items, start)
 	// A write of this library while the listing ran may be missing from
 	// it: hold it, but list again at the next read.
-	h.cur, h.dirty, h.lastErr = l, h.gen != gen, nil
+	h.cur, h.dirty = l, h.gen != gen
 	return l, nil
 }
 
 // due reports whether the loop should list the kind again: it is held,
-// and its interval has passed or it was marked dirty.
+// and it was marked dirty or its interval has passed (after a failed
+// listing, the next try waits the interval, at most 30 s).
 func (h *held[T]) due(now time.Time) bool {
 	if h.every <= 0 {
 		return false
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.cur != nil && (h.dirty || h.lastErr != nil || now.Sub(h.cur.read) >= h.every)
+	return h.cur != nil && (h.dirty ||
+		now.Sub(h.cur.read) >= h.every && now.Sub(h.tried) >= min(h.every, 30*time.Second))
 }
 
 // refresh is the loop's listing of a due kind; on an error the held list
@@ -287,7 +287,7 @@ func (v *inventory) refreshMetaDue(ctx context.Context) {
 		ctx, cancel := context.WithTimeout(ctx, syncTimeout)
 		defer cancel()
 		for _, r := range due {
-			_ = r.refresh(ctx) // kept in the kind's lastErr; due again next sync
+			_ = r.refresh(ctx) // the list held stays; due again once its retry wait has passed
 		}
 	}()
 }
