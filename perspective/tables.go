@@ -161,7 +161,7 @@ func (t *tables) load(ctx context.Context, table string) ([][]query.Value, error
 		if err != nil {
 			return nil, err
 		}
-		ps = distinctHeldProjects(ps) // a fleet lists a project once per region it is open in
+		ps = distinctProjects(ps) // a fleet lists a project once per region it is open in
 		if table == tableProjects {
 			return t.projectRows(ps), nil
 		}
@@ -384,9 +384,10 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// distinctHeldProjects keeps the first of each project id: a fleet lists
-// a project once per region it is open in.
-func distinctHeldProjects(ps []*Project) []*Project {
+// distinctProjects keeps the first of projects with the same id: the clouds
+// of a fleet (one cloud id per project and region) each list their project,
+// and the query tables join on the project id alone.
+func distinctProjects(ps []*Project) []*Project {
 	seen := make(map[string]bool, len(ps))
 	out := ps[:0:0]
 	for _, p := range ps {
