@@ -231,11 +231,10 @@ func (x *entryIndex) shard(key string) *indexShard {
 	return &x.shards[maphash.String(x.seed, key)%uint64(len(x.shards))]
 }
 
-// put indexes e, replacing old (nil when e is new to its inventory).
+// put indexes e in place of old (nil when e is new to its inventory),
+// each key replaced under one lock, so that a concurrent lookup finds one
+// or the other, never neither.
 func (x *entryIndex) put(old, e *entry) {
-	if old != nil {
-		x.remove(old)
-	}
 	s := x.shard(e.inst.ID)
 	s.mu.Lock()
 	if cur, ok := s.ids[e.inst.ID]; !ok || cur.inv == e.inv {
@@ -246,8 +245,16 @@ func (x *entryIndex) put(old, e *entry) {
 	s.mu.Unlock()
 	s = x.shard(e.inst.Name)
 	s.mu.Lock()
-	s.names[e.inst.Name] = append(s.names[e.inst.Name], e)
+	l := s.names[e.inst.Name]
+	if i := slices.Index(l, old); old != nil && i >= 0 {
+		l[i] = e // readers copy out under the lock
+	} else {
+		s.names[e.inst.Name] = append(l, e)
+	}
 	s.mu.Unlock()
+	if old != nil && old.inst.Name != e.inst.Name {
+		x.dropName(old) // renamed: after e is found by its new name
+	}
 }
 
 // remove drops e. Its id goes if the index points at e's inventory's
@@ -259,7 +266,12 @@ func (x *entryIndex) remove(e *entry) {
 		delete(s.ids, e.inst.ID)
 	}
 	s.mu.Unlock()
-	s = x.shard(e.inst.Name)
+	x.dropName(e)
+}
+
+// dropName removes e from the entries of its name.
+func (x *entryIndex) dropName(e *entry) {
+	s := x.shard(e.inst.Name)
 	s.mu.Lock()
 	if l := slices.DeleteFunc(s.names[e.inst.Name], func(x *entry) bool { return x == e }); len(l) > 0 {
 		s.names[e.inst.Name] = l
