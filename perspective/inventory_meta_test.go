@@ -324,3 +324,33 @@ func TestCallersCannotChangeTheInventory(t *testing.T) {
 	assert.NotEqual(t, "changed", ps[0].Regions[0].ID)
 	assert.Equal(t, wantJSON, asJSON(get()), "the instance's flavor and image are copies of the held ones")
 }
+
+// The project quotas show this library's own launches and deletes at the
+// next read (the quotas are listed again, one request), and cost nothing
+// while nothing changed.
+func TestQuotasShowOwnInstanceChanges(t *testing.T) {
+	noLeaks(t)
+	ctx := context.Background()
+	d := mock.New(mock.WithQuota(10))
+	c := openCloud(t, d, perspective.WithSync(time.Hour, time.Hour))
+	used := func() string {
+		t.Helper()
+		res, err := c.Query(ctx, "SELECT instances FROM project_quota")
+		require.NoError(t, err)
+		require.Equal(t, 1, res.Count)
+		return res.Rows()[0][0].Str()
+	}
+	assert.Equal(t, "0/10", used())
+	assert.Equal(t, "0/10", used())
+	assert.Equal(t, 1, d.Calls("Quota"), "held")
+	ids := launchN(t, c, "q", 2)
+	assert.Equal(t, "2/10", used(), "a launch is seen at once")
+	_, err := c.Instances().Delete(ctx, ids[0])
+	require.NoError(t, err)
+	_, err = c.Instances().WaitFor(ctx, ids[:1], perspective.StateDeleted)
+	require.NoError(t, err)
+	assert.Equal(t, "1/10", used(), "a delete is seen at once")
+	calls := d.Calls("Quota")
+	assert.Equal(t, "1/10", used())
+	assert.Equal(t, calls, d.Calls("Quota"), "held again")
+}
