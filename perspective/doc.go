@@ -1,8 +1,9 @@
 // Package perspective is one fast, cloud-agnostic API for virtual machines
 // across clouds: instances, images, keypairs, flavors, networks, projects
-// and regions, with bulk operations on many instances at once, a metadata
-// cache, a normalized instance state machine that refuses impossible
-// operations before any call to the cloud, and classified errors.
+// and regions, with bulk operations on many instances at once, reads
+// served from memory, a normalized instance state machine that refuses
+// impossible operations before any call to the cloud, and classified
+// errors.
 //
 // Open a cloud by URL, through a registered driver, as database/sql does:
 //
@@ -37,7 +38,10 @@
 // changes-since) on an interval (WithSync), with a full resync now and
 // then. List, Get, queries, the state check before an operation, routing
 // and WaitFor read it; an operation's own changes are read back at once.
-// SyncStats says how current it is, and Watch delivers its changes:
+// It holds the cloud's flavors, images, networks, keypairs, projects,
+// zones and quotas too, listed again by its loop once their interval has
+// passed (WithCacheTTL). SyncStats says how current it is, and Watch
+// delivers its changes:
 //
 //	w, err := cloud.Watch(ctx, perspective.WatchOptions{States: []perspective.State{perspective.StateError}})
 //	defer w.Close()

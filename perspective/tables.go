@@ -1,7 +1,6 @@
 package perspective
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,22 +10,23 @@ import (
 	"sync"
 	"time"
 
-	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/query"
 )
 
 // tables is a consistent view of the inventory of a Set (or a Cloud) as the
 // original Perspective's fifteen tables (see schema). It implements
-// query.Database: a table is read from the clouds the first time
-// a query asks for it, then kept for the life of the tables value, so every
-// statement of one batch sees the same rows. Instances come from every
-// cloud, always fresh; flavors, images, networks and keypairs come through
-// each Cloud's metadata cache.
+// query.Database: a table is read from the clouds' inventories the first
+// time a query asks for it, then kept for the life of the tables value, so
+// every statement of one batch sees the same rows. Once the inventories
+// have synced (and read again what this library changed), no table costs a
+// cloud request: instances come from each inventory's index, in its kept
+// order, as rows built once per change of an instance; flavors, images,
+// networks, keypairs, projects, zones and quotas from the lists it holds.
 //
-// It also implements query.FilteringDatabase: simple conditions on
-// instances.name and instances.state are passed to the drivers as
-// ListOptions (the server-side filters of OpenStack), and the engine checks
-// the whole WHERE clause again, so the result never changes.
+// It also implements query.FilteringDatabase: an equality on instances.id,
+// real_id or name, a LIKE prefix of the name and an equality on the state
+// are answered from the inventory's indexes without a scan, and the engine
+// checks the whole WHERE clause again, so the result never changes.
 type tables struct {
 	clouds []*Cloud
 	taken  time.Time
@@ -41,9 +41,10 @@ type tableLoad struct {
 	err  error
 }
 
-// newTables returns a view of the inventory of clouds.
+// newTables returns a view of the inventory of clouds, which the caller
+// does not change afterwards (a Set's never change).
 func newTables(clouds ...*Cloud) *tables {
-	return &tables{clouds: slices.Clone(clouds), taken: time.Now().UTC(), loads: map[string]*tableLoad{}}
+	return &tables{clouds: clouds, taken: time.Now().UTC()}
 }
 
 // Rows returns the rows of one of the fifteen tables.
@@ -51,6 +52,9 @@ func (t *tables) Rows(ctx context.Context, table string) ([][]query.Value, error
 	t.mu.Lock()
 	l, ok := t.loads[table]
 	if !ok {
+		if t.loads == nil {
+			t.loads = map[string]*tableLoad{}
+		}
 		l = &tableLoad{}
 		t.loads[table] = l
 	}
@@ -59,78 +63,93 @@ func (t *tables) Rows(ctx context.Context, table string) ([][]query.Value, error
 	return l.rows, l.err
 }
 
-// FilteredRows lists only the instances the drivers report for the pushed
-// conditions on name and state; other tables and conditions read all rows.
+// FilteredRows answers the pushed conditions on instances from the
+// inventories' indexes (see lookupFor); other tables and conditions read
+// all rows.
 func (t *tables) FilteredRows(ctx context.Context, table string, preds []query.Predicate) ([][]query.Value, error) {
 	if table != tableInstances {
 		return t.Rows(ctx, table)
 	}
-	opts, ok := listOptionsFor(preds)
+	l, ok := lookupFor(preds)
 	if !ok {
 		return t.Rows(ctx, table)
 	}
-	insts, err := (&Instances{clouds: t.clouds}).List(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	return instanceRows(insts), nil
+	return t.instanceRows(ctx, l)
 }
 
-// listOptionsFor turns the predicates a driver can apply into ListOptions
-// whose result is a superset of the rows matching them: an equality or a
-// LIKE prefix on the name becomes a "contains" filter, an equality on the
-// state a state filter.
-func listOptionsFor(preds []query.Predicate) (ListOptions, bool) {
-	var o ListOptions
+// lookupFor picks the most selective of the predicates an inventory's
+// indexes answer, as a lookup whose result is a superset of the rows
+// matching them: an equality on id or real_id (one entry), on the name, a
+// LIKE prefix of the name (a range of the name order), an equality on the
+// state (a filter of the order).
+func lookupFor(preds []query.Predicate) (lookup, bool) {
+	var l lookup
 	for _, p := range preds {
 		if p.Value.Kind() != query.KindString {
 			continue
 		}
+		v := p.Value.Str()
 		switch {
-		case p.Column == "state" && p.Op == "=":
-			o.States = []State{State(p.Value.Str())}
-		case p.Column == "name" && p.Op == "=" && p.Value.Str() != "":
-			o.Name = p.Value.Str()
-		case p.Column == "name" && p.Op == "LIKE":
-			lit := p.Value.Str()
-			if i := strings.IndexAny(lit, `%_\`); i >= 0 {
-				lit = lit[:i]
+		case p.Op == "=" && (p.Column == "id" || p.Column == "real_id"):
+			return lookup{column: p.Column, value: v}, true
+		case p.Op == "=" && p.Column == "name":
+			l.column, l.value, l.prefix = "name", v, false
+		case p.Op == "LIKE" && p.Column == "name" && l.column == "":
+			if pre := likePrefix(v); pre != "" {
+				l.column, l.value, l.prefix = "name", pre, true
 			}
-			if lit != "" {
-				o.Name = lit
-			}
+		case p.Op == "=" && p.Column == "state":
+			l.state = State(v)
 		}
 	}
-	return o, o.Name != "" || len(o.States) > 0
+	return l, l.column != "" || l.state != ""
+}
+
+// likePrefix is the literal text a LIKE pattern starts with (its escapes
+// decoded), up to its first wildcard: every string the pattern matches
+// starts with it.
+func likePrefix(pattern string) string {
+	var b strings.Builder
+	for i := 0; i < len(pattern); i++ {
+		switch ch := pattern[i]; {
+		case ch == '%' || ch == '_':
+			return b.String()
+		case ch == '\\' && i+1 < len(pattern):
+			i++
+			b.WriteByte(pattern[i])
+		default:
+			b.WriteByte(ch)
+		}
+	}
+	return b.String()
 }
 
 func (t *tables) load(ctx context.Context, table string) ([][]query.Value, error) {
 	switch table {
 	case tableClouds:
 		return t.cloudRows(), nil
-	case tableInstances, tableInstanceMetadata, tableInstanceNetworks:
-		insts, err := t.snapshot(ctx)
+	case tableInstances:
+		return t.instanceRows(ctx, lookup{})
+	case tableInstanceMetadata, tableInstanceNetworks:
+		es, err := t.entries(ctx)
 		if err != nil {
 			return nil, err
 		}
-		switch table {
-		case tableInstances:
-			return instanceRows(insts), nil
-		case tableInstanceMetadata:
-			return metadataRows(insts, func(i Instance) (string, map[string]string) { return i.ID, i.Metadata }), nil
+		if table == tableInstanceMetadata {
+			return metadataRows(es, func(e *entry) (string, map[string]string) { return e.inst.ID, e.inst.Metadata }), nil
 		}
-		return instanceNetworkRows(insts), nil
+		return instanceNetworkRows(es), nil
 	case tableFlavors:
 		return t.flavorRows(ctx)
 	case tableImages, tableImageMetadata:
-		imgs, err := (&Images{clouds: t.clouds}).List(ctx)
+		imgs, err := heldOf(ctx, t.clouds, func(c *Cloud) *held[Image] { return c.meta.images })
 		if err != nil {
 			return nil, err
 		}
 		if table == tableImages {
 			return imageRows(imgs), nil
 		}
-		return metadataRows(imgs, func(i Image) (string, map[string]string) { return i.ID, i.Metadata }), nil
+		return metadataRows(imgs, func(i *Image) (string, map[string]string) { return i.ID, i.Metadata }), nil
 	case tableProjectImages:
 		return t.projectImageRows(ctx)
 	case tableKeypairs:
@@ -138,7 +157,7 @@ func (t *tables) load(ctx context.Context, table string) ([][]query.Value, error
 	case tableNetworks, tableNetworkSubnets:
 		return t.networkRows(ctx, table == tableNetworkSubnets)
 	case tableProjects, tableProjectMetadata:
-		ps, err := (&Projects{clouds: t.clouds}).List(ctx)
+		ps, err := heldOf(ctx, t.clouds, func(c *Cloud) *held[Project] { return c.meta.projects })
 		if err != nil {
 			return nil, err
 		}
@@ -146,7 +165,7 @@ func (t *tables) load(ctx context.Context, table string) ([][]query.Value, error
 		if table == tableProjects {
 			return t.projectRows(ps), nil
 		}
-		return metadataRows(ps, func(p Project) (string, map[string]string) { return p.ID, p.Metadata }), nil
+		return metadataRows(ps, func(p *Project) (string, map[string]string) { return p.ID, p.Metadata }), nil
 	case tableProjectQuota:
 		return t.quotaRows(ctx)
 	case tableAvailabilityZones:
@@ -180,35 +199,10 @@ func (t *tables) cloudRows() [][]query.Value {
 	return rows
 }
 
-// instanceRows gives one row per instance; addresses are every address of
-// the instance joined by a newline, as in the original.
-func instanceRows(insts []Instance) [][]query.Value {
-	rows := make([][]query.Value, len(insts))
-	slab := make([]query.Value, len(insts)*14)
-	for i, in := range insts {
-		var flavor, image query.Value
-		if in.Flavor != nil {
-			flavor = orNull(in.Flavor.ID)
-		}
-		if in.Image != nil {
-			image = orNull(in.Image.ID)
-		}
-		addrs := make([]string, len(in.Addresses))
-		for j, a := range in.Addresses {
-			addrs[j] = a.IP
-		}
-		row := slab[i*14 : (i+1)*14 : (i+1)*14]
-		copy(row, []query.Value{str(in.ID), str(in.RealID), str(in.Name), str(in.CloudID), str(in.CloudType),
-			str(in.ProjectID), flavor, image, str(string(in.State)), when(in.Updated), when(in.Created),
-			orNull(in.AvailabilityZone), str(strings.Join(addrs, "\n")), orNull(in.FQDN)})
-		rows[i] = row
-	}
-	return rows
-}
-
-func instanceNetworkRows(insts []Instance) [][]query.Value {
+func instanceNetworkRows(es []*entry) [][]query.Value {
 	var rows [][]query.Value
-	for _, in := range insts {
+	for _, e := range es {
+		in := &e.inst
 		seen := map[string]bool{}
 		add := func(id string) {
 			if id != "" && !seen[id] {
@@ -265,14 +259,15 @@ func (s seenKey) first(cloud, project, id string) bool {
 }
 
 func (t *tables) flavorRows(ctx context.Context) ([][]query.Value, error) {
+	views, err := viewsOf(ctx, t.clouds, func(c *Cloud) *held[Flavor] { return c.meta.flavors })
+	if err != nil {
+		return nil, err
+	}
 	var rows [][]query.Value
 	seen := seenKey{}
-	for _, c := range t.clouds {
-		fs, err := c.Flavors().List(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range fs {
+	for i, c := range t.clouds {
+		for j := range views[i].items {
+			f := &views[i].items[j]
 			if !seen.first("", projectOf(c, f.ProjectID), f.ID) {
 				continue
 			}
@@ -284,7 +279,7 @@ func (t *tables) flavorRows(ctx context.Context) ([][]query.Value, error) {
 	return rows, nil
 }
 
-func imageRows(imgs []Image) [][]query.Value {
+func imageRows(imgs []*Image) [][]query.Value {
 	rows := make([][]query.Value, 0, len(imgs))
 	seen := seenKey{}
 	for _, im := range imgs {
@@ -300,7 +295,11 @@ func imageRows(imgs []Image) [][]query.Value {
 // projectImageRows links an image to the project that owns it, or, for an
 // image without an owner (public or shared), to every project of its cloud.
 func (t *tables) projectImageRows(ctx context.Context) ([][]query.Value, error) {
-	ps, err := (&Projects{clouds: t.clouds}).List(ctx)
+	ps, err := heldOf(ctx, t.clouds, func(c *Cloud) *held[Project] { return c.meta.projects })
+	if err != nil {
+		return nil, err
+	}
+	views, err := viewsOf(ctx, t.clouds, func(c *Cloud) *held[Image] { return c.meta.images })
 	if err != nil {
 		return nil, err
 	}
@@ -312,12 +311,9 @@ func (t *tables) projectImageRows(ctx context.Context) ([][]query.Value, error) 
 			rows = append(rows, []query.Value{str(p), str(img)})
 		}
 	}
-	for _, c := range t.clouds {
-		imgs, err := c.Images().List(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, im := range imgs {
+	for i, c := range t.clouds {
+		for j := range views[i].items {
+			im := &views[i].items[j]
 			if im.ProjectID != "" {
 				add(im.ProjectID, im.ID)
 				continue
@@ -333,14 +329,14 @@ func (t *tables) projectImageRows(ctx context.Context) ([][]query.Value, error) 
 }
 
 func (t *tables) keypairRows(ctx context.Context) ([][]query.Value, error) {
+	views, err := viewsOf(ctx, t.clouds, func(c *Cloud) *held[Keypair] { return c.meta.keypairs })
+	if err != nil {
+		return nil, err
+	}
 	var rows [][]query.Value
 	seen := seenKey{}
-	for _, c := range t.clouds {
-		ks, err := c.Keypairs().List(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, k := range ks {
+	for i, c := range t.clouds {
+		for _, k := range views[i].items {
 			if !seen.first("", projectOf(c, k.ProjectID), k.Name) {
 				continue
 			}
@@ -351,14 +347,15 @@ func (t *tables) keypairRows(ctx context.Context) ([][]query.Value, error) {
 }
 
 func (t *tables) networkRows(ctx context.Context, subnets bool) ([][]query.Value, error) {
+	views, err := viewsOf(ctx, t.clouds, func(c *Cloud) *held[Network] { return c.meta.networks })
+	if err != nil {
+		return nil, err
+	}
 	var rows [][]query.Value
 	seen := seenKey{}
-	for _, c := range t.clouds {
-		ns, err := c.Networks().List(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, n := range ns {
+	for i, c := range t.clouds {
+		for j := range views[i].items {
+			n := &views[i].items[j]
 			project := projectOf(c, n.ProjectID)
 			if !seen.first("", project, n.ID) {
 				continue
@@ -387,9 +384,24 @@ func cmpOr(a, b string) string {
 	return b
 }
 
+// distinctProjects keeps the first of projects with the same id: the clouds
+// of a fleet (one cloud id per project and region) each list their project,
+// and the query tables join on the project id alone.
+func distinctProjects(ps []*Project) []*Project {
+	seen := make(map[string]bool, len(ps))
+	out := ps[:0:0]
+	for _, p := range ps {
+		if !seen[p.ID] {
+			seen[p.ID] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // projectRows gives last_updated as the time the view was taken: drivers
 // do not report when a project changed.
-func (t *tables) projectRows(ps []Project) [][]query.Value {
+func (t *tables) projectRows(ps []*Project) [][]query.Value {
 	rows := make([][]query.Value, len(ps))
 	for i, p := range ps {
 		rows[i] = []query.Value{str(p.ID), str(p.Name), str(p.CloudID), str(p.CloudType), when(t.taken)}
@@ -400,31 +412,21 @@ func (t *tables) projectRows(ps []Project) [][]query.Value {
 // quotaRows holds one row per project whose driver reports quota, each
 // resource as "used/max" text (max -1 for unlimited).
 func (t *tables) quotaRows(ctx context.Context) ([][]query.Value, error) {
+	views, err := viewsOf(ctx, t.clouds, func(c *Cloud) *held[projectQuota] { return c.meta.quotas })
+	if err != nil {
+		return nil, err
+	}
 	var rows [][]query.Value
 	seen := map[string]bool{}
-	for _, c := range t.clouds {
-		qr, ok := c.drv.(driver.QuotaReporter)
-		if !ok {
-			continue
-		}
-		ps, err := c.projects(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range ps {
-			if seen[p.CloudID+"\x00"+p.ID] {
+	u := func(x Usage) query.Value { return str(fmt.Sprintf("%d/%d", x.Used, x.Max)) }
+	for i, c := range t.clouds {
+		for _, pq := range views[i].items {
+			if seen[c.info.CloudID+"\x00"+pq.ProjectID] {
 				continue
 			}
-			seen[p.CloudID+"\x00"+p.ID] = true
-			q, err := qr.Quota(ctx, p.ID)
-			if err != nil {
-				if err = classify(err, "quota", KindProject, p.ID); errors.Is(err, ErrUnsupported) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrForbidden) {
-					continue // the credentials cannot see this project's quota
-				}
-				return nil, err
-			}
-			u := func(x Usage) query.Value { return str(fmt.Sprintf("%d/%d", x.Used, x.Max)) }
-			rows = append(rows, []query.Value{str(p.ID), u(q.Instances), u(q.VCPUs), u(q.RAM), u(q.Disk),
+			seen[c.info.CloudID+"\x00"+pq.ProjectID] = true
+			q := pq.Quota
+			rows = append(rows, []query.Value{str(pq.ProjectID), u(q.Instances), u(q.VCPUs), u(q.RAM), u(q.Disk),
 				u(q.FloatingIPs), u(q.SecurityGroups), u(q.Volumes), u(q.Keypairs)})
 		}
 	}
@@ -432,18 +434,14 @@ func (t *tables) quotaRows(ctx context.Context) ([][]query.Value, error) {
 }
 
 func (t *tables) zoneRows(ctx context.Context) ([][]query.Value, error) {
+	views, err := viewsOf(ctx, t.clouds, func(c *Cloud) *held[string] { return c.meta.zones })
+	if err != nil {
+		return nil, err
+	}
 	var rows [][]query.Value
 	seen := seenKey{}
-	for _, c := range t.clouds {
-		zl, ok := c.drv.(driver.ZoneLister)
-		if !ok {
-			continue
-		}
-		zones, err := zl.AvailabilityZones(ctx)
-		if err != nil {
-			return nil, classify(err, "zones", KindProject, c.info.ProjectID)
-		}
-		for _, z := range zones {
+	for i, c := range t.clouds {
+		for _, z := range views[i].items {
 			if !seen.first("", c.info.ProjectID, z) {
 				continue
 			}
@@ -453,30 +451,144 @@ func (t *tables) zoneRows(ctx context.Context) ([][]query.Value, error) {
 	return rows, nil
 }
 
-// snapshot reads every cloud's instances from its inventory, concurrently,
-// without copying them (rows only read them); deleted ones are left out,
-// as listings leave them out.
-func (t *tables) snapshot(ctx context.Context) ([]Instance, error) {
-	parts := make([][]Instance, len(t.clouds))
-	errs := make([]error, len(t.clouds))
+// viewsOf returns the list each cloud's inventory holds of one kind, in
+// cloud order, shared: callers must not change them. The clouds that must
+// list it first (the first read) list concurrently.
+func viewsOf[T any](ctx context.Context, clouds []*Cloud, pick func(*Cloud) *held[T]) ([]*heldList[T], error) {
+	views := make([]*heldList[T], len(clouds))
+	errs := make([]error, len(clouds))
 	var wg sync.WaitGroup
-	for i, c := range t.clouds {
-		wg.Go(func() { parts[i], errs[i] = c.snapshot(ctx) })
+	for i, c := range clouds {
+		h := pick(c)
+		if l := h.peek(); l != nil {
+			views[i] = l
+			continue
+		}
+		wg.Go(func() { views[i], errs[i] = h.view(ctx) })
 	}
 	wg.Wait()
-	var all []Instance
-	for i, c := range t.clouds {
-		if errs[i] != nil {
-			return nil, classify(errs[i], OpList, KindInstance, c.info.CloudID)
-		}
-		for _, in := range parts[i] {
-			if in.State != StateDeleted {
-				all = append(all, in)
+	if err := errors.Join(errs...); err != nil {
+		for _, err := range errs {
+			if err != nil {
+				return nil, err
 			}
 		}
 	}
-	// The order listings have (name, then id): a query without ORDER BY
-	// answers the same rows in the same order every time.
-	slices.SortFunc(all, func(a, b Instance) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
-	return all, nil
+	return views, nil
+}
+
+// heldOf returns every item the clouds' inventories hold of one kind, in
+// cloud order, shared: callers must not change them.
+func heldOf[T any](ctx context.Context, clouds []*Cloud, pick func(*Cloud) *held[T]) ([]*T, error) {
+	views, err := viewsOf(ctx, clouds, pick)
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, l := range views {
+		n += len(l.items)
+	}
+	out := make([]*T, 0, n)
+	for _, l := range views {
+		for i := range l.items {
+			out = append(out, &l.items[i])
+		}
+	}
+	return out, nil
+}
+
+// entries returns every instance of the clouds' inventories in listing
+// order (name, then global id), shared: callers must not change them.
+func (t *tables) entries(ctx context.Context) ([]*entry, error) {
+	if err := serveAll(ctx, t.clouds); err != nil {
+		return nil, err
+	}
+	parts := make([][]*entry, len(t.clouds))
+	for i, c := range t.clouds {
+		parts[i], _ = c.inv.ordered()
+	}
+	return mergeSorted(parts, byListing), nil
+}
+
+// instanceRows returns the rows of the instances l finds in every cloud's
+// inventory, in listing order: the order the inventories keep, merged
+// across the clouds, so that a query without ORDER BY answers the same
+// rows in the same order every time. The rows are the inventories' own,
+// built once per change of an instance: none is copied.
+func (t *tables) instanceRows(ctx context.Context, l lookup) ([][]query.Value, error) {
+	if l.column == "id" || l.column == "real_id" {
+		return t.rowsByID(ctx, l)
+	}
+	if l.column == "name" && !l.prefix && allCurrent(t.clouds) {
+		// one read of the process's index of names
+		es := instanceIndex.named(nil, l.value, t.clouds)
+		if l.state != "" {
+			es = slices.DeleteFunc(es, func(e *entry) bool { return e.inst.State != l.state })
+		}
+		slices.SortFunc(es, byListing)
+		rows := make([][]query.Value, len(es))
+		for i, e := range es {
+			rows[i] = e.row
+		}
+		return rows, nil
+	}
+	if err := serveAll(ctx, t.clouds); err != nil {
+		return nil, err
+	}
+	if len(t.clouds) == 1 && l.column == "" && l.state == "" {
+		_, rows := t.clouds[0].inv.ordered()
+		return rows, nil
+	}
+	parts := make([][]*entry, len(t.clouds))
+	for i, c := range t.clouds {
+		parts[i] = c.inv.find(l)
+	}
+	es := mergeSorted(parts, byListing)
+	rows := make([][]query.Value, len(es))
+	for i, e := range es {
+		rows[i] = e.row
+	}
+	return rows, nil
+}
+
+// rowsByID returns the rows of the instance with a global id (one read of
+// the process's index of instances, whatever the number of clouds) or a
+// real id (one map read per cloud).
+func (t *tables) rowsByID(ctx context.Context, l lookup) ([][]query.Value, error) {
+	if l.column == "id" {
+		e, _, ok := findByID(t.clouds, l.value)
+		if !ok {
+			// an inventory that has not synced, or must first read an
+			// instance this library changed: make them all ready, then look
+			if err := serveAll(ctx, t.clouds); err != nil {
+				return nil, err
+			}
+			e = nil
+			for _, c := range t.clouds {
+				if es := c.inv.find(l); len(es) > 0 {
+					e = es[0]
+					break
+				}
+			}
+		}
+		if e == nil {
+			return [][]query.Value{}, nil
+		}
+		return [][]query.Value{e.row}, nil
+	}
+	if err := serveAll(ctx, t.clouds); err != nil {
+		return nil, err
+	}
+	var es []*entry
+	for _, c := range t.clouds {
+		es = append(es, c.inv.find(l)...)
+	}
+	if len(es) > 1 {
+		slices.SortFunc(es, byListing)
+	}
+	rows := make([][]query.Value, len(es))
+	for i, e := range es {
+		rows[i] = e.row
+	}
+	return rows, nil
 }
