@@ -11,8 +11,19 @@ import (
 // concurrently and merge, and operations route each global id to its
 // cloud, running per-cloud groups concurrently. Typically a program opens
 // one Cloud per project and region, or per cloud type, and puts them in a Set.
+//
+// One cloud that fails never fails a read of the others: the listings
+// (Instances().List, Images().List, Keypairs().List, Flavors().List,
+// Networks().List, Projects().List) and the queries (Query, QueryBatch,
+// ListInstances) return what the clouds that answered gave, with a
+// *PartialError naming each cloud that did not (see PartialError); the
+// Set of a Fleet names its members that are not open there too. A Get
+// looks in every cloud that answers before it says not found.
 type Set struct {
 	clouds []*Cloud
+	// absent are the members of the fleet the set came from that are not
+	// open (Fleet.Set): every read of the set reports them as failed.
+	absent []CloudError
 }
 
 // NewSet makes a Set of clouds. Two clouds with the same cloud id, project
@@ -112,19 +123,19 @@ func (s *Set) Ping(ctx context.Context) error {
 }
 
 // Instances returns the instance operations over every cloud of the set.
-func (s *Set) Instances() *Instances { return &Instances{clouds: s.clouds} }
+func (s *Set) Instances() *Instances { return &Instances{clouds: s.clouds, absent: s.absent} }
 
 // Images returns the images of every cloud of the set.
-func (s *Set) Images() *Images { return &Images{clouds: s.clouds} }
+func (s *Set) Images() *Images { return &Images{clouds: s.clouds, absent: s.absent} }
 
 // Keypairs returns the keypairs of every cloud of the set.
-func (s *Set) Keypairs() *Keypairs { return &Keypairs{clouds: s.clouds} }
+func (s *Set) Keypairs() *Keypairs { return &Keypairs{clouds: s.clouds, absent: s.absent} }
 
 // Flavors returns the flavors of every cloud of the set.
-func (s *Set) Flavors() *Flavors { return &Flavors{clouds: s.clouds} }
+func (s *Set) Flavors() *Flavors { return &Flavors{clouds: s.clouds, absent: s.absent} }
 
 // Networks returns the networks of every cloud of the set.
-func (s *Set) Networks() *Networks { return &Networks{clouds: s.clouds} }
+func (s *Set) Networks() *Networks { return &Networks{clouds: s.clouds, absent: s.absent} }
 
 // Projects returns the projects of every cloud of the set.
-func (s *Set) Projects() *Projects { return &Projects{clouds: s.clouds} }
+func (s *Set) Projects() *Projects { return &Projects{clouds: s.clouds, absent: s.absent} }

@@ -33,6 +33,9 @@ type tables struct {
 
 	mu    sync.Mutex
 	loads map[string]*tableLoad
+	// failed are the clouds that failed while tables were read: their rows
+	// are left out and the query reports them (partial.go).
+	failed cloudFailures
 }
 
 type tableLoad struct {
@@ -70,7 +73,7 @@ func (t *tables) FilteredRows(ctx context.Context, table string, preds []query.P
 		return t.Rows(ctx, table)
 	}
 	insts, err := (&Instances{clouds: t.clouds}).List(ctx, opts)
-	if err != nil {
+	if err = t.partial(ctx, nil, err); err != nil {
 		return nil, err
 	}
 	return instanceRows(insts), nil
@@ -124,7 +127,7 @@ func (t *tables) load(ctx context.Context, table string) ([][]query.Value, error
 		return t.flavorRows(ctx)
 	case tableImages, tableImageMetadata:
 		imgs, err := (&Images{clouds: t.clouds}).List(ctx)
-		if err != nil {
+		if err = t.partial(ctx, nil, err); err != nil {
 			return nil, err
 		}
 		if table == tableImages {
@@ -139,7 +142,7 @@ func (t *tables) load(ctx context.Context, table string) ([][]query.Value, error
 		return t.networkRows(ctx, table == tableNetworkSubnets)
 	case tableProjects, tableProjectMetadata:
 		ps, err := (&Projects{clouds: t.clouds}).List(ctx)
-		if err != nil {
+		if err = t.partial(ctx, nil, err); err != nil {
 			return nil, err
 		}
 		ps = distinctProjects(ps) // a fleet lists a project once per region it is open in
@@ -269,7 +272,7 @@ func (t *tables) flavorRows(ctx context.Context) ([][]query.Value, error) {
 	seen := seenKey{}
 	for _, c := range t.clouds {
 		fs, err := c.Flavors().List(ctx)
-		if err != nil {
+		if err = t.partial(ctx, c, err); err != nil {
 			return nil, err
 		}
 		for _, f := range fs {
@@ -301,7 +304,7 @@ func imageRows(imgs []Image) [][]query.Value {
 // image without an owner (public or shared), to every project of its cloud.
 func (t *tables) projectImageRows(ctx context.Context) ([][]query.Value, error) {
 	ps, err := (&Projects{clouds: t.clouds}).List(ctx)
-	if err != nil {
+	if err = t.partial(ctx, nil, err); err != nil {
 		return nil, err
 	}
 	var rows [][]query.Value
@@ -314,7 +317,7 @@ func (t *tables) projectImageRows(ctx context.Context) ([][]query.Value, error) 
 	}
 	for _, c := range t.clouds {
 		imgs, err := c.Images().List(ctx)
-		if err != nil {
+		if err = t.partial(ctx, c, err); err != nil {
 			return nil, err
 		}
 		for _, im := range imgs {
@@ -337,7 +340,7 @@ func (t *tables) keypairRows(ctx context.Context) ([][]query.Value, error) {
 	seen := seenKey{}
 	for _, c := range t.clouds {
 		ks, err := c.Keypairs().List(ctx)
-		if err != nil {
+		if err = t.partial(ctx, c, err); err != nil {
 			return nil, err
 		}
 		for _, k := range ks {
@@ -355,7 +358,7 @@ func (t *tables) networkRows(ctx context.Context, subnets bool) ([][]query.Value
 	seen := seenKey{}
 	for _, c := range t.clouds {
 		ns, err := c.Networks().List(ctx)
-		if err != nil {
+		if err = t.partial(ctx, c, err); err != nil {
 			return nil, err
 		}
 		for _, n := range ns {
@@ -408,7 +411,7 @@ func (t *tables) quotaRows(ctx context.Context) ([][]query.Value, error) {
 			continue
 		}
 		ps, err := c.projects(ctx)
-		if err != nil {
+		if err = t.partial(ctx, c, err); err != nil {
 			return nil, err
 		}
 		for _, p := range ps {
@@ -421,7 +424,10 @@ func (t *tables) quotaRows(ctx context.Context) ([][]query.Value, error) {
 				if err = classify(err, "quota", KindProject, p.ID); errors.Is(err, ErrUnsupported) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrForbidden) {
 					continue // the credentials cannot see this project's quota
 				}
-				return nil, err
+				if err = t.partial(ctx, c, err); err != nil {
+					return nil, err
+				}
+				continue
 			}
 			u := func(x Usage) query.Value { return str(fmt.Sprintf("%d/%d", x.Used, x.Max)) }
 			rows = append(rows, []query.Value{str(p.ID), u(q.Instances), u(q.VCPUs), u(q.RAM), u(q.Disk),
@@ -440,8 +446,8 @@ func (t *tables) zoneRows(ctx context.Context) ([][]query.Value, error) {
 			continue
 		}
 		zones, err := zl.AvailabilityZones(ctx)
-		if err != nil {
-			return nil, classify(err, "zones", KindProject, c.info.ProjectID)
+		if err = t.partial(ctx, c, classify(err, "zones", KindProject, c.info.ProjectID)); err != nil {
+			return nil, err
 		}
 		for _, z := range zones {
 			if !seen.first("", c.info.ProjectID, z) {
@@ -466,8 +472,8 @@ func (t *tables) snapshot(ctx context.Context) ([]Instance, error) {
 	wg.Wait()
 	var all []Instance
 	for i, c := range t.clouds {
-		if errs[i] != nil {
-			return nil, classify(errs[i], OpList, KindInstance, c.info.CloudID)
+		if err := t.partial(ctx, c, classify(errs[i], OpList, KindInstance, c.info.CloudID)); err != nil {
+			return nil, err
 		}
 		for _, in := range parts[i] {
 			if in.State != StateDeleted {
