@@ -60,8 +60,8 @@ var uiInstanceDocs = map[string]opDoc{
 		query: []param{{"item", "cpu (percent), memory (MiB) or storage (GiB)"}, {"from", "start, Unix seconds (default: an hour ago)"},
 			{"to", "end, Unix seconds (default: now)"}, {"datapoints", "how many intervals (default 6, at most 1000)"}}},
 	"GET /instances/{id}/tags": {summary: "The instance's tags", tag: "instances", ok: answerJSON, schema: "TagList", errs: []int{404, 503}},
-	"GET /flavors":             {summary: "List flavors", tag: "instances", ok: answerJSON, schema: "FlavorList", errs: []int{404, 503}},
-	"GET /networks":            {summary: "List networks", tag: "instances", ok: answerJSON, schema: "NetworkList", errs: []int{404, 503}},
+	"GET /flavors":             {summary: "List flavors", tag: "instances", ok: answerJSON, schema: "FlavorList", errs: []int{403, 404, 503}, partial: true},
+	"GET /networks":            {summary: "List networks", tag: "instances", ok: answerJSON, schema: "NetworkList", errs: []int{403, 404, 503}, partial: true},
 }
 
 var uiGlobalDocs = map[string]opDoc{
