@@ -229,6 +229,18 @@ func TestFleetSetReportsItsAbsentMembers(t *testing.T) {
 	_, err = fl.Set().Query(ctx, "SELECT name FROM instances")
 	assert.ErrorIs(t, err, perspective.ErrForbidden, "the query reports the refused project too")
 
+	// Select keeps the absent members it keeps
+	webOnly := fl.Set().Select(func(i perspective.CloudInfo) bool { return i.ProjectName == "web" })
+	require.Len(t, webOnly.Clouds(), 2)
+	_, err = webOnly.Instances().List(ctx, perspective.ListOptions{})
+	assert.NoError(t, err, "ops is not web's")
+	opsToo := fl.Set().Select(func(i perspective.CloudInfo) bool { return i.Region != "R2" })
+	require.Len(t, opsToo.Clouds(), 1)
+	insts, err = opsToo.Instances().List(ctx, perspective.ListOptions{})
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "ops", pe.Failed[0].ProjectName)
+	assert.Len(t, insts, 1)
+
 	// a set made of the fleet's clouds by hand knows nothing of the fleet
 	plain, err := perspective.NewSet(fl.Set().Clouds()...)
 	require.NoError(t, err)

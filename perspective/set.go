@@ -72,6 +72,27 @@ func OpenSet(ctx context.Context, urls []string, opts ...Option) (*Set, error) {
 // Clouds returns the clouds of the set.
 func (s *Set) Clouds() []*Cloud { return slices.Clone(s.clouds) }
 
+// Select returns a Set of the clouds of s that keep keeps, sharing them
+// (close s, not the result). The members of s's fleet that are not open
+// stay reported by its reads when keep keeps what is known of them (their
+// cloud id, project id and name, and region): a program narrowing a
+// fleet's Set to what a user may see still tells them which of their
+// projects failed.
+func (s *Set) Select(keep func(CloudInfo) bool) *Set {
+	out := &Set{}
+	for _, c := range s.clouds {
+		if keep(c.info) {
+			out.clouds = append(out.clouds, c)
+		}
+	}
+	for _, a := range s.absent {
+		if keep(CloudInfo{CloudID: a.Target.CloudID, ProjectID: a.Target.ProjectID, ProjectName: a.ProjectName, Region: a.Target.Region}) {
+			out.absent = append(out.absent, a)
+		}
+	}
+	return out
+}
+
 // Cloud returns the first cloud matching t.
 func (s *Set) Cloud(t Target) (*Cloud, bool) {
 	cs := narrow(s.clouds, t)

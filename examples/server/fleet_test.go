@@ -434,3 +434,46 @@ func TestFleetRefreshReachesSignedInUsers(t *testing.T) {
 	}
 	u.mu.Unlock()
 }
+
+// TestSignedInUserSeesTheFailedCloudsOfTheirProjects: a user's listings
+// name the failed clouds of the projects they may see, and no others.
+func TestSignedInUserSeesTheFailedCloudsOfTheirProjects(t *testing.T) {
+	h, err := bcrypt.GenerateFromPassword([]byte("alice-pw"), bcrypt.MinCost)
+	require.NoError(t, err)
+	ids, err := auth.NewStatic([]auth.StaticUser{
+		{Name: "alice", PasswordHash: string(h), Grants: []auth.Grant{{Project: "web", Role: auth.RoleOperator}}}})
+	require.NoError(t, err)
+	u := newUsers(auth.New(auth.Config{Identity: ids, Public: publicPaths, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}), 64)
+	t.Cleanup(u.Close)
+	w1, _ := mockPair("web", "R1")
+	lostRegion := perspective.FleetMember{Target: perspective.Target{CloudID: "os/web-id/R2", ProjectID: "web-id", Region: "R2"},
+		ProjectName: "web", Err: perspective.Errorf(perspective.CodeNotFound, "region R2 is gone from web's catalog")}
+	fs := newFleetServer(t, u, w1, lostRegion, refusedProject("ops"))
+	resp, body := fs.do("POST", "/auth/token", `{"username":"alice","password":"alice-pw"}`)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	bearer := "Bearer " + decodeJSON[struct{ Token string }](t, body).Token
+	resp, body = fs.do("GET", "/instances/all", "", "Authorization", bearer)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	f := failedCloudsOf(t, resp)
+	require.NotNil(t, f)
+	require.Len(t, f.Failed, 1, "ops is not alice's")
+	assert.Equal(t, "web", f.Failed[0].ProjectName)
+	assert.Equal(t, "R2", f.Failed[0].Region)
+	assert.Equal(t, "not_found", f.Failed[0].Code)
+	assert.Equal(t, 2, f.Clouds)
+}
+
+// TestFleetPairImages: the launch dialog of a project and region lists
+// the images of that pair's cloud only (each region has its own ids).
+func TestFleetPairImages(t *testing.T) {
+	e, _ := fleetEnv(t)
+	resp, body := e.do("GET", "/projects/web/regions/R2/images", "")
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	imgs := decodeJSON[[]map[string]any](t, body)
+	require.NotEmpty(t, imgs)
+	for _, im := range imgs {
+		assert.Equal(t, "os/web-id/R2", im["cloudId"])
+	}
+	resp, body = e.do("GET", "/projects/web/regions/R9/images", "")
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode, "%s", body)
+}

@@ -125,6 +125,7 @@ func TestOpenAPIListingsNameTheirFailedClouds(t *testing.T) {
 	slices.Sort(partial)
 	assert.Equal(t, []string{"GET /flavors", "GET /images", "GET /instances/all", "GET /keypairs", "GET /networks",
 		"GET /projects/list", "GET /projects/{project}/images", "GET /projects/{project}/regions/{region}/flavors",
+		"GET /projects/{project}/regions/{region}/images",
 		"GET /projects/{project}/regions/{region}/instances/all", "GET /projects/{project}/regions/{region}/networks",
 		"POST /query"}, partial)
 	assert.Contains(t, schemas(), "FailedClouds")
