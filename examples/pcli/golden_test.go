@@ -54,6 +54,7 @@ func goldenCases() []goldenCase {
 	add(formats("list-instances-failed-cloud", 1, with(partlyFailing, "list", "instances")...)...)
 	one("list-instances-filter-failed-cloud", 1, with(partlyFailing, "list", "instances", "--filter", "state=launched")...)
 	one("query-failed-cloud", 1, with(partlyFailing, "query", "SELECT name, project_id FROM instances ORDER BY name")...)
+	one("projects-failed-cloud", 1, "--cloud", "mock://a?project=web", "--cloud", "mock://b?project=db&fail=ListProjects:forbidden", "projects")
 	one("flavors-failed-cloud", 1, "--cloud", "mock://a?project=web", "--cloud", "mock://b?project=db&fail=ListFlavors:forbidden", "flavors")
 	one("list-instances-no-cloud-answers", 1, "--cloud", "mock://b?project=db&fail=ListInstances:transient", "list", "instances")
 	add(formats("flavors", 0, "--cloud", "mock", "flavors")...)
