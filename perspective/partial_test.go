@@ -187,7 +187,8 @@ func TestSetReadsFailWholeWhenTheContextEnds(t *testing.T) {
 	assert.ErrorIs(t, err, perspective.ErrCanceled)
 	var pe *perspective.PartialError
 	assert.False(t, errors.As(err, &pe), "a call the caller gave up on is no partial answer: %v", err)
-	_, err = set.Instances().List(nil, perspective.ListOptions{}) //nolint:staticcheck // a nil ctx is refused
+	//lint:ignore SA1012 a nil ctx is refused, as a call-level error
+	_, err = set.Instances().List(nil, perspective.ListOptions{})
 	assert.ErrorIs(t, err, perspective.ErrInvalidArgument)
 }
 
