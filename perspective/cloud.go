@@ -23,7 +23,7 @@ type Cloud struct {
 	calls map[Operation]opFunc // the operations of the table the driver has
 	opts  options
 	exec  *bulk.Executor // runs every bulk operation on this cloud
-	meta  metaCache      // flavors, networks, images, keypairs
+	meta  metaCache      // flavors, networks, images, keypairs, projects, zones, quotas
 	inv   *inventory     // instances: the read path of every instance read
 
 	mu   sync.RWMutex
@@ -57,8 +57,9 @@ func NewCloud(d driver.Driver, opts ...Option) (*Cloud, error) {
 }
 
 // touching wraps every call that changes an instance so that the
-// inventory reads that instance again before it next serves it: a read
-// right after an operation never shows the state from before it.
+// inventory reads that instance again before it next serves it, and the
+// project quotas before they are next read: a read right after an
+// operation never shows the state from before it.
 func (c *Cloud) touching(calls map[Operation]opFunc) map[Operation]opFunc {
 	for op, f := range calls {
 		switch op {
@@ -70,6 +71,7 @@ func (c *Cloud) touching(calls map[Operation]opFunc) map[Operation]opFunc {
 		}
 		calls[op] = func(ctx context.Context, id string, a *args) error {
 			defer c.inv.touch(id)
+			defer c.meta.quotas.invalidate() // the project's use may have changed
 			return f(ctx, id, a)
 		}
 	}
@@ -86,11 +88,10 @@ func (c *Cloud) Info() CloudInfo { return c.info }
 // cover. Calls made on it bypass validation and the state machine.
 func (c *Cloud) Driver() driver.Driver { return c.drv }
 
-// Close stops the inventory's syncs and its watches, waits for the
-// metadata caches' background refreshes, then releases the driver.
+// Close stops the inventory's syncs (of instances and metadata) and its
+// watches, then releases the driver.
 func (c *Cloud) Close() error {
 	c.inv.close()
-	c.closeCache()
 	return c.drv.Close()
 }
 
@@ -220,7 +221,10 @@ func (c *Cloud) adoptInstances(ds []driver.Instance) []Instance {
 	for i := range out {
 		stored[i] = out[i].Clone()
 	}
+	// The launch found its flavor and image in the lists the inventory holds.
+	enrichFrom(stored, c.meta.flavors.held(), c.meta.images.held())
 	c.inv.put(stored, seen)
+	c.meta.quotas.invalidate()
 	return out
 }
 

@@ -438,18 +438,3 @@ func (f *Fleet) Close() error {
 	f.clouds, f.retired = nil, nil
 	return errors.Join(errs...)
 }
-
-// distinctProjects keeps the first of projects with the same id: the clouds
-// of a fleet (one cloud id per project and region) each list their project,
-// and the query tables join on the project id alone.
-func distinctProjects(ps []Project) []Project {
-	seen := make(map[string]bool, len(ps))
-	out := ps[:0:0]
-	for _, p := range ps {
-		if !seen[p.ID] {
-			seen[p.ID] = true
-			out = append(out, p)
-		}
-	}
-	return out
-}

@@ -78,11 +78,13 @@ func (s *Images) Create(ctx context.Context, spec ImageSpec) (Image, error) {
 	}
 	a := args{imageSpec: spec}
 	err = c.call(ctx, OpAddImage, "", &a)
-	c.invalidate(KindImage)
 	if err != nil {
+		c.invalidate(KindImage) // a failed create may still have made the image
 		return Image{}, classify(err, OpAddImage, KindImage, spec.Name)
 	}
-	return c.adoptImage(a.image), nil
+	img := c.adoptImage(a.image)
+	c.meta.images.put(img.Clone())
+	return img, nil
 }
 
 // Update changes an image's name, visibility, sizes or metadata.
@@ -102,11 +104,13 @@ func (s *Images) Update(ctx context.Context, id string, u ImageUpdate) (Image, e
 	c := s.cloudOf(img)
 	a := args{imageUpdate: u}
 	err = c.call(ctx, OpUpdateImage, img.RealID, &a)
-	c.invalidate(KindImage)
 	if err != nil {
+		c.invalidate(KindImage) // a failed update may still have changed the image
 		return Image{}, classify(err, OpUpdateImage, KindImage, id)
 	}
-	return c.adoptImage(a.image), nil
+	img = c.adoptImage(a.image)
+	c.meta.images.put(img.Clone())
+	return img, nil
 }
 
 // Delete deletes images by global id, real id or name; one result per id,
@@ -131,10 +135,11 @@ func (s *Images) deleteOne(ctx context.Context, id string) error {
 	}
 	c := s.cloudOf(img)
 	err = c.call(ctx, OpDeleteImage, img.RealID, &args{})
-	c.invalidate(KindImage) // even a failed delete may have changed the image
 	if err != nil {
+		c.invalidate(KindImage) // even a failed delete may have changed the image
 		return classify(err, OpDeleteImage, KindImage, id)
 	}
+	c.meta.images.drop(img.RealID)
 	c.forget(img.ID)
 	return nil
 }

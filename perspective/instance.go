@@ -61,25 +61,42 @@ type Address = driver.Address
 // Clone returns a deep copy of inst.
 func (inst Instance) Clone() Instance {
 	c := inst
-	if inst.Flavor != nil {
-		f := inst.Flavor.Clone()
-		c.Flavor = &f
-	}
-	if inst.Image != nil {
-		i := inst.Image.Clone()
-		c.Image = &i
-	}
-	if inst.Keypair != nil {
-		k := *inst.Keypair
-		c.Keypair = &k
+	if inst.Flavor != nil || inst.Image != nil || inst.Keypair != nil {
+		// one allocation for the three, which a copy is usually made with
+		refs := new(struct {
+			f Flavor
+			i Image
+			k Keypair
+		})
+		if inst.Flavor != nil {
+			refs.f = inst.Flavor.Clone()
+			c.Flavor = &refs.f
+		}
+		if inst.Image != nil {
+			refs.i = inst.Image.Clone()
+			c.Image = &refs.i
+		}
+		if inst.Keypair != nil {
+			refs.k = *inst.Keypair
+			c.Keypair = &refs.k
+		}
 	}
 	c.Tags = slices.Clone(inst.Tags)
 	c.Metadata = maps.Clone(inst.Metadata)
 	c.Addresses = slices.Clone(inst.Addresses)
 	if inst.Networks != nil {
-		c.Networks = make([]Network, len(inst.Networks))
-		for i, n := range inst.Networks {
-			c.Networks[i] = n.Clone()
+		c.Networks = slices.Clone(inst.Networks)
+		n := 0
+		for _, net := range inst.Networks {
+			n += len(net.Subnets)
+		}
+		subnets := make([]Subnet, 0, n) // one allocation for every network's subnets
+		for i, net := range inst.Networks {
+			if net.Subnets != nil {
+				from := len(subnets)
+				subnets = append(subnets, net.Subnets...)
+				c.Networks[i].Subnets = subnets[from:len(subnets):len(subnets)]
+			}
 		}
 	}
 	return c

@@ -98,7 +98,7 @@ func (s *Instances) Backup(ctx context.Context, spec BackupSpec, ids ...string) 
 			a.backup.Name = spec.Name + "-" + it.inst.Name
 		}
 		err := c.call(ctx, OpBackup, it.realID, &a)
-		c.invalidate(KindImage)
+		c.invalidate(KindImage) // the rotation may have deleted older backups: list the images again
 		if err != nil {
 			return err
 		}

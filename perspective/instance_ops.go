@@ -160,11 +160,12 @@ func (s *Instances) Snapshot(ctx context.Context, name string, ids ...string) (*
 		}
 		a := args{name: n}
 		err := c.call(ctx, OpSnapshot, it.realID, &a)
-		c.invalidate(KindImage)
 		if err != nil {
+			c.invalidate(KindImage) // a failed snapshot may still have made an image
 			return err
 		}
 		img := c.adoptImage(a.image)
+		c.meta.images.put(img.Clone())
 		res.Image = &img
 		return nil
 	})

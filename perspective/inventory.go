@@ -5,9 +5,11 @@ import (
 	"errors"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/perspective-cloud/sdk/driver"
+	"github.com/perspective-cloud/sdk/query"
 )
 
 // Default inventory settings (see WithSync and WithMaxAge).
@@ -25,12 +27,18 @@ const (
 // syncTimeout bounds one sync, so that a hung cloud cannot stop the loop.
 const syncTimeout = 5 * time.Minute
 
-// entry is one instance of the inventory. inst is never changed in place:
-// a new value replaces it, so that readers may share it.
+// entry is one instance of the inventory. inst and row are never changed
+// in place: a changed instance is a new entry, so readers (the query
+// tables, watches) may keep an entry's values without copying them.
 type entry struct {
 	inst Instance
+	// row is the instance's row of the instances table, built once.
+	row []query.Value
+	// inv is the inventory holding the entry.
+	inv *inventory
 	// seen is when (this machine's clock) the value was read: the start of
-	// the sync that returned it, or of the GET.
+	// the sync that returned it, or of the GET. It is the one field changed
+	// in place, under the inventory's lock, when a read says the same.
 	seen time.Time
 }
 
@@ -47,6 +55,10 @@ type inventory struct {
 
 	mu       sync.RWMutex
 	items    map[string]*entry    // by real id
+	byID     map[string]*entry    // the same entries by global id
+	order    []*entry             // every entry by name then global id; replaced, never changed in place
+	rows     [][]query.Value      // the rows of order, in its order; replaced with it
+	moved    map[string]bool      // real ids stored or removed since order was built
 	touched  map[string]time.Time // real ids this library changed, and when
 	synced   bool                 // a sync has succeeded
 	cursor   time.Time            // the cloud's clock: next ListChanges since
@@ -62,6 +74,10 @@ type inventory struct {
 	watches  map[*Watch]struct{}
 	waiting  int // WaitFor calls in progress: sync fast
 
+	wanted    atomic.Bool // instances were read: the loop syncs them
+	servable  atomic.Bool // synced, and no instance touched: see current
+	metaBusy  atomic.Bool // a refresh of the metadata lists is running
+	metaWG    sync.WaitGroup
 	wake      chan struct{}
 	startOnce sync.Once
 	started   bool
@@ -71,16 +87,26 @@ type inventory struct {
 }
 
 func newInventory(c *Cloud) *inventory {
-	v := &inventory{c: c, sem: make(chan struct{}, 1), items: map[string]*entry{},
-		touched: map[string]time.Time{}, changed: make(chan struct{}), watches: map[*Watch]struct{}{},
+	v := &inventory{c: c, sem: make(chan struct{}, 1), items: map[string]*entry{}, byID: map[string]*entry{},
+		moved: map[string]bool{}, touched: map[string]time.Time{}, changed: make(chan struct{}), watches: map[*Watch]struct{}{},
 		wake: make(chan struct{}, 1), done: make(chan struct{})}
 	v.lister, _ = c.drv.(driver.ChangeLister)
 	v.stats.Incremental = v.lister != nil
 	return v
 }
 
-// start runs the sync loop, once; after close it does nothing.
+// start runs the sync loop, once, and has it keep the instances current;
+// after close it does nothing.
 func (v *inventory) start() {
+	if !v.wanted.Load() {
+		v.wanted.Store(true)
+	}
+	v.startLoop()
+}
+
+// startLoop runs the sync loop, once: it keeps the metadata lists current,
+// and the instances once they are read (start).
+func (v *inventory) startLoop() {
 	v.startOnce.Do(func() {
 		v.mu.Lock()
 		defer v.mu.Unlock()
@@ -109,22 +135,30 @@ func (v *inventory) close() {
 	for w := range v.watches {
 		w.detach(v)
 	}
+	for _, e := range v.items {
+		instanceIndex.remove(e)
+	}
 	v.mu.Unlock()
 }
 
 // run is the sync loop.
 func (v *inventory) run(ctx context.Context) {
 	defer close(v.done)
+	defer v.metaWG.Wait()
 	streak := 0 // fast syncs in a row, for the backoff of full listings
 	var err error
-	// The read that started the loop syncs by itself: the loop's first sync
-	// is an interval later (or when a wait kicks it).
+	// The read that started the loop syncs (or lists its metadata) by
+	// itself: the loop's first sync is an interval later (or when a wait
+	// kicks it).
 	for first := true; ; first = false {
-		if !first {
+		if !first && v.wanted.Load() {
 			err = v.syncNow(ctx)
 		}
 		if ctx.Err() != nil {
 			return
+		}
+		if !first {
+			v.refreshMetaDue(ctx)
 		}
 		v.mu.RLock()
 		waiting := v.waiting > 0
@@ -231,6 +265,7 @@ func (v *inventory) sync(ctx context.Context) error {
 	v.applyLocked(insts, start, full)
 	v.advanceLocked(newest, took, full)
 	v.synced, v.needFull, v.lastErr = true, false, nil
+	v.markLocked()
 	v.tried, v.lastOK, v.lastEnd = start, start, time.Now()
 	if full {
 		v.lastFull = start
@@ -322,17 +357,26 @@ func (v *inventory) applyLocked(insts []Instance, start time.Time, full bool) {
 func (v *inventory) putLocked(in Instance, seen time.Time) {
 	if t, ok := v.touched[in.RealID]; ok && !seen.Before(t) {
 		delete(v.touched, in.RealID)
+		v.markLocked()
 	}
 	old, ok := v.items[in.RealID]
 	if ok && old.seen.After(seen) {
 		return
 	}
-	v.items[in.RealID] = &entry{inst: in, seen: seen}
-	switch {
-	case !ok:
-		v.publishLocked(Event{Kind: EventCreated, New: &v.items[in.RealID].inst})
-	case !sameInstance(old.inst, in):
-		v.publishLocked(Event{Kind: EventChanged, Old: &old.inst, New: &v.items[in.RealID].inst})
+	if ok && sameInstance(old.inst, in) {
+		old.seen = seen // readers never read seen without the lock
+		return
+	}
+	e := &entry{inst: in, row: instanceRow(&in), inv: v, seen: seen}
+	if ok && old.inst.ID != in.ID {
+		delete(v.byID, old.inst.ID)
+	}
+	v.items[in.RealID], v.byID[in.ID], v.moved[in.RealID] = e, e, true
+	instanceIndex.put(old, e)
+	if !ok {
+		v.publishLocked(Event{Kind: EventCreated, New: &e.inst})
+	} else {
+		v.publishLocked(Event{Kind: EventChanged, Old: &old.inst, New: &e.inst})
 	}
 }
 
@@ -341,12 +385,16 @@ func (v *inventory) putLocked(in Instance, seen time.Time) {
 func (v *inventory) removeLocked(realID string, seen time.Time) {
 	if t, ok := v.touched[realID]; ok && !seen.Before(t) {
 		delete(v.touched, realID)
+		v.markLocked()
 	}
 	old, ok := v.items[realID]
 	if !ok || old.seen.After(seen) {
 		return
 	}
 	delete(v.items, realID)
+	delete(v.byID, old.inst.ID)
+	instanceIndex.remove(old)
+	v.moved[realID] = true
 	v.c.forget(old.inst.ID)
 	v.publishLocked(Event{Kind: EventDeleted, Old: &old.inst})
 }
@@ -366,6 +414,7 @@ func (v *inventory) touch(realID string) {
 	v.mu.Lock()
 	if _, ok := v.items[realID]; ok {
 		v.touched[realID] = time.Now()
+		v.markLocked()
 	}
 	v.mu.Unlock()
 }
@@ -430,14 +479,17 @@ func (c *Cloud) SyncStats() SyncStats {
 	return s
 }
 
-// Sync asks the cloud what changed now, rather than at the next interval,
-// and returns when the inventory holds the answer.
+// Sync asks the cloud what changed among its instances now, rather than
+// at the next interval, lists again the metadata the inventory holds whose
+// interval has passed (see WithCacheTTL), as the loop's next sync would,
+// and returns when the inventory holds the answers.
 func (c *Cloud) Sync(ctx context.Context) error {
 	if ctx == nil {
 		return invalidArg(OpList, "ctx", "is nil")
 	}
 	c.inv.start()
-	return c.inv.syncNow(ctx)
+	err := c.inv.syncNow(ctx)
+	return errors.Join(err, c.inv.syncMeta(ctx))
 }
 
 // changes returns a channel closed at the next change or sync.

@@ -161,17 +161,20 @@ func (v *inventory) refreshTouched(ctx context.Context) {
 	v.refresh(ctx, ids)
 }
 
-// list returns copies of the instances matching opts, from memory once
-// synced (and synced again first when older than maxAge).
+// list returns copies of the instances matching opts, in listing order,
+// from memory once synced (and synced again first when older than
+// maxAge).
 func (v *inventory) list(ctx context.Context, opts ListOptions, maxAge time.Duration) ([]Instance, error) {
 	if err := v.fresh(ctx, maxAge); err != nil {
 		return nil, err
 	}
 	v.refreshTouched(ctx)
-	v.mu.RLock()
-	defer v.mu.RUnlock()
-	out := make([]Instance, 0, len(v.items))
-	for _, e := range v.items {
+	order, _ := v.ordered()
+	var out []Instance
+	if opts.Name == "" && len(opts.States) == 0 && len(opts.Tags) == 0 && opts.ChangedSince.IsZero() {
+		out = make([]Instance, 0, len(order))
+	}
+	for _, e := range order {
 		if opts.Match(e.inst) {
 			out = append(out, e.inst.Clone())
 		}
@@ -179,56 +182,30 @@ func (v *inventory) list(ctx context.Context, opts ListOptions, maxAge time.Dura
 	return slices.Clip(out), nil
 }
 
-// snapshot returns every instance of the inventory, synced once, sharing
-// the inventory's values: callers must not change them. It is the read of
-// the query tables.
-func (v *inventory) snapshot(ctx context.Context) ([]Instance, error) {
-	if err := v.ready(ctx); err != nil {
-		return nil, err
-	}
-	v.refreshTouched(ctx)
-	v.mu.RLock()
-	defer v.mu.RUnlock()
-	out := make([]Instance, 0, len(v.items))
-	for _, e := range v.items {
-		out = append(out, e.inst)
-	}
-	return out, nil
-}
-
-// snapshot returns every instance of the cloud from its inventory (one
-// full listing the first time, then none), not sorted. The values share
-// the inventory's memory: callers must not change them (Clone one to).
-func (c *Cloud) snapshot(ctx context.Context) ([]Instance, error) {
-	return c.inv.snapshot(ctx)
-}
-
 // enrichShared fills instances' flavors and images from the cloud's
-// metadata, best effort, with one shared value per flavor and image (the
-// inventory never changes them; readers get clones).
+// metadata, best effort, pointing at the values the inventory holds, one
+// per flavor and image (they are never changed in place; readers get
+// clones).
 func (c *Cloud) enrichShared(ctx context.Context, insts []Instance) {
 	if len(insts) == 0 {
 		return
 	}
-	fs, _ := c.flavors(ctx)
-	imgs, _ := c.images(ctx)
-	byFlavor := make(map[string]*Flavor, len(fs))
-	for i := range fs {
-		byFlavor[fs[i].ID] = &fs[i]
-	}
-	byImage := make(map[string]*Image, len(imgs))
-	for i := range imgs {
-		byImage[imgs[i].RealID] = &imgs[i]
-	}
+	fs, _ := c.meta.flavors.view(ctx)
+	imgs, _ := c.meta.images.view(ctx)
+	enrichFrom(insts, fs, imgs)
+}
+
+// enrichFrom is enrichShared with the lists given (nil: not known).
+func enrichFrom(insts []Instance, fs *heldList[Flavor], imgs *heldList[Image]) {
 	for i := range insts {
 		in := &insts[i]
 		if in.Flavor != nil {
-			if f, ok := byFlavor[in.Flavor.ID]; ok {
+			if f := fs.byKey(in.Flavor.ID); f != nil {
 				in.Flavor = f
 			}
 		}
 		if in.Image != nil {
-			if im, ok := byImage[in.Image.RealID]; ok {
+			if im := imgs.byKey(in.Image.RealID); im != nil {
 				in.Image = im
 			}
 		}

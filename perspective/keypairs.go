@@ -65,11 +65,16 @@ func (s *Keypairs) Create(ctx context.Context, spec KeypairSpec) (Keypair, error
 	}
 	a := args{keypairSpec: spec}
 	err = c.call(ctx, OpAddKeypair, "", &a)
-	c.invalidate(KindKeypair)
 	if err != nil {
+		c.invalidate(KindKeypair) // a failed create may still have made the keypair
 		return Keypair{}, classify(err, OpAddKeypair, KindKeypair, spec.Name)
 	}
-	return c.adoptKeypair(a.keypair), nil
+	k := c.adoptKeypair(a.keypair)
+	listed := k
+	listed.PrivateKey = "" // the cloud keeps no copy; a listing never shows it
+	c.meta.keypairs.put(listed)
+	c.meta.quotas.invalidate() // the keypairs used
+	return k, nil
 }
 
 // Delete deletes keypairs by name; one result per name, in the order
@@ -93,8 +98,13 @@ func (s *Keypairs) Delete(ctx context.Context, names ...string) (*Report, error)
 	}
 	rep = runItems(ctx, c.exec, OpDeleteKeypair, KindKeypair, "names", names, s.call, func(ctx context.Context, name string) error {
 		err := c.call(ctx, OpDeleteKeypair, name, &args{})
-		c.invalidate(KindKeypair)
-		return err
+		if err != nil {
+			c.invalidate(KindKeypair) // a failed delete may still have deleted it
+			return err
+		}
+		c.meta.keypairs.drop(name)
+		c.meta.quotas.invalidate()
+		return nil
 	})
 	return rep, rep.Err()
 }

@@ -138,14 +138,8 @@ func (c *Cloud) resolveSpec(ctx context.Context, spec LaunchSpec) (LaunchSpec, e
 
 // findFlavor returns the flavor with this id, or else this name.
 func (c *Cloud) findFlavor(ctx context.Context, idOrName string) (Flavor, error) {
-	f, ok, err := findIn(ctx, c, KindFlavor, c.flavors, func(fs []Flavor) (Flavor, bool) {
-		if i := slices.IndexFunc(fs, func(f Flavor) bool { return f.ID == idOrName }); i >= 0 {
-			return fs[i], true
-		}
-		if i := slices.IndexFunc(fs, func(f Flavor) bool { return f.Name == idOrName }); i >= 0 {
-			return fs[i], true
-		}
-		return Flavor{}, false
+	f, ok, err := findIn(ctx, c.meta.flavors, func(fs []Flavor) (int, bool) {
+		return firstOf(fs, func(f *Flavor) bool { return f.ID == idOrName }, func(f *Flavor) bool { return f.Name == idOrName })
 	})
 	if err == nil && !ok {
 		err = &Error{Code: CodeNotFound, Msg: fmt.Sprintf("flavor: no flavor %s in cloud %s", quoted(idOrName), c.info.CloudID)}
@@ -155,17 +149,9 @@ func (c *Cloud) findFlavor(ctx context.Context, idOrName string) (Flavor, error)
 
 // findImage returns the image with this global id, real id, or else name.
 func (c *Cloud) findImage(ctx context.Context, ref string) (Image, error) {
-	img, ok, err := findIn(ctx, c, KindImage, c.images, func(imgs []Image) (Image, bool) {
-		for _, match := range []func(Image) bool{
-			func(i Image) bool { return i.ID == ref },
-			func(i Image) bool { return i.RealID == ref },
-			func(i Image) bool { return i.Name == ref },
-		} {
-			if i := slices.IndexFunc(imgs, match); i >= 0 {
-				return imgs[i], true
-			}
-		}
-		return Image{}, false
+	img, ok, err := findIn(ctx, c.meta.images, func(imgs []Image) (int, bool) {
+		return firstOf(imgs, func(i *Image) bool { return i.ID == ref }, func(i *Image) bool { return i.RealID == ref },
+			func(i *Image) bool { return i.Name == ref })
 	})
 	if err == nil && !ok {
 		err = &Error{Code: CodeNotFound, Msg: fmt.Sprintf("image: no image %s in cloud %s", quoted(ref), c.info.CloudID)}
@@ -175,14 +161,8 @@ func (c *Cloud) findImage(ctx context.Context, ref string) (Image, error) {
 
 // findNetwork returns the network with this id, or else this name.
 func (c *Cloud) findNetwork(ctx context.Context, idOrName string) (Network, error) {
-	n, ok, err := findIn(ctx, c, KindNetwork, c.networks, func(ns []Network) (Network, bool) {
-		if i := slices.IndexFunc(ns, func(n Network) bool { return n.ID == idOrName }); i >= 0 {
-			return ns[i], true
-		}
-		if i := slices.IndexFunc(ns, func(n Network) bool { return n.Name == idOrName }); i >= 0 {
-			return ns[i], true
-		}
-		return Network{}, false
+	n, ok, err := findIn(ctx, c.meta.networks, func(ns []Network) (int, bool) {
+		return firstOf(ns, func(n *Network) bool { return n.ID == idOrName }, func(n *Network) bool { return n.Name == idOrName })
 	})
 	if err == nil && !ok {
 		err = &Error{Code: CodeNotFound, Msg: fmt.Sprintf("network: no network %s in cloud %s", quoted(idOrName), c.info.CloudID)}
@@ -192,16 +172,26 @@ func (c *Cloud) findNetwork(ctx context.Context, idOrName string) (Network, erro
 
 // findKeypair returns the keypair with this name.
 func (c *Cloud) findKeypair(ctx context.Context, name string) (Keypair, error) {
-	k, ok, err := findIn(ctx, c, KindKeypair, c.keypairs, func(ks []Keypair) (Keypair, bool) {
-		if i := slices.IndexFunc(ks, func(k Keypair) bool { return k.Name == name }); i >= 0 {
-			return ks[i], true
-		}
-		return Keypair{}, false
+	k, ok, err := findIn(ctx, c.meta.keypairs, func(ks []Keypair) (int, bool) {
+		return firstOf(ks, func(k *Keypair) bool { return k.Name == name })
 	})
 	if err == nil && !ok {
 		err = &Error{Code: CodeNotFound, Msg: fmt.Sprintf("keypair: no keypair %s in cloud %s", quoted(name), c.info.CloudID)}
 	}
 	return k, err
+}
+
+// firstOf returns the position of the first item the first test that any
+// item passes accepts: the tests are tried in order of preference.
+func firstOf[T any](items []T, tests ...func(*T) bool) (int, bool) {
+	for _, test := range tests {
+		for i := range items {
+			if test(&items[i]) {
+				return i, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // badRef turns "no such flavor/image/network" in a launch request into an

@@ -211,6 +211,13 @@ type cloudFailures struct {
 	failed []CloudError
 }
 
+// has reports whether the cloud of target failed.
+func (f *cloudFailures) has(target Target) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.ContainsFunc(f.failed, func(x CloudError) bool { return x.Target == target })
+}
+
 func (f *cloudFailures) add(e CloudError) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -47,7 +47,9 @@ func (s *Projects) List(ctx context.Context) ([]Project, error) {
 	return out, err
 }
 
-func (c *Cloud) projects(ctx context.Context) ([]Project, error) {
+// loadProjects lists the projects the cloud's credentials can see; a
+// driver without driver.ProjectLister has the one it was opened for.
+func (c *Cloud) loadProjects(ctx context.Context) ([]Project, error) {
 	own := Project{ID: c.info.ProjectID, Name: c.info.ProjectName, CloudID: c.info.CloudID, CloudType: c.info.Type}
 	if c.info.Region != "" {
 		own.Regions = []Region{{ID: c.info.Region}}
@@ -56,7 +58,11 @@ func (c *Cloud) projects(ctx context.Context) ([]Project, error) {
 	if !ok {
 		return []Project{own}, nil
 	}
-	listed, err := l.ListProjects(ctx)
+	var listed []driver.Project
+	err := c.retry(ctx, func(ctx context.Context) (err error) {
+		listed, err = l.ListProjects(ctx)
+		return err
+	})
 	if err != nil {
 		return nil, classify(err, OpList, KindProject, "")
 	}
@@ -96,14 +102,31 @@ func (s *Projects) forProject(ctx context.Context, op Operation, id string) ([]*
 	if id == "" {
 		return nil, invalidArg(op, "project", "is empty")
 	}
+	// From the projects the inventories hold; one not there is looked for
+	// once more in fresh listings (a project made since they were read).
 	var out []*Cloud
-	for _, c := range s.clouds {
-		ps, err := c.projects(ctx)
-		if err != nil {
-			return nil, err
+	for fresh := false; len(out) == 0; fresh = true {
+		for _, c := range s.clouds {
+			h := c.meta.projects
+			if fresh && h.every <= 0 {
+				continue // its first look was a fresh listing
+			}
+			var l *heldList[Project]
+			var err error
+			if fresh {
+				l, err = h.reload(ctx, false)
+			} else {
+				l, err = h.view(ctx)
+			}
+			if err != nil {
+				return nil, err
+			}
+			if l.byKey(id) != nil {
+				out = append(out, c)
+			}
 		}
-		if slices.ContainsFunc(ps, func(p Project) bool { return p.ID == id }) {
-			out = append(out, c)
+		if fresh {
+			break
 		}
 	}
 	if len(out) == 0 {

@@ -124,6 +124,14 @@ func resolveKnown(clouds []*Cloud, kind Kind, ids []string, out []routed) []int 
 		if id == "" || out[i].cloud != nil {
 			continue
 		}
+		if kind == KindInstance {
+			// one read of the index of instances, when every inventory
+			// can serve reads as it is
+			if e, c, ok := findByID(clouds, id); ok && e != nil {
+				out[i] = routed{cloud: c, realID: e.inst.RealID}
+				continue
+			}
+		}
 		found := false
 		for _, c := range clouds {
 			if real, ok := c.lookup(id, kind); ok {
@@ -146,7 +154,7 @@ func (c *Cloud) refresh(ctx context.Context, kind Kind) error {
 		c.inv.start()
 		return c.inv.syncNow(ctx)
 	case KindImage:
-		_, err := c.images(ctx)
+		_, err := c.meta.images.view(ctx)
 		return err
 	}
 	return nil

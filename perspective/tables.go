@@ -1,9 +1,7 @@
 package perspective
 
 import (
-	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -11,22 +9,23 @@ import (
 	"sync"
 	"time"
 
-	"github.com/perspective-cloud/sdk/driver"
 	"github.com/perspective-cloud/sdk/query"
 )
 
 // tables is a consistent view of the inventory of a Set (or a Cloud) as the
 // original Perspective's fifteen tables (see schema). It implements
-// query.Database: a table is read from the clouds the first time
-// a query asks for it, then kept for the life of the tables value, so every
-// statement of one batch sees the same rows. Instances come from every
-// cloud, always fresh; flavors, images, networks and keypairs come through
-// each Cloud's metadata cache.
+// query.Database: a table is read from the clouds' inventories the first
+// time a query asks for it, then kept for the life of the tables value, so
+// every statement of one batch sees the same rows. Once the inventories
+// have synced (and read again what this library changed), no table costs a
+// cloud request: instances come from each inventory's index, in its kept
+// order, as rows built once per change of an instance; flavors, images,
+// networks, keypairs, projects, zones and quotas from the lists it holds.
 //
-// It also implements query.FilteringDatabase: simple conditions on
-// instances.name and instances.state are passed to the drivers as
-// ListOptions (the server-side filters of OpenStack), and the engine checks
-// the whole WHERE clause again, so the result never changes.
+// It also implements query.FilteringDatabase: an equality on instances.id,
+// real_id or name, a LIKE prefix of the name and an equality on the state
+// are answered from the inventory's indexes without a scan, and the engine
+// checks the whole WHERE clause again, so the result never changes.
 type tables struct {
 	clouds []*Cloud
 	taken  time.Time
@@ -44,9 +43,10 @@ type tableLoad struct {
 	err  error
 }
 
-// newTables returns a view of the inventory of clouds.
+// newTables returns a view of the inventory of clouds, which the caller
+// does not change afterwards (a Set's never change).
 func newTables(clouds ...*Cloud) *tables {
-	return &tables{clouds: slices.Clone(clouds), taken: time.Now().UTC(), loads: map[string]*tableLoad{}}
+	return &tables{clouds: clouds, taken: time.Now().UTC()}
 }
 
 // Rows returns the rows of one of the fifteen tables.
@@ -54,6 +54,9 @@ func (t *tables) Rows(ctx context.Context, table string) ([][]query.Value, error
 	t.mu.Lock()
 	l, ok := t.loads[table]
 	if !ok {
+		if t.loads == nil {
+			t.loads = map[string]*tableLoad{}
+		}
 		l = &tableLoad{}
 		t.loads[table] = l
 	}
@@ -62,78 +65,93 @@ func (t *tables) Rows(ctx context.Context, table string) ([][]query.Value, error
 	return l.rows, l.err
 }
 
-// FilteredRows lists only the instances the drivers report for the pushed
-// conditions on name and state; other tables and conditions read all rows.
+// FilteredRows answers the pushed conditions on instances from the
+// inventories' indexes (see lookupFor); other tables and conditions read
+// all rows.
 func (t *tables) FilteredRows(ctx context.Context, table string, preds []query.Predicate) ([][]query.Value, error) {
 	if table != tableInstances {
 		return t.Rows(ctx, table)
 	}
-	opts, ok := listOptionsFor(preds)
+	l, ok := lookupFor(preds)
 	if !ok {
 		return t.Rows(ctx, table)
 	}
-	insts, err := (&Instances{clouds: t.clouds}).List(ctx, opts)
-	if err = t.partial(ctx, nil, err); err != nil {
-		return nil, err
-	}
-	return instanceRows(insts), nil
+	return t.instanceRows(ctx, l)
 }
 
-// listOptionsFor turns the predicates a driver can apply into ListOptions
-// whose result is a superset of the rows matching them: an equality or a
-// LIKE prefix on the name becomes a "contains" filter, an equality on the
-// state a state filter.
-func listOptionsFor(preds []query.Predicate) (ListOptions, bool) {
-	var o ListOptions
+// lookupFor picks the most selective of the predicates an inventory's
+// indexes answer, as a lookup whose result is a superset of the rows
+// matching them: an equality on id or real_id (one entry), on the name, a
+// LIKE prefix of the name (a range of the name order), an equality on the
+// state (a filter of the order).
+func lookupFor(preds []query.Predicate) (lookup, bool) {
+	var l lookup
 	for _, p := range preds {
 		if p.Value.Kind() != query.KindString {
 			continue
 		}
+		v := p.Value.Str()
 		switch {
-		case p.Column == "state" && p.Op == "=":
-			o.States = []State{State(p.Value.Str())}
-		case p.Column == "name" && p.Op == "=" && p.Value.Str() != "":
-			o.Name = p.Value.Str()
-		case p.Column == "name" && p.Op == "LIKE":
-			lit := p.Value.Str()
-			if i := strings.IndexAny(lit, `%_\`); i >= 0 {
-				lit = lit[:i]
+		case p.Op == "=" && (p.Column == "id" || p.Column == "real_id"):
+			return lookup{column: p.Column, value: v}, true
+		case p.Op == "=" && p.Column == "name":
+			l.column, l.value, l.prefix = "name", v, false
+		case p.Op == "LIKE" && p.Column == "name" && l.column == "":
+			if pre := likePrefix(v); pre != "" {
+				l.column, l.value, l.prefix = "name", pre, true
 			}
-			if lit != "" {
-				o.Name = lit
-			}
+		case p.Op == "=" && p.Column == "state":
+			l.state = State(v)
 		}
 	}
-	return o, o.Name != "" || len(o.States) > 0
+	return l, l.column != "" || l.state != ""
+}
+
+// likePrefix is the literal text a LIKE pattern starts with (its escapes
+// decoded), up to its first wildcard: every string the pattern matches
+// starts with it.
+func likePrefix(pattern string) string {
+	var b strings.Builder
+	for i := 0; i < len(pattern); i++ {
+		switch ch := pattern[i]; {
+		case ch == '%' || ch == '_':
+			return b.String()
+		case ch == '\\' && i+1 < len(pattern):
+			i++
+			b.WriteByte(pattern[i])
+		default:
+			b.WriteByte(ch)
+		}
+	}
+	return b.String()
 }
 
 func (t *tables) load(ctx context.Context, table string) ([][]query.Value, error) {
 	switch table {
 	case tableClouds:
 		return t.cloudRows(), nil
-	case tableInstances, tableInstanceMetadata, tableInstanceNetworks:
-		insts, err := t.snapshot(ctx)
+	case tableInstances:
+		return t.instanceRows(ctx, lookup{})
+	case tableInstanceMetadata, tableInstanceNetworks:
+		es, err := t.entries(ctx)
 		if err != nil {
 			return nil, err
 		}
-		switch table {
-		case tableInstances:
-			return instanceRows(insts), nil
-		case tableInstanceMetadata:
-			return metadataRows(insts, func(i Instance) (string, map[string]string) { return i.ID, i.Metadata }), nil
+		if table == tableInstanceMetadata {
+			return metadataRows(es, func(e *entry) (string, map[string]string) { return e.inst.ID, e.inst.Metadata }), nil
 		}
-		return instanceNetworkRows(insts), nil
+		return instanceNetworkRows(es), nil
 	case tableFlavors:
 		return t.flavorRows(ctx)
 	case tableImages, tableImageMetadata:
-		imgs, err := (&Images{clouds: t.clouds}).List(ctx)
-		if err = t.partial(ctx, nil, err); err != nil {
+		imgs, err := heldOf(ctx, t, func(c *Cloud) *held[Image] { return c.meta.images })
+		if err != nil {
 			return nil, err
 		}
 		if table == tableImages {
 			return imageRows(imgs), nil
 		}
-		return metadataRows(imgs, func(i Image) (string, map[string]string) { return i.ID, i.Metadata }), nil
+		return metadataRows(imgs, func(i *Image) (string, map[string]string) { return i.ID, i.Metadata }), nil
 	case tableProjectImages:
 		return t.projectImageRows(ctx)
 	case tableKeypairs:
@@ -141,15 +159,15 @@ func (t *tables) load(ctx context.Context, table string) ([][]query.Value, error
 	case tableNetworks, tableNetworkSubnets:
 		return t.networkRows(ctx, table == tableNetworkSubnets)
 	case tableProjects, tableProjectMetadata:
-		ps, err := (&Projects{clouds: t.clouds}).List(ctx)
-		if err = t.partial(ctx, nil, err); err != nil {
+		ps, err := heldOf(ctx, t, func(c *Cloud) *held[Project] { return c.meta.projects })
+		if err != nil {
 			return nil, err
 		}
-		ps = distinctProjects(ps) // a fleet lists a project once per region it is open in
+		ps = distinctHeldProjects(ps) // a fleet lists a project once per region it is open in
 		if table == tableProjects {
 			return t.projectRows(ps), nil
 		}
-		return metadataRows(ps, func(p Project) (string, map[string]string) { return p.ID, p.Metadata }), nil
+		return metadataRows(ps, func(p *Project) (string, map[string]string) { return p.ID, p.Metadata }), nil
 	case tableProjectQuota:
 		return t.quotaRows(ctx)
 	case tableAvailabilityZones:
@@ -183,35 +201,10 @@ func (t *tables) cloudRows() [][]query.Value {
 	return rows
 }
 
-// instanceRows gives one row per instance; addresses are every address of
-// the instance joined by a newline, as in the original.
-func instanceRows(insts []Instance) [][]query.Value {
-	rows := make([][]query.Value, len(insts))
-	slab := make([]query.Value, len(insts)*14)
-	for i, in := range insts {
-		var flavor, image query.Value
-		if in.Flavor != nil {
-			flavor = orNull(in.Flavor.ID)
-		}
-		if in.Image != nil {
-			image = orNull(in.Image.ID)
-		}
-		addrs := make([]string, len(in.Addresses))
-		for j, a := range in.Addresses {
-			addrs[j] = a.IP
-		}
-		row := slab[i*14 : (i+1)*14 : (i+1)*14]
-		copy(row, []query.Value{str(in.ID), str(in.RealID), str(in.Name), str(in.CloudID), str(in.CloudType),
-			str(in.ProjectID), flavor, image, str(string(in.State)), when(in.Updated), when(in.Created),
-			orNull(in.AvailabilityZone), str(strings.Join(addrs, "\n")), orNull(in.FQDN)})
-		rows[i] = row
-	}
-	return rows
-}
-
-func instanceNetworkRows(insts []Instance) [][]query.Value {
+func instanceNetworkRows(es []*entry) [][]query.Value {
 	var rows [][]query.Value
-	for _, in := range insts {
+	for _, e := range es {
+		in := &e.inst
 		seen := map[string]bool{}
 		add := func(id string) {
 			if id != "" && !seen[id] {
@@ -268,14 +261,15 @@ func (s seenKey) first(cloud, project, id string) bool {
 }
 
 func (t *tables) flavorRows(ctx context.Context) ([][]query.Value, error) {
+	views, err := viewsOf(ctx, t, func(c *Cloud) *held[Flavor] { return c.meta.flavors })
+	if err != nil {
+		return nil, err
+	}
 	var rows [][]query.Value
 	seen := seenKey{}
-	for _, c := range t.clouds {
-		fs, err := c.Flavors().List(ctx)
-		if err = t.partial(ctx, c, err); err != nil {
-			return nil, err
-		}
-		for _, f := range fs {
+	for i, c := range t.clouds {
+		for j := range views[i].items {
+			f := &views[i].items[j]
 			if !seen.first("", projectOf(c, f.ProjectID), f.ID) {
 				continue
 			}
@@ -287,7 +281,7 @@ func (t *tables) flavorRows(ctx context.Context) ([][]query.Value, error) {
 	return rows, nil
 }
 
-func imageRows(imgs []Image) [][]query.Value {
+func imageRows(imgs []*Image) [][]query.Value {
 	rows := make([][]query.Value, 0, len(imgs))
 	seen := seenKey{}
 	for _, im := range imgs {
@@ -303,8 +297,12 @@ func imageRows(imgs []Image) [][]query.Value {
 // projectImageRows links an image to the project that owns it, or, for an
 // image without an owner (public or shared), to every project of its cloud.
 func (t *tables) projectImageRows(ctx context.Context) ([][]query.Value, error) {
-	ps, err := (&Projects{clouds: t.clouds}).List(ctx)
-	if err = t.partial(ctx, nil, err); err != nil {
+	ps, err := heldOf(ctx, t, func(c *Cloud) *held[Project] { return c.meta.projects })
+	if err != nil {
+		return nil, err
+	}
+	views, err := viewsOf(ctx, t, func(c *Cloud) *held[Image] { return c.meta.images })
+	if err != nil {
 		return nil, err
 	}
 	var rows [][]query.Value
@@ -315,12 +313,9 @@ func (t *tables) projectImageRows(ctx context.Context) ([][]query.Value, error) 
 			rows = append(rows, []query.Value{str(p), str(img)})
 		}
 	}
-	for _, c := range t.clouds {
-		imgs, err := c.Images().List(ctx)
-		if err = t.partial(ctx, c, err); err != nil {
-			return nil, err
-		}
-		for _, im := range imgs {
+	for i, c := range t.clouds {
+		for j := range views[i].items {
+			im := &views[i].items[j]
 			if im.ProjectID != "" {
 				add(im.ProjectID, im.ID)
 				continue
@@ -336,14 +331,14 @@ func (t *tables) projectImageRows(ctx context.Context) ([][]query.Value, error) 
 }
 
 func (t *tables) keypairRows(ctx context.Context) ([][]query.Value, error) {
+	views, err := viewsOf(ctx, t, func(c *Cloud) *held[Keypair] { return c.meta.keypairs })
+	if err != nil {
+		return nil, err
+	}
 	var rows [][]query.Value
 	seen := seenKey{}
-	for _, c := range t.clouds {
-		ks, err := c.Keypairs().List(ctx)
-		if err = t.partial(ctx, c, err); err != nil {
-			return nil, err
-		}
-		for _, k := range ks {
+	for i, c := range t.clouds {
+		for _, k := range views[i].items {
 			if !seen.first("", projectOf(c, k.ProjectID), k.Name) {
 				continue
 			}
@@ -354,14 +349,15 @@ func (t *tables) keypairRows(ctx context.Context) ([][]query.Value, error) {
 }
 
 func (t *tables) networkRows(ctx context.Context, subnets bool) ([][]query.Value, error) {
+	views, err := viewsOf(ctx, t, func(c *Cloud) *held[Network] { return c.meta.networks })
+	if err != nil {
+		return nil, err
+	}
 	var rows [][]query.Value
 	seen := seenKey{}
-	for _, c := range t.clouds {
-		ns, err := c.Networks().List(ctx)
-		if err = t.partial(ctx, c, err); err != nil {
-			return nil, err
-		}
-		for _, n := range ns {
+	for i, c := range t.clouds {
+		for j := range views[i].items {
+			n := &views[i].items[j]
 			project := projectOf(c, n.ProjectID)
 			if !seen.first("", project, n.ID) {
 				continue
@@ -390,9 +386,23 @@ func cmpOr(a, b string) string {
 	return b
 }
 
+// distinctHeldProjects keeps the first of each project id: a fleet lists
+// a project once per region it is open in.
+func distinctHeldProjects(ps []*Project) []*Project {
+	seen := make(map[string]bool, len(ps))
+	out := ps[:0:0]
+	for _, p := range ps {
+		if !seen[p.ID] {
+			seen[p.ID] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // projectRows gives last_updated as the time the view was taken: drivers
 // do not report when a project changed.
-func (t *tables) projectRows(ps []Project) [][]query.Value {
+func (t *tables) projectRows(ps []*Project) [][]query.Value {
 	rows := make([][]query.Value, len(ps))
 	for i, p := range ps {
 		rows[i] = []query.Value{str(p.ID), str(p.Name), str(p.CloudID), str(p.CloudType), when(t.taken)}
@@ -403,34 +413,21 @@ func (t *tables) projectRows(ps []Project) [][]query.Value {
 // quotaRows holds one row per project whose driver reports quota, each
 // resource as "used/max" text (max -1 for unlimited).
 func (t *tables) quotaRows(ctx context.Context) ([][]query.Value, error) {
+	views, err := viewsOf(ctx, t, func(c *Cloud) *held[projectQuota] { return c.meta.quotas })
+	if err != nil {
+		return nil, err
+	}
 	var rows [][]query.Value
 	seen := map[string]bool{}
-	for _, c := range t.clouds {
-		qr, ok := c.drv.(driver.QuotaReporter)
-		if !ok {
-			continue
-		}
-		ps, err := c.projects(ctx)
-		if err = t.partial(ctx, c, err); err != nil {
-			return nil, err
-		}
-		for _, p := range ps {
-			if seen[p.CloudID+"\x00"+p.ID] {
+	u := func(x Usage) query.Value { return str(fmt.Sprintf("%d/%d", x.Used, x.Max)) }
+	for i, c := range t.clouds {
+		for _, pq := range views[i].items {
+			if seen[c.info.CloudID+"\x00"+pq.ProjectID] {
 				continue
 			}
-			seen[p.CloudID+"\x00"+p.ID] = true
-			q, err := qr.Quota(ctx, p.ID)
-			if err != nil {
-				if err = classify(err, "quota", KindProject, p.ID); errors.Is(err, ErrUnsupported) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrForbidden) {
-					continue // the credentials cannot see this project's quota
-				}
-				if err = t.partial(ctx, c, err); err != nil {
-					return nil, err
-				}
-				continue
-			}
-			u := func(x Usage) query.Value { return str(fmt.Sprintf("%d/%d", x.Used, x.Max)) }
-			rows = append(rows, []query.Value{str(p.ID), u(q.Instances), u(q.VCPUs), u(q.RAM), u(q.Disk),
+			seen[c.info.CloudID+"\x00"+pq.ProjectID] = true
+			q := pq.Quota
+			rows = append(rows, []query.Value{str(pq.ProjectID), u(q.Instances), u(q.VCPUs), u(q.RAM), u(q.Disk),
 				u(q.FloatingIPs), u(q.SecurityGroups), u(q.Volumes), u(q.Keypairs)})
 		}
 	}
@@ -438,18 +435,14 @@ func (t *tables) quotaRows(ctx context.Context) ([][]query.Value, error) {
 }
 
 func (t *tables) zoneRows(ctx context.Context) ([][]query.Value, error) {
+	views, err := viewsOf(ctx, t, func(c *Cloud) *held[string] { return c.meta.zones })
+	if err != nil {
+		return nil, err
+	}
 	var rows [][]query.Value
 	seen := seenKey{}
-	for _, c := range t.clouds {
-		zl, ok := c.drv.(driver.ZoneLister)
-		if !ok {
-			continue
-		}
-		zones, err := zl.AvailabilityZones(ctx)
-		if err = t.partial(ctx, c, classify(err, "zones", KindProject, c.info.ProjectID)); err != nil {
-			return nil, err
-		}
-		for _, z := range zones {
+	for i, c := range t.clouds {
+		for _, z := range views[i].items {
 			if !seen.first("", c.info.ProjectID, z) {
 				continue
 			}
@@ -459,30 +452,180 @@ func (t *tables) zoneRows(ctx context.Context) ([][]query.Value, error) {
 	return rows, nil
 }
 
-// snapshot reads every cloud's instances from its inventory, concurrently,
-// without copying them (rows only read them); deleted ones are left out,
-// as listings leave them out.
-func (t *tables) snapshot(ctx context.Context) ([]Instance, error) {
-	parts := make([][]Instance, len(t.clouds))
+// viewsOf returns the list each cloud's inventory holds of one kind, in
+// cloud order, shared: callers must not change them. The clouds that must
+// list it first (the first read) list concurrently; one that fails has an
+// empty list and is reported by the query (t.partial).
+func viewsOf[T any](ctx context.Context, t *tables, pick func(*Cloud) *held[T]) ([]*heldList[T], error) {
+	clouds := t.clouds
+	views := make([]*heldList[T], len(clouds))
+	errs := make([]error, len(clouds))
+	var wg sync.WaitGroup
+	for i, c := range clouds {
+		h := pick(c)
+		if l := h.peek(); l != nil {
+			views[i] = l
+			continue
+		}
+		wg.Go(func() { views[i], errs[i] = h.view(ctx) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err == nil {
+			continue
+		}
+		if err := t.partial(ctx, clouds[i], classify(err, OpList, "", "")); err != nil {
+			return nil, err
+		}
+		views[i] = &heldList[T]{}
+	}
+	return views, nil
+}
+
+// heldOf returns every item the clouds' inventories hold of one kind, in
+// cloud order, shared: callers must not change them.
+func heldOf[T any](ctx context.Context, t *tables, pick func(*Cloud) *held[T]) ([]*T, error) {
+	views, err := viewsOf(ctx, t, pick)
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, l := range views {
+		n += len(l.items)
+	}
+	out := make([]*T, 0, n)
+	for _, l := range views {
+		for i := range l.items {
+			out = append(out, &l.items[i])
+		}
+	}
+	return out, nil
+}
+
+// serve makes every cloud's inventory ready to serve reads (serveAll) and
+// returns the clouds whose inventory is: one that fails is left out of the
+// instance tables and reported by the query (t.partial). Only ctx ending
+// fails it.
+func (t *tables) serve(ctx context.Context) ([]*Cloud, error) {
 	errs := make([]error, len(t.clouds))
 	var wg sync.WaitGroup
 	for i, c := range t.clouds {
-		wg.Go(func() { parts[i], errs[i] = c.snapshot(ctx) })
+		if !c.inv.current() {
+			wg.Go(func() { errs[i] = c.inv.serve(ctx) })
+		}
 	}
 	wg.Wait()
-	var all []Instance
+	live := make([]*Cloud, 0, len(t.clouds))
 	for i, c := range t.clouds {
-		if err := t.partial(ctx, c, classify(errs[i], OpList, KindInstance, c.info.CloudID)); err != nil {
-			return nil, err
-		}
-		for _, in := range parts[i] {
-			if in.State != StateDeleted {
-				all = append(all, in)
+		if errs[i] != nil {
+			if err := t.partial(ctx, c, classify(errs[i], OpList, KindInstance, "")); err != nil {
+				return nil, err
 			}
+			continue
+		}
+		if !t.failed.has(c.target()) {
+			live = append(live, c)
 		}
 	}
-	// The order listings have (name, then id): a query without ORDER BY
-	// answers the same rows in the same order every time.
-	slices.SortFunc(all, func(a, b Instance) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
-	return all, nil
+	return live, nil
+}
+
+// entries returns every instance of the clouds' inventories in listing
+// order (name, then global id), shared: callers must not change them.
+func (t *tables) entries(ctx context.Context) ([]*entry, error) {
+	live, err := t.serve(ctx)
+	if err != nil {
+		return nil, err
+	}
+	parts := make([][]*entry, len(live))
+	for i, c := range live {
+		parts[i], _ = c.inv.ordered()
+	}
+	return mergeSorted(parts, byListing), nil
+}
+
+// instanceRows returns the rows of the instances l finds in every cloud's
+// inventory, in listing order: the order the inventories keep, merged
+// across the clouds, so that a query without ORDER BY answers the same
+// rows in the same order every time. The rows are the inventories' own,
+// built once per change of an instance: none is copied.
+func (t *tables) instanceRows(ctx context.Context, l lookup) ([][]query.Value, error) {
+	if l.column == "id" || l.column == "real_id" {
+		return t.rowsByID(ctx, l)
+	}
+	if l.column == "name" && !l.prefix && allCurrent(t.clouds) {
+		// one read of the process's index of names
+		es := instanceIndex.named(nil, l.value, t.clouds)
+		if l.state != "" {
+			es = slices.DeleteFunc(es, func(e *entry) bool { return e.inst.State != l.state })
+		}
+		slices.SortFunc(es, byListing)
+		rows := make([][]query.Value, len(es))
+		for i, e := range es {
+			rows[i] = e.row
+		}
+		return rows, nil
+	}
+	live, err := t.serve(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(live) == 1 && l.column == "" && l.state == "" {
+		_, rows := live[0].inv.ordered()
+		return rows, nil
+	}
+	parts := make([][]*entry, len(live))
+	for i, c := range live {
+		parts[i] = c.inv.find(l)
+	}
+	es := mergeSorted(parts, byListing)
+	rows := make([][]query.Value, len(es))
+	for i, e := range es {
+		rows[i] = e.row
+	}
+	return rows, nil
+}
+
+// rowsByID returns the rows of the instance with a global id (one read of
+// the process's index of instances, whatever the number of clouds) or a
+// real id (one map read per cloud).
+func (t *tables) rowsByID(ctx context.Context, l lookup) ([][]query.Value, error) {
+	if l.column == "id" {
+		e, _, ok := findByID(t.clouds, l.value)
+		if !ok {
+			// an inventory that has not synced, or must first read an
+			// instance this library changed: make them all ready, then look
+			live, err := t.serve(ctx)
+			if err != nil {
+				return nil, err
+			}
+			e = nil
+			for _, c := range live {
+				if es := c.inv.find(l); len(es) > 0 {
+					e = es[0]
+					break
+				}
+			}
+		}
+		if e == nil {
+			return [][]query.Value{}, nil
+		}
+		return [][]query.Value{e.row}, nil
+	}
+	live, err := t.serve(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var es []*entry
+	for _, c := range live {
+		es = append(es, c.inv.find(l)...)
+	}
+	if len(es) > 1 {
+		slices.SortFunc(es, byListing)
+	}
+	rows := make([][]query.Value, len(es))
+	for i, e := range es {
+		rows[i] = e.row
+	}
+	return rows, nil
 }
