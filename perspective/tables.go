@@ -472,7 +472,7 @@ func (t *tables) snapshot(ctx context.Context) ([]Instance, error) {
 	wg.Wait()
 	var all []Instance
 	for i, c := range t.clouds {
-		if err := t.partial(ctx, c, classify(errs[i], OpList, KindInstance, c.info.CloudID)); err != nil {
+		if err := t.partial(ctx, c, classify(errs[i], OpList, KindInstance, "")); err != nil {
 			return nil, err
 		}
 		for _, in := range parts[i] {
