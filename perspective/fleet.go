@@ -239,7 +239,6 @@ func (f *Fleet) Refresh(ctx context.Context) error {
 	}
 	var (
 		members []Member
-		clouds  []*Cloud
 		seen    = map[Target]bool{}
 	)
 	for _, ms := range expanded {
@@ -254,7 +253,6 @@ func (f *Fleet) Refresh(ctx context.Context) error {
 						mem.Err = err
 					} else {
 						mem.Cloud = c
-						clouds = append(clouds, c)
 						seen[m.Target] = true
 					}
 				}
@@ -275,10 +273,24 @@ func (f *Fleet) Refresh(ctx context.Context) error {
 		return cmp.Or(cmp.Compare(a.ProjectName, b.ProjectName), cmp.Compare(a.Target.ProjectID, b.Target.ProjectID),
 			cmp.Compare(a.Target.Region, b.Target.Region))
 	})
+	// The set's clouds and its absent members in the members' order.
+	var (
+		clouds []*Cloud
+		absent []CloudError
+	)
+	for _, m := range members {
+		switch {
+		case m.Cloud != nil:
+			clouds = append(clouds, m.Cloud)
+		case m.Err != nil:
+			absent = append(absent, CloudError{Target: m.Target, ProjectName: m.ProjectName, Err: m.Err})
+		}
+	}
 	set, err := NewSet(clouds...)
 	if err != nil {
 		return err
 	}
+	set.absent = absent
 	f.set, f.members = set, members
 	return nil
 }
@@ -310,7 +322,10 @@ func sameDriver(a, b driver.Driver) bool {
 }
 
 // Set returns the open clouds of the fleet as a Set, as of the last
-// Refresh.
+// Refresh, in the order of Members. Its reads report the members that are
+// not open beside the clouds that fail, in their *PartialError (see
+// Instances.List): a project whose scope was refused is a failed cloud of
+// every listing, with ErrForbidden.
 func (f *Fleet) Set() *Set {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
@@ -326,13 +341,6 @@ func (f *Fleet) Members() []Member {
 	return slices.Clone(f.members)
 }
 
-// CloudError is the error of one member of a fleet listing.
-type CloudError struct {
-	Target      Target
-	ProjectName string
-	Err         error
-}
-
 // Listing is what a fleet listing found: the instances of every cloud that
 // answered, and one error per cloud that did not (or that is out of the
 // fleet since the last Refresh).
@@ -344,48 +352,26 @@ type Listing struct {
 // Err returns the listing's errors joined, or nil.
 func (l Listing) Err() error {
 	errs := make([]error, len(l.Errors))
-	for i, e := range l.Errors {
-		errs[i] = e.Err
+	for i := range l.Errors {
+		errs[i] = &l.Errors[i]
 	}
 	return errors.Join(errs...)
 }
 
-// List lists the instances of every open cloud concurrently, as
-// Set.Instances().List does, except that a cloud that fails is an entry of
-// Listing.Errors and the others' instances are still returned. Members out
-// of the fleet are reported with their error too. The error returned is a
-// call-level one (a nil ctx).
+// List is Set().Instances().List with the failed clouds taken out of its
+// *PartialError: the instances of every cloud that answered, and an entry
+// of Listing.Errors per cloud that did not and per member out of the
+// fleet. The error returned is a call-level one (a nil ctx, or ctx ended).
 func (f *Fleet) List(ctx context.Context, opts ListOptions) (Listing, error) {
-	if ctx == nil {
-		return Listing{}, invalidArg(OpList, "ctx", "is nil")
+	insts, err := f.Set().Instances().List(ctx, opts)
+	var pe *PartialError
+	if err != nil && !errors.As(err, &pe) {
+		return Listing{}, err
 	}
-	members := f.Members()
-	parts := make([][]Instance, len(members))
-	errs := make([]error, len(members))
-	var wg sync.WaitGroup
-	for i, m := range members {
-		if m.Cloud == nil {
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			parts[i], errs[i] = m.Cloud.Instances().List(ctx, opts)
-		}()
+	l := Listing{Instances: insts}
+	if pe != nil {
+		l.Errors = pe.Failed
 	}
-	wg.Wait()
-	var l Listing
-	for i, m := range members {
-		err := cmp.Or(m.Err, errs[i])
-		if err != nil {
-			l.Errors = append(l.Errors, CloudError{Target: m.Target, ProjectName: m.ProjectName, Err: err})
-			continue
-		}
-		l.Instances = append(l.Instances, parts[i]...)
-	}
-	slices.SortFunc(l.Instances, func(a, b Instance) int {
-		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
-	})
 	return l, nil
 }
 

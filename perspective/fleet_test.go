@@ -76,8 +76,16 @@ func TestFleetOneFailingCloudNeverFailsTheListing(t *testing.T) {
 	}
 	assert.ErrorIs(t, l.Err(), perspective.ErrForbidden)
 
-	_, err = fl.Set().Instances().List(context.Background(), perspective.ListOptions{})
-	assert.ErrorIs(t, err, perspective.ErrForbidden, "the plain Set listing still fails as a whole")
+	// the fleet's Set says the same: the instances of the clouds that
+	// answer, and each failed cloud (db/R1's listing, ops's scope) in its
+	// *PartialError
+	insts, err := fl.Set().Instances().List(context.Background(), perspective.ListOptions{})
+	assert.Equal(t, l.Instances, insts)
+	var pe *perspective.PartialError
+	require.ErrorAs(t, err, &pe)
+	assert.ErrorIs(t, err, perspective.ErrForbidden)
+	assert.Equal(t, l.Errors, pe.Failed)
+	assert.Equal(t, []string{"db", "ops"}, []string{pe.Failed[0].ProjectName, pe.Failed[1].ProjectName})
 
 	ps := fl.Projects()
 	require.Len(t, ps, 3)

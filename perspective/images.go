@@ -8,6 +8,7 @@ import (
 // Images is the handle for the images of one Cloud or a Set.
 type Images struct {
 	clouds []*Cloud
+	absent []CloudError
 	call   callOptions
 }
 
@@ -27,15 +28,17 @@ func (s *Images) With(opts ...CallOption) *Images {
 func (s *Images) In(t Target) *Images {
 	cp := *s
 	cp.clouds = narrow(s.clouds, t)
+	cp.absent = narrowAbsent(s.absent, t)
 	return &cp
 }
 
-// List returns the images of every cloud.
+// List returns the images of every cloud. A cloud that fails never fails
+// the others: see Instances.List and PartialError.
 func (s *Images) List(ctx context.Context) ([]Image, error) {
 	if ctx == nil {
 		return nil, invalidArg(OpList, "ctx", "is nil")
 	}
-	return gather(s.clouds, func(c *Cloud) ([]Image, error) { return c.images(ctx) })
+	return gather(ctx, s.clouds, s.absent, OpList, KindImage, func(c *Cloud) ([]Image, error) { return c.images(ctx) })
 }
 
 // Get returns the image with this global id, real id, or else name.

@@ -18,6 +18,7 @@ import (
 // Ids are global ids (Instance.ID); a cloud's own id is accepted too.
 type Instances struct {
 	clouds []*Cloud
+	absent []CloudError // members of the Set's fleet that are not open
 	call   callOptions
 }
 
@@ -32,6 +33,7 @@ func (s *Instances) With(opts ...CallOption) *Instances {
 func (s *Instances) In(t Target) *Instances {
 	cp := *s
 	cp.clouds = narrow(s.clouds, t)
+	cp.absent = narrowAbsent(s.absent, t)
 	return &cp
 }
 
@@ -42,36 +44,26 @@ func (s *Instances) In(t Target) *Instances {
 // instances this library changed since the inventory read them are read
 // again first (a GET each). With MaxAge, a cloud whose last sync is older
 // syncs first.
+//
+// The clouds are read concurrently, and one that fails never fails the
+// others: List returns the instances of every cloud that answered and,
+// when some cloud did not (or the handle's Set comes from a Fleet some of
+// whose members are not open), a *PartialError naming each one with its
+// classified error. So errors.Is(err, ErrForbidden) tells that some cloud
+// refused, and errors.As(err, &partial) gives the clouds that failed while
+// the instances returned are still those of the others. A nil ctx is an
+// invalid argument, and a ctx that ends fails the whole call.
 func (s *Instances) List(ctx context.Context, opts ListOptions) ([]Instance, error) {
 	if ctx == nil {
 		return nil, invalidArg(OpList, "ctx", "is nil")
 	}
-	parts := make([][]Instance, len(s.clouds))
-	errs := make([]error, len(s.clouds))
-	var wg sync.WaitGroup
-	for i, c := range s.clouds {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			parts[i], errs[i] = c.inv.list(ctx, opts, s.call.listAge())
-		}()
-	}
-	wg.Wait()
-	n := 0
-	for i := range s.clouds {
-		if errs[i] != nil {
-			return nil, classify(errs[i], OpList, KindInstance, "")
-		}
-		n += len(parts[i])
-	}
-	all := make([]Instance, 0, n)
-	for i := range s.clouds {
-		all = append(all, parts[i]...)
-	}
+	all, err := gather(ctx, s.clouds, s.absent, OpList, KindInstance, func(c *Cloud) ([]Instance, error) {
+		return c.inv.list(ctx, opts, s.call.listAge())
+	})
 	slices.SortFunc(all, func(a, b Instance) int {
 		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 	})
-	return all, nil
+	return all, err
 }
 
 // Get returns one instance by global or real id, from the inventory (see

@@ -127,34 +127,6 @@ func (v *inventory) serve(ctx context.Context) error {
 	return nil
 }
 
-// serveAll makes every cloud's inventory ready to serve reads,
-// concurrently for those that are not (the first sync of a Set lists its
-// clouds at once); the first error, in cloud order, is returned.
-func serveAll(ctx context.Context, clouds []*Cloud) error {
-	var slow []int
-	for i, c := range clouds {
-		if !c.inv.current() {
-			slow = append(slow, i)
-		}
-	}
-	if len(slow) == 0 {
-		return nil
-	}
-	errs := make([]error, len(clouds))
-	var wg sync.WaitGroup
-	for _, i := range slow {
-		c := clouds[i]
-		wg.Go(func() { errs[i] = c.inv.serve(ctx) })
-	}
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			return classify(err, OpList, KindInstance, clouds[i].info.CloudID)
-		}
-	}
-	return nil
-}
-
 // lookup is how a read finds instances in an inventory without a scan.
 type lookup struct {
 	column string // "id", "real_id" or "name"; "" scans every entry

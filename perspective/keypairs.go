@@ -8,6 +8,7 @@ import (
 // Keypairs is the handle for the keypairs of one Cloud or a Set.
 type Keypairs struct {
 	clouds []*Cloud
+	absent []CloudError
 	call   callOptions
 }
 
@@ -26,15 +27,17 @@ func (s *Keypairs) With(opts ...CallOption) *Keypairs {
 func (s *Keypairs) In(t Target) *Keypairs {
 	cp := *s
 	cp.clouds = narrow(s.clouds, t)
+	cp.absent = narrowAbsent(s.absent, t)
 	return &cp
 }
 
-// List returns the keypairs of every cloud (public parts only).
+// List returns the keypairs of every cloud (public parts only). A cloud
+// that fails never fails the others: see Instances.List and PartialError.
 func (s *Keypairs) List(ctx context.Context) ([]Keypair, error) {
 	if ctx == nil {
 		return nil, invalidArg(OpList, "ctx", "is nil")
 	}
-	return gather(s.clouds, func(c *Cloud) ([]Keypair, error) { return c.keypairs(ctx) })
+	return gather(ctx, s.clouds, s.absent, OpList, KindKeypair, func(c *Cloud) ([]Keypair, error) { return c.keypairs(ctx) })
 }
 
 // Get returns the keypair with this name.

@@ -8,20 +8,26 @@ import (
 
 // Projects is the handle for the projects, regions and service endpoints
 // of one Cloud or a Set.
-type Projects struct{ clouds []*Cloud }
+type Projects struct {
+	clouds []*Cloud
+	absent []CloudError
+}
 
 // In returns a copy of the handle narrowed to the clouds matching t.
-func (s *Projects) In(t Target) *Projects { return &Projects{clouds: narrow(s.clouds, t)} }
+func (s *Projects) In(t Target) *Projects {
+	return &Projects{clouds: narrow(s.clouds, t), absent: narrowAbsent(s.absent, t)}
+}
 
 // List returns the projects the clouds' credentials can see, each with the
 // regions it is opened in. A driver that cannot list projects contributes
-// the one project it was opened for.
+// the one project it was opened for. A cloud that fails never fails the
+// others: see Instances.List and PartialError.
 func (s *Projects) List(ctx context.Context) ([]Project, error) {
 	if ctx == nil {
 		return nil, invalidArg(OpList, "ctx", "is nil")
 	}
-	all, err := gather(s.clouds, func(c *Cloud) ([]Project, error) { return c.projects(ctx) })
-	if err != nil {
+	all, err := gather(ctx, s.clouds, s.absent, OpList, KindProject, func(c *Cloud) ([]Project, error) { return c.projects(ctx) })
+	if err != nil && !isPartial(err) {
 		return nil, err
 	}
 	// One project opened in several regions is one project with several regions.
@@ -38,7 +44,7 @@ func (s *Projects) List(ctx context.Context) ([]Project, error) {
 			}
 		}
 	}
-	return out, nil
+	return out, err
 }
 
 // loadProjects lists the projects the cloud's credentials can see; a

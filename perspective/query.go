@@ -25,15 +25,26 @@ var queries = query.NewEngine(schema)
 //
 // A statement that fails is an error: a *query.Error with its position and
 // hint (CodeInvalidArgument; a statement over the engine's bounds matches
-// query.ErrLimit), the clouds' classified error, or CodeCanceled once ctx
-// is done, which stops the statement within a few thousand rows.
+// query.ErrLimit), or CodeCanceled once ctx is done, which stops the
+// statement within a few thousand rows.
+//
+// A cloud that fails while the tables are read never fails the statement:
+// its rows are left out of every table, and the result (over the clouds
+// that answered) comes with a *PartialError naming each failed cloud, and
+// the Set's absent fleet members, as for Instances.List. Aggregates and
+// joins then cover the clouds that answered only; a program that needs
+// them all treats the *PartialError as any error.
 func (s *Set) Query(ctx context.Context, sql string, args ...any) (*query.Result, error) {
-	return runQuery(ctx, newTables(s.clouds...), sql, args)
+	t := newTables(s.clouds...)
+	res, err := runQuery(ctx, t, sql, args)
+	return res, t.outcome(err, s.absent)
 }
 
 // Query runs one SQL statement over the cloud's inventory; see Set.Query.
 func (c *Cloud) Query(ctx context.Context, sql string, args ...any) (*query.Result, error) {
-	return runQuery(ctx, newTables(c), sql, args)
+	t := newTables(c)
+	res, err := runQuery(ctx, t, sql, args)
+	return res, t.outcome(err, nil)
 }
 
 func runQuery(ctx context.Context, db query.Database, sql string, args []any) (*query.Result, error) {
@@ -70,16 +81,20 @@ func queryError(err error) error {
 // with its status and message. It runs every statement or none: requests
 // holding more statements than the engine's bound are refused with an
 // error (CodeInvalidArgument, matching query.ErrLimit) and nothing runs.
+// Clouds that fail while the tables are read are left out, and the results
+// come with a *PartialError naming them, as for Query.
 func (s *Set) QueryBatch(ctx context.Context, reqs []query.Request) ([]*query.Result, error) {
-	res, err := queries.Batch(ctx, newTables(s.clouds...), reqs)
-	return res, queryError(err)
+	t := newTables(s.clouds...)
+	res, err := queries.Batch(ctx, t, reqs)
+	return res, t.outcome(queryError(err), s.absent)
 }
 
 // QueryBatch runs the requests of a Query API call over the cloud's
 // inventory; see Set.QueryBatch.
 func (c *Cloud) QueryBatch(ctx context.Context, reqs []query.Request) ([]*query.Result, error) {
-	res, err := queries.Batch(ctx, newTables(c), reqs)
-	return res, queryError(err)
+	t := newTables(c)
+	res, err := queries.Batch(ctx, t, reqs)
+	return res, t.outcome(queryError(err), nil)
 }
 
 // ListedInstance is one row of the instance listing of the original
@@ -111,14 +126,19 @@ type ListedInstance struct {
 // (several values of a field are OR-ed) and o=[-]field, several allowed.
 // A fault of the filters (an unknown field, too many values or parameters:
 // see query.Limits) is an error matching query.ErrInvalidFilter
-// (CodeInvalidArgument).
+// (CodeInvalidArgument). Clouds that fail are left out, and the rows come
+// with a *PartialError naming them, as for Query.
 func (s *Set) ListInstances(ctx context.Context, filters url.Values) ([]ListedInstance, error) {
-	return listInstances(ctx, newTables(s.clouds...), filters)
+	t := newTables(s.clouds...)
+	rows, err := listInstances(ctx, t, filters)
+	return rows, t.outcome(err, s.absent)
 }
 
 // ListInstances is the instance listing of the cloud; see Set.ListInstances.
 func (c *Cloud) ListInstances(ctx context.Context, filters url.Values) ([]ListedInstance, error) {
-	return listInstances(ctx, newTables(c), filters)
+	t := newTables(c)
+	rows, err := listInstances(ctx, t, filters)
+	return rows, t.outcome(err, nil)
 }
 
 func listInstances(ctx context.Context, db query.Database, filters url.Values) ([]ListedInstance, error) {

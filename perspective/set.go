@@ -11,8 +11,19 @@ import (
 // concurrently and merge, and operations route each global id to its
 // cloud, running per-cloud groups concurrently. Typically a program opens
 // one Cloud per project and region, or per cloud type, and puts them in a Set.
+//
+// One cloud that fails never fails a read of the others: the listings
+// (Instances().List, Images().List, Keypairs().List, Flavors().List,
+// Networks().List, Projects().List) and the queries (Query, QueryBatch,
+// ListInstances) return what the clouds that answered gave, with a
+// *PartialError naming each cloud that did not (see PartialError); the
+// Set of a Fleet names its members that are not open there too. A Get
+// looks in every cloud that answers before it says not found.
 type Set struct {
 	clouds []*Cloud
+	// absent are the members of the fleet the set came from that are not
+	// open (Fleet.Set): every read of the set reports them as failed.
+	absent []CloudError
 }
 
 // NewSet makes a Set of clouds. Two clouds with the same cloud id, project
@@ -60,6 +71,27 @@ func OpenSet(ctx context.Context, urls []string, opts ...Option) (*Set, error) {
 
 // Clouds returns the clouds of the set.
 func (s *Set) Clouds() []*Cloud { return slices.Clone(s.clouds) }
+
+// Select returns a Set of the clouds of s that keep keeps, sharing them
+// (close s, not the result). The members of s's fleet that are not open
+// stay reported by its reads when keep keeps what is known of them (their
+// cloud id, project id and name, and region): a program narrowing a
+// fleet's Set to what a user may see still tells them which of their
+// projects failed.
+func (s *Set) Select(keep func(CloudInfo) bool) *Set {
+	out := &Set{}
+	for _, c := range s.clouds {
+		if keep(c.info) {
+			out.clouds = append(out.clouds, c)
+		}
+	}
+	for _, a := range s.absent {
+		if keep(CloudInfo{CloudID: a.Target.CloudID, ProjectID: a.Target.ProjectID, ProjectName: a.ProjectName, Region: a.Target.Region}) {
+			out.absent = append(out.absent, a)
+		}
+	}
+	return out
+}
 
 // Cloud returns the first cloud matching t.
 func (s *Set) Cloud(t Target) (*Cloud, bool) {
@@ -112,19 +144,19 @@ func (s *Set) Ping(ctx context.Context) error {
 }
 
 // Instances returns the instance operations over every cloud of the set.
-func (s *Set) Instances() *Instances { return &Instances{clouds: s.clouds} }
+func (s *Set) Instances() *Instances { return &Instances{clouds: s.clouds, absent: s.absent} }
 
 // Images returns the images of every cloud of the set.
-func (s *Set) Images() *Images { return &Images{clouds: s.clouds} }
+func (s *Set) Images() *Images { return &Images{clouds: s.clouds, absent: s.absent} }
 
 // Keypairs returns the keypairs of every cloud of the set.
-func (s *Set) Keypairs() *Keypairs { return &Keypairs{clouds: s.clouds} }
+func (s *Set) Keypairs() *Keypairs { return &Keypairs{clouds: s.clouds, absent: s.absent} }
 
 // Flavors returns the flavors of every cloud of the set.
-func (s *Set) Flavors() *Flavors { return &Flavors{clouds: s.clouds} }
+func (s *Set) Flavors() *Flavors { return &Flavors{clouds: s.clouds, absent: s.absent} }
 
 // Networks returns the networks of every cloud of the set.
-func (s *Set) Networks() *Networks { return &Networks{clouds: s.clouds} }
+func (s *Set) Networks() *Networks { return &Networks{clouds: s.clouds, absent: s.absent} }
 
 // Projects returns the projects of every cloud of the set.
-func (s *Set) Projects() *Projects { return &Projects{clouds: s.clouds} }
+func (s *Set) Projects() *Projects { return &Projects{clouds: s.clouds, absent: s.absent} }

@@ -2,7 +2,6 @@ package perspective
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -33,6 +32,9 @@ type tables struct {
 
 	mu    sync.Mutex
 	loads map[string]*tableLoad
+	// failed are the clouds that failed while tables were read: their rows
+	// are left out and the query reports them (partial.go).
+	failed cloudFailures
 }
 
 type tableLoad struct {
@@ -142,7 +144,7 @@ func (t *tables) load(ctx context.Context, table string) ([][]query.Value, error
 	case tableFlavors:
 		return t.flavorRows(ctx)
 	case tableImages, tableImageMetadata:
-		imgs, err := heldOf(ctx, t.clouds, func(c *Cloud) *held[Image] { return c.meta.images })
+		imgs, err := heldOf(ctx, t, func(c *Cloud) *held[Image] { return c.meta.images })
 		if err != nil {
 			return nil, err
 		}
@@ -157,7 +159,7 @@ func (t *tables) load(ctx context.Context, table string) ([][]query.Value, error
 	case tableNetworks, tableNetworkSubnets:
 		return t.networkRows(ctx, table == tableNetworkSubnets)
 	case tableProjects, tableProjectMetadata:
-		ps, err := heldOf(ctx, t.clouds, func(c *Cloud) *held[Project] { return c.meta.projects })
+		ps, err := heldOf(ctx, t, func(c *Cloud) *held[Project] { return c.meta.projects })
 		if err != nil {
 			return nil, err
 		}
@@ -259,7 +261,7 @@ func (s seenKey) first(cloud, project, id string) bool {
 }
 
 func (t *tables) flavorRows(ctx context.Context) ([][]query.Value, error) {
-	views, err := viewsOf(ctx, t.clouds, func(c *Cloud) *held[Flavor] { return c.meta.flavors })
+	views, err := viewsOf(ctx, t, func(c *Cloud) *held[Flavor] { return c.meta.flavors })
 	if err != nil {
 		return nil, err
 	}
@@ -295,11 +297,11 @@ func imageRows(imgs []*Image) [][]query.Value {
 // projectImageRows links an image to the project that owns it, or, for an
 // image without an owner (public or shared), to every project of its cloud.
 func (t *tables) projectImageRows(ctx context.Context) ([][]query.Value, error) {
-	ps, err := heldOf(ctx, t.clouds, func(c *Cloud) *held[Project] { return c.meta.projects })
+	ps, err := heldOf(ctx, t, func(c *Cloud) *held[Project] { return c.meta.projects })
 	if err != nil {
 		return nil, err
 	}
-	views, err := viewsOf(ctx, t.clouds, func(c *Cloud) *held[Image] { return c.meta.images })
+	views, err := viewsOf(ctx, t, func(c *Cloud) *held[Image] { return c.meta.images })
 	if err != nil {
 		return nil, err
 	}
@@ -329,7 +331,7 @@ func (t *tables) projectImageRows(ctx context.Context) ([][]query.Value, error) 
 }
 
 func (t *tables) keypairRows(ctx context.Context) ([][]query.Value, error) {
-	views, err := viewsOf(ctx, t.clouds, func(c *Cloud) *held[Keypair] { return c.meta.keypairs })
+	views, err := viewsOf(ctx, t, func(c *Cloud) *held[Keypair] { return c.meta.keypairs })
 	if err != nil {
 		return nil, err
 	}
@@ -347,7 +349,7 @@ func (t *tables) keypairRows(ctx context.Context) ([][]query.Value, error) {
 }
 
 func (t *tables) networkRows(ctx context.Context, subnets bool) ([][]query.Value, error) {
-	views, err := viewsOf(ctx, t.clouds, func(c *Cloud) *held[Network] { return c.meta.networks })
+	views, err := viewsOf(ctx, t, func(c *Cloud) *held[Network] { return c.meta.networks })
 	if err != nil {
 		return nil, err
 	}
@@ -412,7 +414,7 @@ func (t *tables) projectRows(ps []*Project) [][]query.Value {
 // quotaRows holds one row per project whose driver reports quota, each
 // resource as "used/max" text (max -1 for unlimited).
 func (t *tables) quotaRows(ctx context.Context) ([][]query.Value, error) {
-	views, err := viewsOf(ctx, t.clouds, func(c *Cloud) *held[projectQuota] { return c.meta.quotas })
+	views, err := viewsOf(ctx, t, func(c *Cloud) *held[projectQuota] { return c.meta.quotas })
 	if err != nil {
 		return nil, err
 	}
@@ -434,7 +436,7 @@ func (t *tables) quotaRows(ctx context.Context) ([][]query.Value, error) {
 }
 
 func (t *tables) zoneRows(ctx context.Context) ([][]query.Value, error) {
-	views, err := viewsOf(ctx, t.clouds, func(c *Cloud) *held[string] { return c.meta.zones })
+	views, err := viewsOf(ctx, t, func(c *Cloud) *held[string] { return c.meta.zones })
 	if err != nil {
 		return nil, err
 	}
@@ -453,8 +455,10 @@ func (t *tables) zoneRows(ctx context.Context) ([][]query.Value, error) {
 
 // viewsOf returns the list each cloud's inventory holds of one kind, in
 // cloud order, shared: callers must not change them. The clouds that must
-// list it first (the first read) list concurrently.
-func viewsOf[T any](ctx context.Context, clouds []*Cloud, pick func(*Cloud) *held[T]) ([]*heldList[T], error) {
+// list it first (the first read) list concurrently; one that fails has an
+// empty list and is reported by the query (t.partial).
+func viewsOf[T any](ctx context.Context, t *tables, pick func(*Cloud) *held[T]) ([]*heldList[T], error) {
+	clouds := t.clouds
 	views := make([]*heldList[T], len(clouds))
 	errs := make([]error, len(clouds))
 	var wg sync.WaitGroup
@@ -467,20 +471,22 @@ func viewsOf[T any](ctx context.Context, clouds []*Cloud, pick func(*Cloud) *hel
 		wg.Go(func() { views[i], errs[i] = h.view(ctx) })
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		for _, err := range errs {
-			if err != nil {
-				return nil, err
-			}
+	for i, err := range errs {
+		if err == nil {
+			continue
 		}
+		if err := t.partial(ctx, clouds[i], classify(err, OpList, "", "")); err != nil {
+			return nil, err
+		}
+		views[i] = &heldList[T]{}
 	}
 	return views, nil
 }
 
 // heldOf returns every item the clouds' inventories hold of one kind, in
 // cloud order, shared: callers must not change them.
-func heldOf[T any](ctx context.Context, clouds []*Cloud, pick func(*Cloud) *held[T]) ([]*T, error) {
-	views, err := viewsOf(ctx, clouds, pick)
+func heldOf[T any](ctx context.Context, t *tables, pick func(*Cloud) *held[T]) ([]*T, error) {
+	views, err := viewsOf(ctx, t, pick)
 	if err != nil {
 		return nil, err
 	}
@@ -497,14 +503,43 @@ func heldOf[T any](ctx context.Context, clouds []*Cloud, pick func(*Cloud) *held
 	return out, nil
 }
 
+// serve makes every cloud's inventory ready to serve reads (serveAll) and
+// returns the clouds whose inventory is: one that fails is left out of the
+// instance tables and reported by the query (t.partial). Only ctx ending
+// fails it.
+func (t *tables) serve(ctx context.Context) ([]*Cloud, error) {
+	errs := make([]error, len(t.clouds))
+	var wg sync.WaitGroup
+	for i, c := range t.clouds {
+		if !c.inv.current() {
+			wg.Go(func() { errs[i] = c.inv.serve(ctx) })
+		}
+	}
+	wg.Wait()
+	live := make([]*Cloud, 0, len(t.clouds))
+	for i, c := range t.clouds {
+		if errs[i] != nil {
+			if err := t.partial(ctx, c, classify(errs[i], OpList, KindInstance, "")); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if !t.failed.has(c.target()) {
+			live = append(live, c)
+		}
+	}
+	return live, nil
+}
+
 // entries returns every instance of the clouds' inventories in listing
 // order (name, then global id), shared: callers must not change them.
 func (t *tables) entries(ctx context.Context) ([]*entry, error) {
-	if err := serveAll(ctx, t.clouds); err != nil {
+	live, err := t.serve(ctx)
+	if err != nil {
 		return nil, err
 	}
-	parts := make([][]*entry, len(t.clouds))
-	for i, c := range t.clouds {
+	parts := make([][]*entry, len(live))
+	for i, c := range live {
 		parts[i], _ = c.inv.ordered()
 	}
 	return mergeSorted(parts, byListing), nil
@@ -532,15 +567,16 @@ func (t *tables) instanceRows(ctx context.Context, l lookup) ([][]query.Value, e
 		}
 		return rows, nil
 	}
-	if err := serveAll(ctx, t.clouds); err != nil {
+	live, err := t.serve(ctx)
+	if err != nil {
 		return nil, err
 	}
-	if len(t.clouds) == 1 && l.column == "" && l.state == "" {
-		_, rows := t.clouds[0].inv.ordered()
+	if len(live) == 1 && l.column == "" && l.state == "" {
+		_, rows := live[0].inv.ordered()
 		return rows, nil
 	}
-	parts := make([][]*entry, len(t.clouds))
-	for i, c := range t.clouds {
+	parts := make([][]*entry, len(live))
+	for i, c := range live {
 		parts[i] = c.inv.find(l)
 	}
 	es := mergeSorted(parts, byListing)
@@ -560,11 +596,12 @@ func (t *tables) rowsByID(ctx context.Context, l lookup) ([][]query.Value, error
 		if !ok {
 			// an inventory that has not synced, or must first read an
 			// instance this library changed: make them all ready, then look
-			if err := serveAll(ctx, t.clouds); err != nil {
+			live, err := t.serve(ctx)
+			if err != nil {
 				return nil, err
 			}
 			e = nil
-			for _, c := range t.clouds {
+			for _, c := range live {
 				if es := c.inv.find(l); len(es) > 0 {
 					e = es[0]
 					break
@@ -576,11 +613,12 @@ func (t *tables) rowsByID(ctx context.Context, l lookup) ([][]query.Value, error
 		}
 		return [][]query.Value{e.row}, nil
 	}
-	if err := serveAll(ctx, t.clouds); err != nil {
+	live, err := t.serve(ctx)
+	if err != nil {
 		return nil, err
 	}
 	var es []*entry
-	for _, c := range t.clouds {
+	for _, c := range live {
 		es = append(es, c.inv.find(l)...)
 	}
 	if len(es) > 1 {

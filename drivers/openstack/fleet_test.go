@@ -243,6 +243,17 @@ func TestFleetRefusedProjectIsThatCloudsForbiddenError(t *testing.T) {
 			assert.ErrorIs(t, l.Errors[0].Err, perspective.ErrForbidden, "%v", l.Errors[0].Err)
 			assert.Contains(t, l.Errors[0].Err.Error(), "p01")
 			assert.EqualValues(t, 1, f.password.Load(), "a live user token is not renewed for a refusal")
+
+			// the Set's own listing: the same instances, and the refused
+			// project in its report
+			insts, err := fl.Set().Instances().List(context.Background(), perspective.ListOptions{})
+			assert.Len(t, insts, 4)
+			var pe *perspective.PartialError
+			require.ErrorAs(t, err, &pe)
+			assert.ErrorIs(t, err, perspective.ErrForbidden)
+			require.Len(t, pe.Failed, 1)
+			assert.Equal(t, "p01", pe.Failed[0].ProjectName)
+			assert.Equal(t, 5, pe.Clouds, "4 open pairs and the refused project")
 		})
 	}
 }

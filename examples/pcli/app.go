@@ -88,8 +88,9 @@ func (a *app) exitStatus(err error) int {
 		return exitOK
 	}
 	var pe *partialError
-	if errors.As(err, &pe) {
-		return exitFailed // the summary said it all
+	var fe *failedCloudsError
+	if errors.As(err, &pe) || errors.As(err, &fe) {
+		return exitFailed // the summary, or the lines naming the failed clouds, said it all
 	}
 	var ue *usageError
 	if errors.As(err, &ue) || !a.started || perspective.Code(err) == perspective.CodeInvalidArgument {
@@ -114,7 +115,8 @@ mock://demo?delay=2s, a cloud name of clouds.yaml, an openstack:// URL, or,
 without --cloud, the OS_* variables of a sourced openrc (or OS_CLOUD).
 
 Exit status: 0 when everything succeeded, 1 when some items failed or were
-canceled, 2 on usage errors.`,
+canceled or some cloud did not answer (a listing prints what the others
+have, and names the failed clouds on stderr), 2 on usage errors.`,
 		Example: `  pcli --cloud mock --seed-instances web=5 list instances
   pcli --cloud devstack reboot web-1 web-2 --wait
   pcli --cloud devstack shutdown --where "name LIKE 'batch-%'" --dry-run`,

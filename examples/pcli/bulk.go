@@ -156,7 +156,7 @@ func (a *app) resolve(ctx context.Context, set *perspective.Set, sel selection) 
 	}
 	if len(sel.args) > 0 {
 		insts, err := set.Instances().List(ctx, perspective.ListOptions{})
-		if err != nil {
+		if err = a.searched(err); err != nil {
 			return nil, nil, err
 		}
 		byName := map[string][]string{}
@@ -204,7 +204,7 @@ func (a *app) completeInstances(cmd *cobra.Command, _ []string, toComplete strin
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
 	insts, err := set.Instances().List(ctx, perspective.ListOptions{})
-	if err != nil {
+	if err != nil && answeredPartly(err) == nil { // complete from the clouds that answered
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
 	var out []string

@@ -30,15 +30,26 @@ func fetchAndEmit[T any](a *app, ctx context.Context, get func(ctx context.Conte
 }
 
 // listingCommand makes c (which takes no arguments) print what list
-// returns; an empty listing prints as [] in JSON.
+// returns; an empty listing prints as [] in JSON. When some clouds did not
+// answer, it prints what the others have and names them on stderr (exit
+// status 1; partial.go).
 func listingCommand[T any](a *app, c *cobra.Command, list func(ctx context.Context, set *perspective.Set) ([]T, error),
 	layout func([]T) table) *cobra.Command {
 	c.Args = cobra.NoArgs
 	c.RunE = func(cmd *cobra.Command, _ []string) error {
-		return fetchAndEmit(a, cmd.Context(), func(ctx context.Context, set *perspective.Set) ([]T, error) {
-			v, err := list(ctx, set)
-			return nonNil(v), err
-		}, layout)
+		set, err := a.open(cmd.Context())
+		if err != nil {
+			return err
+		}
+		v, err := list(cmd.Context(), set)
+		if err != nil && answeredPartly(err) == nil {
+			return err
+		}
+		v = nonNil(v)
+		if eerr := a.emit(v, layout(v)); eerr != nil {
+			return eerr
+		}
+		return a.listed(err)
 	}
 	return c
 }

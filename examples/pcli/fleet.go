@@ -92,13 +92,11 @@ func (a *app) narrow(set *perspective.Set) (*perspective.Set, error) {
 	match := func(vals []string, of ...string) bool {
 		return len(vals) == 0 || vals[0] == "all" || slices.ContainsFunc(of, func(s string) bool { return s != "" && slices.Contains(vals, s) })
 	}
-	var kept []*perspective.Cloud
-	for _, c := range set.Clouds() {
-		i := c.Info()
-		if match(a.projects, i.ProjectID, i.ProjectName) && match(a.regions, i.Region) {
-			kept = append(kept, c)
-		}
-	}
+	// Select keeps the fleet's failed pairs of the selection: listings name them.
+	narrowed := set.Select(func(i perspective.CloudInfo) bool {
+		return match(a.projects, i.ProjectID, i.ProjectName) && match(a.regions, i.Region)
+	})
+	kept := narrowed.Clouds()
 	for _, f := range []struct {
 		flag string
 		vals []string
@@ -116,7 +114,7 @@ func (a *app) narrow(set *perspective.Set) (*perspective.Set, error) {
 			}
 		}
 	}
-	return perspective.NewSet(kept...)
+	return narrowed, nil
 }
 
 // why says what the fleet knows of a project or region that opened no
@@ -153,7 +151,7 @@ func (a *app) one() (project, region string, err error) {
 // says it is not found).
 func projectID(ctx context.Context, set *perspective.Set, v string) string {
 	ps, err := set.Projects().List(ctx)
-	if err != nil || slices.ContainsFunc(ps, func(p perspective.Project) bool { return p.ID == v }) {
+	if (err != nil && answeredPartly(err) == nil) || slices.ContainsFunc(ps, func(p perspective.Project) bool { return p.ID == v }) {
 		return v
 	}
 	for _, p := range ps {

@@ -17,6 +17,11 @@ var slow = []string{"--cloud", "mock://?delay=30ms", "--concurrency", "1", "--se
 // adminSlow is a mock cloud whose credentials are an administrator's.
 var adminSlow = []string{"--cloud", "mock://?admin=true&delay=30ms", "--concurrency", "1", "--seed-instances", "web=2"}
 
+// partlyFailing is two clouds with two instances each (pclitest://, see
+// partial_test.go) and a third whose listing is refused.
+var partlyFailing = []string{"--cloud", "pclitest://a?project=web&region=R1&vms=2", "--cloud", "pclitest://b?project=web&region=R2&vms=2",
+	"--cloud", "mock://c?project=db&region=R1&fail=ListInstances:forbidden"}
+
 func with(base []string, args ...string) []string {
 	return append(append([]string(nil), base...), args...)
 }
@@ -45,6 +50,13 @@ func goldenCases() []goldenCase {
 	add(formats("list-instances", 0, with(seeded, "list", "instances")...)...)
 	one("list-instances-state", 0, with(seeded, "list", "instances", "--state", "shutoff", "--state", "paused")...)
 	one("list-instances-bad-state", 2, with(seeded, "list", "instances", "--state", "running")...)
+	// A cloud that does not answer: the others' rows, the failed one on stderr, exit 1.
+	add(formats("list-instances-failed-cloud", 1, with(partlyFailing, "list", "instances")...)...)
+	one("list-instances-filter-failed-cloud", 1, with(partlyFailing, "list", "instances", "--filter", "state=launched")...)
+	one("query-failed-cloud", 1, with(partlyFailing, "query", "SELECT name, project_id FROM instances ORDER BY name")...)
+	one("projects-failed-cloud", 1, "--cloud", "mock://a?project=web", "--cloud", "mock://b?project=db&fail=ListProjects:forbidden", "projects")
+	one("flavors-failed-cloud", 1, "--cloud", "mock://a?project=web", "--cloud", "mock://b?project=db&fail=ListFlavors:forbidden", "flavors")
+	one("list-instances-no-cloud-answers", 1, "--cloud", "mock://b?project=db&fail=ListInstances:transient", "list", "instances")
 	add(formats("flavors", 0, "--cloud", "mock", "flavors")...)
 	add(formats("networks", 0, "--cloud", "mock", "networks")...)
 	add(formats("images-list", 0, "--cloud", "mock", "images", "list")...)

@@ -58,10 +58,13 @@ func (a *app) listCommand() *cobra.Command {
 				opts.States = append(opts.States, st)
 			}
 			insts, err := set.Instances().List(ctx, opts)
-			if err != nil {
+			if err != nil && answeredPartly(err) == nil {
 				return err
 			}
-			return a.emit(nonNil(insts), instanceTable(insts))
+			if eerr := a.emit(nonNil(insts), instanceTable(insts)); eerr != nil {
+				return eerr
+			}
+			return a.listed(err)
 		},
 	}
 	inst.Flags().StringVar(&opts.Name, "name", "", "keep instances whose name contains this")

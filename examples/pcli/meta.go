@@ -124,7 +124,7 @@ With --endpoints, list the project's service endpoints instead.`,
 				return a.emit(nonNil(eps), t)
 			}
 			ps, err := a.listProjects(ctx, set)
-			if err != nil {
+			if err != nil && answeredPartly(err) == nil {
 				return err
 			}
 			t := table{header: []string{"id", "name", "cloud", "type", "regions"}}
@@ -135,7 +135,10 @@ With --endpoints, list the project's service endpoints instead.`,
 				}
 				t.add(p.ID, p.Name, p.CloudID, p.CloudType, strings.Join(rs, " "))
 			}
-			return a.emit(nonNil(ps), t)
+			if eerr := a.emit(nonNil(ps), t); eerr != nil {
+				return eerr
+			}
+			return a.listed(err)
 		},
 	}
 	c.Flags().StringVar(&rcFile, "rc", "", `write an RC file here ("-": stdout)`)

@@ -44,10 +44,13 @@ availability_zones.`,
 				return err
 			}
 			res, err := set.Query(cmd.Context(), args[0], queryArgs(params)...)
-			if err != nil {
+			if err != nil && answeredPartly(err) == nil {
 				return queryErr(err)
 			}
-			return a.emit(resultObjects(res), resultTable(res))
+			if eerr := a.emit(resultObjects(res), resultTable(res)); eerr != nil {
+				return eerr
+			}
+			return a.listed(err)
 		},
 	}
 	addParamFlag(c, &params)
@@ -132,7 +135,7 @@ const wherePrefix = "SELECT instances.id, instances.name FROM instances WHERE "
 // condition selects, in name order.
 func (a *app) selectWhere(ctx context.Context, set *perspective.Set, where string, params []string) ([]string, map[string]string, error) {
 	res, err := set.Query(ctx, wherePrefix+where, queryArgs(params)...)
-	if err != nil {
+	if err = a.searched(err); err != nil {
 		return nil, nil, whereErr(err)
 	}
 	rows := res.Rows()
@@ -212,7 +215,7 @@ func (a *app) listFiltered(ctx context.Context, lf *listFilters) error {
 	if errors.Is(err, query.ErrInvalidFilter) {
 		return &usageError{err}
 	}
-	if err != nil {
+	if err != nil && answeredPartly(err) == nil {
 		return err
 	}
 	t := table{header: []string{"id", "name", "state", "project", "flavor", "image", "addresses"}}
@@ -221,7 +224,10 @@ func (a *app) listFiltered(ctx context.Context, lf *listFilters) error {
 		t.add(r.ID, r.Name, string(r.State), r.ProjectName, deref(r.FlavorName), deref(r.TemplateName), r.Addresses)
 		out = append(out, listedJSON(r))
 	}
-	return a.emit(out, t)
+	if eerr := a.emit(out, t); eerr != nil {
+		return eerr
+	}
+	return a.listed(err)
 }
 
 // listedJSON is perspective.ListedInstance with the listing's column names

@@ -139,7 +139,7 @@ func newWhereFilter(ctx context.Context, set *perspective.Set, where string, par
 		args: queryArgs(params)}
 	// The selection now (and a check of the condition, placed in its text).
 	res, err := set.Query(ctx, wherePrefix+where, f.args...)
-	if err != nil {
+	if err != nil && answeredPartly(err) == nil { // the clouds that answer are watched
 		return nil, whereErr(err)
 	}
 	for _, row := range res.Rows() {
@@ -161,7 +161,7 @@ func (f *whereFilter) keep(ctx context.Context, ev perspective.Event) (bool, err
 		return was, nil
 	}
 	res, err := f.set.Query(ctx, f.sql, append(f.args[:len(f.args):len(f.args)], query.Named(watchIDParam, id))...)
-	if err != nil {
+	if err != nil && answeredPartly(err) == nil { // the event's cloud answered: it sent the event
 		return false, whereErr(err)
 	}
 	now, was := len(res.Rows()) > 0, f.in[id]

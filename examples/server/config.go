@@ -19,6 +19,7 @@ type config struct {
 	grace    time.Duration
 	quiet    bool
 	authFile string
+	refresh  time.Duration // how often a fleet is expanded again (fleet.go); 0: never
 }
 
 // urlList is a repeatable -cloud flag.
@@ -49,6 +50,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.DurationVar(&c.grace, "grace", 10*time.Second, "on SIGINT/SIGTERM, wait this long for requests in flight")
 	fs.BoolVar(&c.quiet, "quiet", false, "do not log requests")
 	fs.StringVar(&c.authFile, "auth", "", "sign users in as `FILE` says (static users, LDAP or OpenStack; see examples/server/README.md); without it the server runs open, on loopback only")
+	fs.DurationVar(&c.refresh, "refresh", defaultRefresh,
+		"on a fleet (projects=/regions= URL), list the user's projects and regions again this often, so that new ones are served and lost ones reported; 0: never")
 	if len(args) > 0 {
 		args = args[1:]
 	}
@@ -56,11 +59,14 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		return c, err
 	}
 	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected arguments %q (the flags are -addr, -cloud, -tasks, -task-mib, -grace, -quiet, -auth; the one command is %s)",
+		return c, fmt.Errorf("unexpected arguments %q (the flags are -addr, -cloud, -tasks, -task-mib, -grace, -quiet, -auth, -refresh; the one command is %s)",
 			fs.Args(), hashPasswordCommand)
 	}
 	if c.maxTasks < 1 {
 		return c, fmt.Errorf("-tasks %d: keep at least 1 task", c.maxTasks)
+	}
+	if c.refresh != 0 && c.refresh < minRefresh {
+		return c, fmt.Errorf("-refresh %s: give 0 (never) or at least %s (each refresh asks Keystone once per project)", c.refresh, minRefresh)
 	}
 	if least := maxTaskBytes >> 20; c.taskMiB < least || c.taskMiB > 1<<20 {
 		return c, fmt.Errorf("-task-mib %d: give from %d (one task of %d items) to %d", c.taskMiB, least, maxItems, 1<<20)

@@ -1,10 +1,15 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/perspective-cloud/sdk/perspective"
 )
@@ -111,4 +116,113 @@ func (d *deps) inScope(r *http.Request, ids ...string) error {
 		}
 	}
 	return nil
+}
+
+// How often a fleet is expanded again by default, and at least: each
+// refresh lists the user's projects and re-scopes a token to each (one
+// Keystone request per project), so a project added later is served, and
+// one lost is reported, within defaultRefresh.
+const (
+	defaultRefresh = 5 * time.Minute
+	minRefresh     = time.Second
+)
+
+// liveServer serves the API over the current Set of the fleet: after a
+// refresh it serves the new Set (projects and regions added appear, lost
+// ones are reported as failed clouds), while requests in flight finish on
+// the one they started with, whose clouds stay open until the fleet closes.
+type liveServer struct {
+	base    *deps // its set is replaced by each refresh's
+	handler atomic.Pointer[http.Handler]
+
+	mu   sync.Mutex // one refresh at a time
+	warm sync.WaitGroup
+}
+
+// newLiveServer serves d; refresh makes it follow d.fleet.
+func newLiveServer(d *deps) *liveServer {
+	s := &liveServer{base: d}
+	h := newServer(d)
+	s.handler.Store(&h)
+	return s
+}
+
+// ServeHTTP serves r with the handler of the current Set.
+func (s *liveServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	(*s.handler.Load()).ServeHTTP(w, r)
+}
+
+// refresh expands the fleet again and serves its new Set; the clouds new
+// to it start reading their instances in the background (ctx bounds that).
+// It reports what changed, for the log. A fleet that cannot be expanded
+// stays as it was, and so does the server.
+func (s *liveServer) refresh(ctx context.Context) (added, gone int, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fl := s.base.fleet
+	old := s.base.set
+	if err := fl.Refresh(ctx); err != nil {
+		return 0, 0, err
+	}
+	set := fl.Set()
+	before := map[*perspective.Cloud]bool{}
+	for _, c := range old.Clouds() {
+		before[c] = true
+	}
+	for _, c := range set.Clouds() {
+		if before[c] {
+			delete(before, c)
+			continue
+		}
+		added++
+		s.warm.Go(func() { _ = c.Sync(ctx) }) // a failure shows in c.SyncStats, and so in /ping
+	}
+	d := *s.base
+	d.set = set
+	h := newServer(&d)
+	s.handler.Store(&h)
+	if d.users != nil {
+		d.users.forget(set)
+	}
+	s.base = &d
+	return added, len(before), nil
+}
+
+// current returns the Set served now.
+func (s *liveServer) current() *perspective.Set {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.base.set
+}
+
+// refreshEvery refreshes the fleet every interval until ctx ends, logging
+// what changed and what failed. The function it returns stops the loop
+// and waits for it and for the clouds it started warming.
+func (s *liveServer) refreshEvery(ctx context.Context, every time.Duration, log *slog.Logger) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			added, gone, err := s.refresh(ctx)
+			switch {
+			case err != nil && ctx.Err() == nil:
+				log.Warn("fleet refresh failed; serving the fleet as it was", "err", err)
+			case added+gone > 0:
+				log.Info("fleet refreshed", "clouds", len(s.current().Clouds()), "added", added, "gone", gone)
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+		s.warm.Wait()
+	}
 }

@@ -10,13 +10,13 @@ import (
 
 // handleListImages serves GET /images and GET /projects/{project}/images.
 func handleListImages(d *deps) http.Handler {
-	return jsonHandler(func(_ http.ResponseWriter, r *http.Request) (int, any, error) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		imgs, _, err := d.images(r)
 		if err != nil {
 			return 0, nil, err
 		}
 		list, err := imgs.List(r.Context())
-		if err != nil {
+		if err = answered(w, err); err != nil {
 			return 0, nil, err
 		}
 		return http.StatusOK, imagesOf(list), nil

@@ -216,6 +216,8 @@ func handleGetInstance(d *deps) http.Handler {
 // handleListInstances serves GET …/instances/all, optionally filtered by
 // ?name= (a substring), ?state= and ?tag= (both repeatable). The answer
 // carries an ETag; If-None-Match with it gets 304 while nothing changed.
+// Clouds that fail leave their instances out and are named in the
+// Perspective-Failed-Clouds header (partial.go).
 func handleListInstances(d *deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		insts, err := d.instances(r)
@@ -234,7 +236,7 @@ func handleListInstances(d *deps) http.Handler {
 			opts.States = append(opts.States, st)
 		}
 		list, err := insts.List(r.Context(), opts)
-		if err != nil {
+		if err = answered(w, err); err != nil {
 			writeError(w, err)
 			return
 		}

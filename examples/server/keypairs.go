@@ -15,9 +15,9 @@ func keypairTarget(r *http.Request) perspective.Target {
 
 // handleListKeypairs serves GET /keypairs.
 func handleListKeypairs(d *deps) http.Handler {
-	return jsonHandler(func(_ http.ResponseWriter, r *http.Request) (int, any, error) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		ks, err := d.set.Keypairs().In(keypairTarget(r)).List(r.Context())
-		if err != nil {
+		if err = answered(w, err); err != nil {
 			return 0, nil, err
 		}
 		if ks == nil {

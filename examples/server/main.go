@@ -57,8 +57,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	tasks := newBoundedTaskStore(cfg.limits())
 	defer tasks.Close()
-	h := newServer(&deps{set: set, fleet: fleetOf(cfg.clouds, fleet), tasks: tasks, version: buildVersion(), log: log, users: users,
+	h := newLiveServer(&deps{set: set, fleet: fleetOf(cfg.clouds, fleet), tasks: tasks, version: buildVersion(), log: log, users: users,
 		events: newEventStreams(ctx)}) // the event streams end when ctx does, so that shutdown need not wait for them
+	if h.base.fleet != nil && cfg.refresh > 0 {
+		defer h.refreshEvery(ctx, cfg.refresh, log)() // stops before the fleet closes
+	}
 	fmt.Fprintf(stdout, "Perspective REST API listening on http://%s (docs: http://%s/docs)\n", ln.Addr(), ln.Addr())
 	printMembers(stdout, fleet)
 	err = httpserve.Serve(ctx, ln, h, cfg.grace)

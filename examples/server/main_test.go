@@ -121,6 +121,28 @@ func TestDefaultCloud(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"mock://a", "mock://b"}, cfg.clouds)
 	assert.Equal(t, "127.0.0.1:8080", cfg.addr)
+	assert.Equal(t, defaultRefresh, cfg.refresh)
+}
+
+func TestRefreshFlag(t *testing.T) {
+	for _, tc := range []struct {
+		arg  string
+		want time.Duration
+		err  string
+	}{
+		{"0", 0, ""},
+		{"90s", 90 * time.Second, ""},
+		{"10ms", 0, "-refresh 10ms: give 0 (never) or at least 1s"},
+		{"-1m", 0, "-refresh -1m0s: give 0 (never) or at least 1s"},
+	} {
+		cfg, err := parseConfig([]string{"server", "-refresh", tc.arg}, noEnv, io.Discard)
+		if tc.err != "" {
+			assert.ErrorContains(t, err, tc.err)
+			continue
+		}
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, cfg.refresh)
+	}
 }
 
 // TestRunReadsOnlyItsGetenv: with a sourced openrc in the process's

@@ -36,6 +36,9 @@ type opDoc struct {
 	schema  string  // success schema (answerJSON, answerCreated)
 	errs    []int   // error statuses besides 500
 	query   []param // query parameters
+	// partial: a listing over several clouds, whose 200 answer names the
+	// clouds that failed in failedCloudsHeader (partial.go)
+	partial bool
 }
 
 // param is a query parameter.
@@ -58,7 +61,7 @@ func bulkDoc(summary, body string) opDoc {
 // instancePrefixes; imageDocs likewise for imagePrefixes.
 var instanceDocs = map[string]opDoc{
 	"GET /instances/all": {summary: "List instances (filters: name substring, state, tag)", tag: "instances", ok: answerTagged,
-		schema: "InstanceList", errs: []int{400, 404, 503},
+		schema: "InstanceList", errs: []int{400, 403, 404, 503}, partial: true,
 		query: []param{{"name", "keep names containing this"}, {"state", "keep this state (repeatable)"}, {"tag", "keep instances with this tag (repeatable)"}}},
 	"POST /instances":                  bulkDoc("Launch instances (a list, as the original's client sends them)", "LaunchRequest"),
 	"GET /instances/{id}":              {summary: "Show an instance (seed 001's shape)", tag: "instances", ok: answerJSON, schema: "Instance", errs: []int{404, 405, 503}},
@@ -90,7 +93,7 @@ var instanceDocs = map[string]opDoc{
 }
 
 var imageDocs = map[string]opDoc{
-	"GET /images":         {summary: "List images", tag: "images", ok: answerJSON, schema: "ImageList", errs: []int{404, 503}},
+	"GET /images":         {summary: "List images", tag: "images", ok: answerJSON, schema: "ImageList", errs: []int{403, 404, 503}, partial: true},
 	"GET /images/{id}":    {summary: "Show an image (global id, real id or name)", tag: "images", ok: answerJSON, schema: "Image", errs: []int{404, 503}},
 	"POST /images":        {summary: "Add images: snapshots of instances (instanceId) or new images", tag: "images", body: "ImageRequest", ok: answerBulk, errs: bulkErrs, query: []param{asyncParam}},
 	"PUT /images":         {summary: "Modify images", tag: "images", body: "ImageChanges", ok: answerBulk, errs: bulkErrs, query: []param{asyncParam}},
@@ -103,11 +106,11 @@ var keypairQuery = []param{{"cloud", "limit to this cloud id"}, {"project", "lim
 // globalDocs documents the routes that exist once.
 var globalDocs = map[string]opDoc{
 	"POST /query": {summary: "Run SQL queries over the inventory (seed 001)", tag: "query", body: "QueryRequest", ok: answerJSON,
-		schema: "QueryResponse", errs: []int{400, 413, 503}},
-	"GET /keypairs":           {summary: "List keypairs", tag: "keypairs", ok: answerJSON, schema: "KeypairList", errs: readErrs, query: keypairQuery},
+		schema: "QueryResponse", errs: []int{400, 403, 413, 503}, partial: true},
+	"GET /keypairs":           {summary: "List keypairs", tag: "keypairs", ok: answerJSON, schema: "KeypairList", errs: []int{403, 404, 501, 503}, query: keypairQuery, partial: true},
 	"POST /keypairs":          {summary: "Add a keypair (generated when publicKey is empty)", tag: "keypairs", body: "KeypairRequest", ok: answerCreated, schema: "Keypair", errs: writeErrs, query: keypairQuery},
 	"DELETE /keypairs/{name}": {summary: "Delete a keypair", tag: "keypairs", ok: answerNoBody, errs: []int{400, 403, 404, 501, 503}, query: keypairQuery},
-	"GET /projects/list":      {summary: "List projects with their regions", tag: "projects", ok: answerJSON, schema: "ProjectList", errs: []int{503}},
+	"GET /projects/list":      {summary: "List projects with their regions", tag: "projects", ok: answerJSON, schema: "ProjectList", errs: []int{403, 503}, partial: true},
 	"GET /projects/{project}/access": {summary: "The project's service endpoints", tag: "projects", ok: answerJSON,
 		schema: "EndpointList", errs: readErrs},
 	"GET /projects/{project}/regions/{region}/rcfile": {summary: "An OpenStack RC file for the project and region", tag: "projects",
@@ -166,7 +169,9 @@ const apiDescription = "One API for virtual machines across clouds, compatible w
 	"call is a task (Location: /tasks/{id}) and takes at most 1000 ids or items. Errors are {\"code\",\"message\"}: " +
 	"invalid_argument 400, unauthenticated 401, forbidden and quota_exceeded 403, not_found 404, " +
 	"method_not_allowed 405 (with Allow), invalid_state and conflict 409, too_large 413, rate_limited 429, " +
-	"unsupported 501, transient 503. With -auth, send Authorization: Bearer <token of POST /auth/token>."
+	"unsupported 501, transient 503. A listing or query over several clouds of which some fail answers 200 with what " +
+	"the others have and names the failed ones in the Perspective-Failed-Clouds header (a FailedClouds JSON object); " +
+	"when none answers, it is the first one's error. With -auth, send Authorization: Bearer <token of POST /auth/token>."
 
 // openAPI builds the OpenAPI 3 document of the routes with apidoc, then
 // gives each operation the full list of its answers (responses).
@@ -264,10 +269,25 @@ func responses(doc opDoc) map[string]apidoc.Response {
 			Content: jsonContent(doc.schema)}
 		out["304"] = apidoc.Response{Description: "not modified since the ETag of If-None-Match; no body"}
 	}
+	if doc.partial {
+		for _, code := range []string{"200", "304"} {
+			if r, ok := out[code]; ok {
+				r.Headers = map[string]apidoc.Header{failedCloudsHeader: failedCloudsDoc}
+				out[code] = r
+			}
+		}
+	}
 	for _, s := range append(slices.Clone(doc.errs), 500) {
 		out[strconv.Itoa(s)] = apidoc.Response{Description: http.StatusText(s), Content: jsonContent("Error")}
 	}
 	return out
+}
+
+// failedCloudsDoc documents failedCloudsHeader.
+var failedCloudsDoc = apidoc.Header{
+	Description: "present when some of the clouds the answer covers failed: their objects are left out, and this " +
+		"names them, as a FailedClouds JSON object on one line (non-ASCII characters escaped as \\uXXXX)",
+	Schema: apidoc.String(),
 }
 
 // docsAuthHint is the placeholder of the docs page's Authorization field.

@@ -154,5 +154,13 @@ func schemas() map[string]apidoc.Schema {
 				"row": arr(obj(nil, map[string]any{"value": arr(map[string]any{})}))}),
 			"message": str("")})),
 		"OpenAPI": map[string]any{"type": "object", "description": "an OpenAPI 3 document"},
+		"FailedClouds": obj([]string{"clouds", "answered", "failed"}, map[string]any{
+			"clouds":   integer(),
+			"answered": integer(),
+			"failed": maxItemsOf(arr(obj([]string{"cloudId", "code", "message"}, map[string]any{
+				"cloudId": str(""), "projectId": str(""), "projectName": str(""), "region": str(""),
+				"code": str("the error's code, as in Error"), "message": str("cut to 160 bytes")})), maxFailedNamed),
+			"omitted": map[string]any{"type": "integer", "description": "how many more failed clouds are not named"},
+		}),
 	})
 }

@@ -103,3 +103,30 @@ func TestDocsPage(t *testing.T) {
 	apidoctest.CheckPage(t, page, e.router.patterns, []string{"src=", "http://", "https://", "@import"})
 	assert.Contains(t, page, `id="auth"`, "the page asks for the bearer token")
 }
+
+// TestOpenAPIListingsNameTheirFailedClouds: every route whose handler
+// answers a partial failure (partial.go's answered) documents
+// Perspective-Failed-Clouds on its success answers, and FailedClouds is
+// a schema of the document.
+func TestOpenAPIListingsNameTheirFailedClouds(t *testing.T) {
+	var partial []string
+	for pattern, doc := range routeDocs() {
+		if !doc.partial {
+			continue
+		}
+		partial = append(partial, pattern)
+		rs := responses(doc)
+		assert.Contains(t, rs["200"].Headers, failedCloudsHeader, pattern)
+		if doc.ok == answerTagged {
+			assert.Contains(t, rs["304"].Headers, failedCloudsHeader, pattern)
+		}
+		assert.Contains(t, rs, "403", "%s: the error of the only cloud, when none answered", pattern)
+	}
+	slices.Sort(partial)
+	assert.Equal(t, []string{"GET /flavors", "GET /images", "GET /instances/all", "GET /keypairs", "GET /networks",
+		"GET /projects/list", "GET /projects/{project}/images", "GET /projects/{project}/regions/{region}/flavors",
+		"GET /projects/{project}/regions/{region}/images",
+		"GET /projects/{project}/regions/{region}/instances/all", "GET /projects/{project}/regions/{region}/networks",
+		"POST /query"}, partial)
+	assert.Contains(t, schemas(), "FailedClouds")
+}

@@ -8,12 +8,12 @@ import (
 
 // handleListProjects serves GET /projects/list: projects with their regions.
 func handleListProjects(d *deps) http.Handler {
-	return jsonHandler(func(_ http.ResponseWriter, r *http.Request) (int, any, error) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		if d.fleet != nil {
 			return http.StatusOK, fleetProjects(d), nil
 		}
 		ps, err := d.set.Projects().List(r.Context())
-		if err != nil {
+		if err = answered(w, err); err != nil {
 			return 0, nil, err
 		}
 		if ps == nil {

@@ -34,7 +34,8 @@ func (q queryRequest) Validate() error {
 // handleQuery serves POST /query: one result per statement, in seed 001's
 // shape. A statement that fails is a result whose status names the
 // failure (syntax_error, missing_parameters, evaluation_error), not an
-// HTTP error.
+// HTTP error. Clouds that fail leave their rows out of every table and are
+// named in the Perspective-Failed-Clouds header (partial.go).
 func handleQuery(d *deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		req, err := decode[queryRequest](w, r)
@@ -43,7 +44,7 @@ func handleQuery(d *deps) http.Handler {
 			return
 		}
 		results, err := d.set.QueryBatch(r.Context(), req)
-		if err != nil {
+		if err = answered(w, err); err != nil {
 			writeError(w, err)
 			return
 		}

@@ -35,6 +35,9 @@ func addUIRoutes(m *router, d *deps) {
 		m.Handle("GET "+p+"/flavors", handleListFlavors(d))
 		m.Handle("GET "+p+"/networks", handleListNetworks(d))
 	}
+	// The launch dialog of a project and region lists the images that
+	// pair's cloud has (seed 000's image routes are per project).
+	m.Handle("GET /projects/{project}/regions/{region}/images", handleListImages(d))
 	m.Handle("POST /images/upload", handleUploadImage(d))
 }
 
@@ -60,11 +63,13 @@ var uiInstanceDocs = map[string]opDoc{
 		query: []param{{"item", "cpu (percent), memory (MiB) or storage (GiB)"}, {"from", "start, Unix seconds (default: an hour ago)"},
 			{"to", "end, Unix seconds (default: now)"}, {"datapoints", "how many intervals (default 6, at most 1000)"}}},
 	"GET /instances/{id}/tags": {summary: "The instance's tags", tag: "instances", ok: answerJSON, schema: "TagList", errs: []int{404, 503}},
-	"GET /flavors":             {summary: "List flavors", tag: "instances", ok: answerJSON, schema: "FlavorList", errs: []int{404, 503}},
-	"GET /networks":            {summary: "List networks", tag: "instances", ok: answerJSON, schema: "NetworkList", errs: []int{404, 503}},
+	"GET /flavors":             {summary: "List flavors", tag: "instances", ok: answerJSON, schema: "FlavorList", errs: []int{403, 404, 503}, partial: true},
+	"GET /networks":            {summary: "List networks", tag: "instances", ok: answerJSON, schema: "NetworkList", errs: []int{403, 404, 503}, partial: true},
 }
 
 var uiGlobalDocs = map[string]opDoc{
+	"GET /projects/{project}/regions/{region}/images": {summary: "List images, limited to the project and region (the launch dialog's)",
+		tag: "images", ok: answerJSON, schema: "ImageList", errs: []int{403, 404, 503}, partial: true},
 	"GET /{$}": {summary: "The web application (sign-in, instances, images, keypairs, projects)", tag: "service", ok: answerHTML},
 	"GET /ui/": {summary: "The web application's scripts and styles", tag: "service", ok: answerText, errs: []int{404}},
 	"POST /images/upload": {summary: "Upload an image file (the body) with name, diskFormat, containerFormat, visibility, cloud, project, region in the query",

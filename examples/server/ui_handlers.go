@@ -153,13 +153,13 @@ func handleTags(d *deps) http.Handler {
 
 // handleListFlavors serves GET /flavors and its scoped form.
 func handleListFlavors(d *deps) http.Handler {
-	return jsonHandler(func(_ http.ResponseWriter, r *http.Request) (int, any, error) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		t, err := d.scope(r)
 		if err != nil {
 			return 0, nil, err
 		}
 		fs, err := d.set.Flavors().In(t).List(r.Context())
-		if err != nil {
+		if err = answered(w, err); err != nil {
 			return 0, nil, err
 		}
 		out := make([]*flavorView, len(fs))
@@ -172,13 +172,13 @@ func handleListFlavors(d *deps) http.Handler {
 
 // handleListNetworks serves GET /networks and its scoped form.
 func handleListNetworks(d *deps) http.Handler {
-	return jsonHandler(func(_ http.ResponseWriter, r *http.Request) (int, any, error) {
+	return jsonHandler(func(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		t, err := d.scope(r)
 		if err != nil {
 			return 0, nil, err
 		}
 		ns, err := d.set.Networks().In(t).List(r.Context())
-		if err != nil {
+		if err = answered(w, err); err != nil {
 			return 0, nil, err
 		}
 		if ns == nil {

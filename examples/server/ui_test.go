@@ -51,6 +51,10 @@ func init() {
 		routeCase{method: "POST", path: "/auth/logout", status: 200},
 		routeCase{method: "POST", path: "/images/upload?name=uploaded&diskFormat=raw", body: "disk bytes", status: 201},
 		routeCase{method: "POST", path: "/images/upload", body: "disk bytes", status: 400},
+		routeCase{method: "GET", path: "/projects/demo/regions/RegionOne/images", status: 200, check: func(t *testing.T, _ *http.Response, b []byte) {
+			assert.NotEmpty(t, decodeJSON[[]map[string]any](t, b))
+		}},
+		routeCase{method: "GET", path: "/projects/demo/regions/R9/images", status: 404},
 	)
 }
 

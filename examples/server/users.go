@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/perspective-cloud/sdk/examples/server/internal/auth"
+	"github.com/perspective-cloud/sdk/perspective"
 )
 
 // users is sign-in and per-user narrowing: every request of a signed-in
@@ -28,6 +29,9 @@ type users struct {
 type routerKey struct {
 	p *auth.Principal
 	a auth.Action
+	// base is the set the router narrows: a refreshed fleet serves a new
+	// one, and the routers of the old one are never used again.
+	base *perspective.Set
 }
 
 // maxUserRouters bounds the cache of per-user routers; past it the cache
@@ -81,7 +85,7 @@ func (d *deps) guard(shared *router) http.Handler {
 
 // routerFor returns the router of p for requests doing a.
 func (u *users) routerFor(d *deps, p *auth.Principal, a auth.Action) *router {
-	k := routerKey{p, a}
+	k := routerKey{p, a, d.set}
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if m, ok := u.routers[k]; ok {
@@ -106,6 +110,18 @@ func (u *users) routerFor(d *deps, p *auth.Principal, a auth.Action) *router {
 	m := newRouter(&ud)
 	u.routers[k] = m
 	return m
+}
+
+// forget drops the routers of sets other than base: the fleet was
+// refreshed, and base is the set now served.
+func (u *users) forget(base *perspective.Set) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	for k := range u.routers {
+		if k.base != base {
+			delete(u.routers, k)
+		}
+	}
 }
 
 // Close ends every session and cancels the users' running tasks.

@@ -57,7 +57,14 @@ type MediaType struct {
 // Response is one answer of an operation.
 type Response struct {
 	Description string               `json:"description"`
+	Headers     map[string]Header    `json:"headers,omitempty"` // by header name
 	Content     map[string]MediaType `json:"content,omitempty"`
+}
+
+// Header is a header of a response.
+type Header struct {
+	Description string `json:"description,omitempty"`
+	Schema      Schema `json:"schema"`
 }
 
 // Schema is a JSON schema, kept as the map it marshals to.

@@ -123,9 +123,16 @@ func (p *Principal) cloudsFor(base *perspective.Set, a Action) []*perspective.Cl
 }
 
 // Narrow returns a Set of the clouds of base in which p may do a: every
-// listing, query and bulk call made through it sees only those. The Set
-// shares base's clouds: do not Close it.
+// listing, query and bulk call made through it sees only those, and its
+// listings report the members of base's fleet that are not open in p's
+// projects (perspective.Set.Select). The Set shares base's clouds: do not
+// Close it.
 func (p *Principal) Narrow(base *perspective.Set, a Action) *perspective.Set {
+	if p != nil && p.clouds == nil && base != nil {
+		// base's fleet members that are not open, in p's projects, stay
+		// reported by the narrowed Set's reads
+		return base.Select(func(i perspective.CloudInfo) bool { return p.can(i, a) })
+	}
 	s, err := perspective.NewSet(p.cloudsFor(base, a)...)
 	if err != nil {
 		// The clouds come from one valid Set, so they are distinct; an

@@ -20,6 +20,7 @@ export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
 // is a Blob or File). opts.async asks for a task at once (202).
 // opts.redirect 'manual' does not follow a redirect: a redirect answer
 // resolves to {redirect: true}, an error answer still throws an ApiError.
+// opts.onResponse, when given, sees the answer (its headers) first.
 export async function api(method, path, body, opts = {}) {
   const headers = { Accept: 'application/json' };
   let payload;
@@ -40,6 +41,7 @@ export async function api(method, path, body, opts = {}) {
     throw new ApiError(0, 'network', `${method} ${path}: the server cannot be reached (${e.message})`);
   }
   if (res.type === 'opaqueredirect') return { redirect: true };
+  if (opts.onResponse) opts.onResponse(res);
   const data = await bodyOf(res);
   if (res.ok || res.status === 207) return data;
   const e = errorOf(res, data);
@@ -54,6 +56,15 @@ export async function bodyOf(res) {
     try { return JSON.parse(text); } catch { return text; }
   }
   return text;
+}
+
+// failedClouds reads the Perspective-Failed-Clouds header of a listing:
+// {clouds, answered, failed: [{cloudId, projectName, region, code,
+// message}], omitted} when some clouds did not answer, else null.
+export function failedClouds(res) {
+  const v = res.headers.get('Perspective-Failed-Clouds');
+  if (!v) return null;
+  try { return JSON.parse(v); } catch { return null; }
 }
 
 // errorOf is what an error answer says: {status, code, message}, the

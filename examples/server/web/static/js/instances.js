@@ -1,6 +1,6 @@
 // instances.js: the instances page — every instance of the chosen scope
 // with live state, filtering, sorting, paging, selection and bulk actions.
-import { api, failure } from './api.js';
+import { api, failedClouds, failure } from './api.js';
 import { ACTIONS, applyAdmits, dryRun, runAction } from './bulk.js';
 import { fmtTime, h, showError, stateClass } from './dom.js';
 import { compareRows, matches, parseFilter, whereSQL } from './filter.js';
@@ -40,6 +40,8 @@ export function render(main, ctx) {
   const filterHint = h('span', { class: 'hint', id: 'filter-hint' }, 'A WHERE condition of the query language, or field filters (hostname=, state=, project=, template_name=, o=).');
   const launchBtn = h('button', { type: 'button', class: 'primary', id: 'launch-open', onclick: () => openLaunch(ctx, progressArea, () => poll()) }, 'Launch…');
   const count = h('span', { class: 'hint', id: 'count', 'aria-live': 'polite' });
+  // The clouds the last read could not list: their instances are missing.
+  const failedNote = h('p', { class: 'warning', id: 'failed-clouds', role: 'status', hidden: true });
 
   // The bulk actions.
   const buttons = new Map();
@@ -90,7 +92,7 @@ export function render(main, ctx) {
     h('div', { class: 'toolbar' },
       h('div', { class: 'grow' }, h('label', { for: 'filter', class: 'visually-hidden' }, 'Filter instances'), filterInput), launchBtn),
     filterHint,
-    actionBar, count, progressArea,
+    failedNote, actionBar, count, progressArea,
     h('div', { class: 'table-wrap' }, table),
     h('div', { class: 'pager' }, prev, pageInfo, next, h('label', { for: 'page-go' }, 'Go to page'), pageGo,
       h('label', { for: 'page-size' }, 'Rows per page'), sizeSel));
@@ -288,14 +290,16 @@ export function render(main, ctx) {
   }
   function readRows(path) {
     if (!worker) {
-      return api('GET', path, undefined, { signal: abort.signal }).then((list) => ({ rows: list.map(rowOf), order: '' }));
+      let failed = null;
+      return api('GET', path, undefined, { signal: abort.signal, onResponse: (res) => { failed = failedClouds(res); } })
+        .then((list) => ({ rows: list.map(rowOf), order: '', failed }));
     }
     return new Promise((resolve, reject) => {
       worker.onmessage = (e) => {
         const m = e.data;
         if (m.error) reject(failure(path, m.error.status, m.error.code, m.error.message));
-        else if (m.notModified) resolve(null);
-        else { etag = m.etag; resolve({ rows: m.rows, order: `${m.sortKey} ${m.sortDir}` }); }
+        else if (m.notModified) { showFailed(m.failed); resolve(null); }
+        else { etag = m.etag; resolve({ rows: m.rows, order: `${m.sortKey} ${m.sortDir}`, failed: m.failed }); }
       };
       worker.onerror = (e) => {
         // The worker did not load: read on the page from now on.
@@ -319,6 +323,7 @@ export function render(main, ctx) {
       const read = await readRows(`${ctx.prefix}/instances/all`);
       let changed = false;
       if (read) {
+        showFailed(read.failed);
         st.rows = read.rows;
         st.rowsOrder = read.order;
         st.loaded = true;
@@ -333,6 +338,18 @@ export function render(main, ctx) {
       polling = false;
       if (pollAgain) { pollAgain = false; poll(); }
     }
+  }
+
+  // showFailed says which clouds the list lacks (f: failedClouds), or
+  // hides the note when every cloud answered.
+  function showFailed(f) {
+    if (!f || !f.failed || !f.failed.length) { failedNote.hidden = true; failedNote.textContent = ''; return; }
+    const n = f.failed.length + (f.omitted || 0);
+    const which = f.failed.map((c) => `${c.projectName || c.projectId || c.cloudId}${c.region ? ' — ' + c.region : ''} (${c.code}: ${c.message})`);
+    if (f.omitted) which.push(`${f.omitted} more`);
+    const text = `${n} of ${f.clouds} clouds did not answer; their instances are not shown: ${which.join('; ')}`;
+    if (failedNote.textContent !== text) failedNote.textContent = text;
+    failedNote.hidden = false;
   }
 
   // redraw shows new rows: the selection keeps the rows that still exist.

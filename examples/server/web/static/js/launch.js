@@ -37,7 +37,7 @@ export async function openLaunch(ctx, area, done) {
   const dlg = $('#launch');
   const form = $('#launch-form');
   clearErrors();
-  const p = ctx.prefix;
+  const p = ctx.prefix; // the flavors, networks and images of the scope's cloud
   const q = ctx.scope ? `?project=${encodeURIComponent(ctx.scope.project)}&region=${encodeURIComponent(ctx.scope.region)}` : '';
   const ok = $('#launch-ok');
   ok.disabled = true;

@@ -2,10 +2,11 @@
 // that reading, parsing and sorting 10,000 of them never blocks the page.
 //
 // The page posts {path, etag, sortKey, sortDir}; the worker answers
-//   {notModified: true}                      the list is the one of etag (HTTP 304),
-//   {rows, etag, sortKey, sortDir}          the rows (rows.js), sorted so,
-//   {error: {status, code, message}}         what the API or the network said.
-import { bodyOf, errorOf } from './api.js';
+//   {notModified: true, failed}              the list is the one of etag (HTTP 304),
+//   {rows, etag, sortKey, sortDir, failed}  the rows (rows.js), sorted so,
+//   {error: {status, code, message}}         what the API or the network said;
+// failed is the clouds that did not answer (failedClouds), or null.
+import { bodyOf, errorOf, failedClouds } from './api.js';
 import { compareRows } from './filter.js';
 import { rowOf } from './rows.js';
 
@@ -23,7 +24,7 @@ self.onmessage = async (e) => {
     return;
   }
   if (res.status === 304) {
-    self.postMessage({ notModified: true });
+    self.postMessage({ notModified: true, failed: failedClouds(res) });
     return;
   }
   const data = await bodyOf(res);
@@ -32,5 +33,5 @@ self.onmessage = async (e) => {
     return;
   }
   const rows = data.map(rowOf).sort(compareRows(sortKey, sortDir));
-  self.postMessage({ rows, etag: res.headers.get('ETag') || '', sortKey, sortDir });
+  self.postMessage({ rows, etag: res.headers.get('ETag') || '', sortKey, sortDir, failed: failedClouds(res) });
 };
