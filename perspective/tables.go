@@ -151,6 +151,8 @@ func (t *tables) load(ctx context.Context, table string) ([][]query.Value, error
 		return t.quotaRows(ctx)
 	case tableAvailabilityZones:
 		return t.zoneRows(ctx)
+	case tableHypervisors:
+		return t.hypervisorRows(ctx)
 	}
 	return nil, fmt.Errorf("perspective: no table %q", table)
 }
@@ -180,11 +182,15 @@ func (t *tables) cloudRows() [][]query.Value {
 	return rows
 }
 
+// instanceColumns is the number of columns of the instances table.
+const instanceColumns = 15
+
 // instanceRows gives one row per instance; addresses are every address of
-// the instance joined by a newline, as in the original.
+// the instance joined by a newline, as in the original; host is NULL when
+// the credentials may not see it.
 func instanceRows(insts []Instance) [][]query.Value {
 	rows := make([][]query.Value, len(insts))
-	slab := make([]query.Value, len(insts)*14)
+	slab := make([]query.Value, len(insts)*instanceColumns)
 	for i, in := range insts {
 		var flavor, image query.Value
 		if in.Flavor != nil {
@@ -197,10 +203,10 @@ func instanceRows(insts []Instance) [][]query.Value {
 		for j, a := range in.Addresses {
 			addrs[j] = a.IP
 		}
-		row := slab[i*14 : (i+1)*14 : (i+1)*14]
+		row := slab[i*instanceColumns : (i+1)*instanceColumns : (i+1)*instanceColumns]
 		copy(row, []query.Value{str(in.ID), str(in.RealID), str(in.Name), str(in.CloudID), str(in.CloudType),
 			str(in.ProjectID), flavor, image, str(string(in.State)), when(in.Updated), when(in.Created),
-			orNull(in.AvailabilityZone), str(strings.Join(addrs, "\n")), orNull(in.FQDN)})
+			orNull(in.AvailabilityZone), str(strings.Join(addrs, "\n")), orNull(in.FQDN), orNull(in.Host)})
 		rows[i] = row
 	}
 	return rows
