@@ -34,7 +34,7 @@ func number(name string) query.Column { return query.Column{Name: name, Type: qu
 func numberNull(name string) query.Column {
 	return query.Column{Name: name, Type: query.TypeNumber, Nullable: true}
 }
-func flag(name string) query.Column   { return query.Column{Name: name, Type: query.TypeBool} }
+func flag(name string) query.Column { return query.Column{Name: name, Type: query.TypeBool} }
 
 // schema is the original Perspective's fifteen tables, with the exact
 // table names, column names, column order and types its clients rely on:

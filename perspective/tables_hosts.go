@@ -71,16 +71,13 @@ func (t *tables) hypervisorRows(ctx context.Context) ([][]query.Value, error) {
 		}
 	}
 	if len(refused) > 0 && len(refused) == len(parts) {
-		return nil, &Error{Code: CodeForbidden, Op: opHypervisors, Kind: kindHypervisor,
-			Msg: fmt.Sprintf("the table hypervisors needs an administrator's credentials; those of %s may not list hypervisors "+
-				"(and see no instance's host)", strings.Join(refused, ", "))}
+		// The query engine names the table ("read table hypervisors: …").
+		return nil, &Error{Code: CodeForbidden, Msg: fmt.Sprintf("an administrator's credentials are needed; "+
+			"those of %s may not list hypervisors (and see no instance's host)", strings.Join(refused, ", "))}
 	}
 	return rows, nil
 }
 
-// The operation and kind of the hypervisors table's errors (the operator
-// package names the same call and kind).
-const (
-	opHypervisors  Operation = "hypervisors"
-	kindHypervisor Kind      = "hypervisor"
-)
+// opHypervisors names the listing in the hypervisors table's errors (the
+// operator package names the same call).
+const opHypervisors Operation = "hypervisors"

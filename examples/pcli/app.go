@@ -163,7 +163,7 @@ canceled, 2 on usage errors.`,
 	for _, op := range bulkOps {
 		root.AddCommand(a.bulkCommand(op))
 	}
-	root.AddCommand(a.renameCommand(), a.watchCommand())
+	root.AddCommand(a.renameCommand(), a.watchCommand(), a.hostsCommand(), a.servicesCommand())
 	if qc := a.queryCommand(); qc != nil {
 		root.AddCommand(qc)
 	}

@@ -37,7 +37,7 @@ func TestQueryHypervisors(t *testing.T) {
 	got = decodeJSON[[]map[string]any](t, b)
 	require.Len(t, got, 2)
 	assert.Equal(t, "evaluation_error", got[0]["status"], "%s", b)
-	assert.Contains(t, got[0]["message"], "the table hypervisors needs an administrator's credentials")
+	assert.Contains(t, got[0]["message"], "read table hypervisors: an administrator's credentials are needed")
 	assert.Equal(t, "success", got[1]["status"])
 	rows = got[1]["data"].(map[string]any)["row"].([]any)
 	assert.Equal(t, []any{"web-1", nil}, rows[0].(map[string]any)["value"], "a member sees no host")
