@@ -153,8 +153,14 @@ func TestIntegrationMainFlow(t *testing.T) {
 	e.slowTask(id, `{"action":"terminate"}`)
 	inst, err := e.cloud.Instances().With(perspective.MaxAge(0)).Get(context.Background(), id)
 	if err != nil || inst.State != perspective.StateSoftDeleted {
-		t.Logf("NO SOFT DELETE: the terminated server is %v (err %v): the cloud deletes at once "+
-			"(reclaim_instance_interval unset), so restore is not exercised; force_delete is, on a new server", inst.State, err)
+		now := "gone"
+		if err == nil {
+			now = string(inst.State)
+		} else if perspective.Code(err) != perspective.CodeNotFound {
+			require.NoError(t, err)
+		}
+		t.Logf("NO SOFT DELETE: the terminated server is %s: the cloud deletes at once (reclaim_instance_interval "+
+			"unset), so restore is not exercised on this cloud; force_delete is, on a new server", now)
 		l = decodeAs[launchedJSON](t, e.do("POST", "/projects/"+project+"/servers",
 			fmt.Sprintf(`{"name":%q,"server_type":%q,"image":%q,"networks":[%q]}`, name+"-2", flavor, img.ID, network), 202))
 		require.Len(t, l.Servers, 1, "failed: %v", l.Failed)
@@ -169,10 +175,12 @@ func TestIntegrationMainFlow(t *testing.T) {
 		e.slowTask(id, `{"action":"terminate"}`)
 		e.waitServer(id, "terminate", func(s serverJSON) bool { return s.Status == "SOFT_DELETED" })
 	}
+	start := time.Now()
 	e.admin("POST", "/servers/"+id+"/force_delete", "", 204)
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		if resp, _ := call(t, e.consumer, "GET", "/servers/"+id, ""); resp.StatusCode == http.StatusNotFound {
+			t.Logf("force_delete: server %s gone after %s", id, time.Since(start).Round(100*time.Millisecond))
 			break
 		}
 		require.True(t, time.Now().Before(deadline), "server %s still there 2 minutes after force_delete", id)
@@ -210,12 +218,14 @@ func newCloudEnv(t *testing.T) *env {
 // minutes), and requires it to have succeeded.
 func (e *env) slowTask(id, body string) taskJSON {
 	e.t.Helper()
+	start := time.Now()
 	tk := decodeAs[taskJSON](e.t, e.do("POST", "/servers/"+id+"/tasks", body, 202))
 	deadline := time.Now().Add(5 * time.Minute)
 	for {
 		got := decodeAs[taskJSON](e.t, e.do("GET", "/servers/"+id+"/tasks/"+tk.ID, "", 200))
 		switch {
 		case got.State == taskSucceeded:
+			e.t.Logf("task %s succeeded in %s", body, time.Since(start).Round(100*time.Millisecond))
 			return got
 		case got.State == taskFailed:
 			e.t.Fatalf("task %s failed: %s", body, got.Error)
@@ -229,10 +239,12 @@ func (e *env) slowTask(id, body string) taskJSON {
 // waitServer polls GET /servers/{id} until ok says the server is there.
 func (e *env) waitServer(id, what string, ok func(serverJSON) bool) serverJSON {
 	e.t.Helper()
-	deadline := time.Now().Add(3 * time.Minute)
+	start := time.Now()
+	deadline := start.Add(3 * time.Minute)
 	for {
 		s := decodeAs[serverJSON](e.t, e.do("GET", "/servers/"+id, "", 200))
 		if ok(s) {
+			e.t.Logf("%s: server %s is %s on %s after %s", what, id, s.Status, s.Host, time.Since(start).Round(100*time.Millisecond))
 			return s
 		}
 		if time.Now().After(deadline) {
