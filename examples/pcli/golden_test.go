@@ -115,6 +115,7 @@ func goldenCases() []goldenCase {
 	// The operator commands (package operator): an administrator's mock, a member refused.
 	add(formats("hosts", 0, with(admin, "hosts")...)...)
 	one("hosts-member", 1, with(slow, "hosts")...)
+	one("hosts-mixed", 1, "--cloud", "mock://east?admin=true", "--cloud", "mock://west", "hosts")
 	add(formats("services", 0, "--cloud", "mock://?admin=true", "services")...)
 	one("services-member", 1, "--cloud", "mock", "services")
 	one("services-disable", 0, "--cloud", "mock://?admin=true", "services", "disable", "aio2", "--reason", "disk replacement")
