@@ -80,9 +80,13 @@ type ExtraSpecManager interface {
 // Hypervisor is one compute node and what its instances use of it. Memory
 // is in MiB, disk in GiB. UsageKnown is false when the cloud did not report
 // the figures (Nova stopped at microversion 2.88: they live in Placement).
+// Host is the compute service's host, the name an instance's Host carries
+// (Nova's service.host); Hostname is the hypervisor's own name, which may
+// differ (a libvirt node's FQDN).
 type Hypervisor struct {
 	ID         string `json:"id"`
 	Hostname   string `json:"hostname"`
+	Host       string `json:"host,omitempty"`
 	Type       string `json:"type"`
 	HostIP     string `json:"hostIp,omitempty"`
 	State      string `json:"state"`  // up or down

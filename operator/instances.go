@@ -15,10 +15,27 @@ import (
 // machine (launched, shutoff or error) before any call. A lock does not
 // stop an operator, as it does not stop a cloud's administrators.
 func (o *Operator) Evacuate(ctx context.Context, host string, ids ...string) (*perspective.Report, error) {
+	return o.evacuate(ctx, host, ids, false)
+}
+
+// DryRunEvacuate reports what Evacuate would do with the same arguments
+// and changes nothing: each id succeeds when it would be attempted, or
+// fails with the reason it would be refused (unknown, unsupported by the
+// driver, in a state evacuation does not start from, already on host).
+// It reads the instances (one read per id) and calls nothing else.
+func (o *Operator) DryRunEvacuate(ctx context.Context, host string, ids ...string) (*perspective.Report, error) {
+	return o.evacuate(ctx, host, ids, true)
+}
+
+func (o *Operator) evacuate(ctx context.Context, host string, ids []string, dry bool) (*perspective.Report, error) {
 	if host != "" {
 		if err := validRef(OpEvacuate, "host", host); err != nil {
 			return &perspective.Report{Op: OpEvacuate}, err
 		}
+	}
+	a := &args{host: host}
+	if dry {
+		a = nil
 	}
 	return o.act(ctx, OpEvacuate, ids, func(inst perspective.Instance) error {
 		if host != "" && inst.Host == host {
@@ -26,7 +43,7 @@ func (o *Operator) Evacuate(ctx context.Context, host string, ids ...string) (*p
 				Msg: fmt.Sprintf("host: the instance already runs on %s", quoted(host))}
 		}
 		return nil
-	}, &args{host: host})
+	}, a)
 }
 
 // ResetState sets the state the cloud records for instances, without
@@ -43,7 +60,8 @@ func (o *Operator) ResetState(ctx context.Context, state perspective.State, ids 
 // act runs an operator's instance operation over ids: it reads each
 // instance (one read per id), refuses what the driver cannot do or the
 // state machine does not admit without calling the cloud, and performs
-// op on the rest concurrently, retrying transient faults.
+// op on the rest concurrently, retrying transient faults. A nil a is a
+// dry run: the admitted ids succeed without being acted on.
 func (o *Operator) act(ctx context.Context, op Operation, ids []string, admit func(perspective.Instance) error, a *args) (*perspective.Report, error) {
 	rep := &perspective.Report{Op: op}
 	if ctx == nil {
@@ -71,6 +89,12 @@ func (o *Operator) act(ctx context.Context, op Operation, ids []string, admit fu
 		}
 		return err
 	})
+	if a == nil {
+		for _, id := range admitted {
+			outcome[id] = perspective.Result{ID: id}
+		}
+		admitted = nil
+	}
 	done := o.exec.Run(ctx, admitted, func(ctx context.Context, id string) error {
 		cp := *a
 		mu.Lock()

@@ -158,3 +158,36 @@ func TestForbiddenWithoutTheRole(t *testing.T) {
 	_, err = operator.New(nil)
 	assert.ErrorIs(t, err, perspective.ErrInvalidArgument)
 }
+
+// TestDryRunEvacuateChangesNothing: the dry run admits and refuses as
+// Evacuate would (host down or not is the cloud's to say, at the call),
+// and makes no call but the reads.
+func TestDryRunEvacuateChangesNothing(t *testing.T) {
+	drv, c, op := open(t)
+	ctx := context.Background()
+	ids := launch(t, c, 2)
+	a, err := c.Instances().Get(ctx, ids[0])
+	require.NoError(t, err)
+	_, err = c.Instances().Shutdown(ctx, ids[1])
+	require.NoError(t, err)
+	_, err = c.Instances().WaitFor(ctx, ids[1:], perspective.StateShutoff)
+	require.NoError(t, err)
+
+	before := drv.Mutations()
+	rep, err := op.DryRunEvacuate(ctx, a.Host, ids[0], ids[1], "no-such-instance")
+	require.Error(t, err)
+	require.Len(t, rep.Results, 3)
+	assert.ErrorIs(t, rep.Results[0].Err, perspective.ErrInvalidArgument, "already on the target host")
+	assert.NoError(t, rep.Results[1].Err, "a shut-off instance may be evacuated")
+	assert.Zero(t, rep.Results[1].Attempts)
+	assert.ErrorIs(t, rep.Results[2].Err, perspective.ErrNotFound)
+	assert.Equal(t, before, drv.Mutations(), "a dry run changes nothing")
+	assert.Zero(t, drv.Calls("Evacuate"))
+
+	rep, err = op.DryRunEvacuate(ctx, "", ids[0])
+	require.NoError(t, err)
+	assert.Equal(t, ids[0], rep.Results[0].ID)
+	_, err = op.DryRunEvacuate(ctx, "a\nb", ids[0])
+	assert.ErrorIs(t, err, perspective.ErrInvalidArgument)
+	assert.Zero(t, drv.Calls("Evacuate"))
+}

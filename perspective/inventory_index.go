@@ -20,7 +20,8 @@ import (
 // first read that needs it, so a reader may keep the slice it got.
 
 // instanceRow is an instance's row of the instances table; addresses are
-// every address of the instance joined by a newline, as in the original.
+// every address of the instance joined by a newline, as in the original;
+// host is NULL when the credentials may not see it.
 func instanceRow(in *Instance) []query.Value {
 	var flavor, image query.Value
 	if in.Flavor != nil {
@@ -43,7 +44,7 @@ func instanceRow(in *Instance) []query.Value {
 	}
 	return []query.Value{str(in.ID), str(in.RealID), str(in.Name), str(in.CloudID), str(in.CloudType),
 		str(in.ProjectID), flavor, image, str(string(in.State)), when(in.Updated), when(in.Created),
-		orNull(in.AvailabilityZone), str(addrs), orNull(in.FQDN)}
+		orNull(in.AvailabilityZone), str(addrs), orNull(in.FQDN), orNull(in.Host)}
 }
 
 // byListing orders entries as listings do: by name, then global id.

@@ -47,8 +47,16 @@ func TestQueriesAfterTheFirstSyncCostNoRequest(t *testing.T) {
 	set, err := perspective.NewSet(cs...)
 	require.NoError(t, err)
 	// The first query of each table syncs the inventories and lists the metadata.
+	// Every table but seed 003's hypervisors, an operator's table read
+	// live and for administrators only (tables_hosts.go).
+	var tables []string
 	for _, table := range perspective.Schema.Tables() {
-		_, err := set.Query(ctx, "SELECT * FROM "+table.Name)
+		if table.Name != "hypervisors" {
+			tables = append(tables, table.Name)
+		}
+	}
+	for _, table := range tables {
+		_, err := set.Query(ctx, "SELECT * FROM "+table)
 		require.NoError(t, err)
 	}
 	first, err := set.ListInstances(ctx, nil)
@@ -86,7 +94,7 @@ func TestQueriesAfterTheFirstSyncCostNoRequest(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, []string{row.ID}, column(res, 0))
 		case 4:
-			table := perspective.Schema.Tables()[i/5%len(perspective.Schema.Tables())].Name
+			table := tables[i/5%len(tables)]
 			_, err := set.Query(ctx, "SELECT * FROM "+table)
 			require.NoError(t, err)
 		}

@@ -19,7 +19,16 @@ var queries = query.NewEngine(schema)
 // availability_zone, addresses, fqdn) from every cloud, flavors, images,
 // image_metadata, instance_metadata, instance_networks, keypairs,
 // networks, network_subnets, projects, project_images, project_metadata,
-// project_quota, clouds and availability_zones. args bind the statement's
+// project_quota, clouds and availability_zones; seed 003 adds the
+// instances' host (NULL unless the credentials may see it: on OpenStack,
+// administrators) and the table hypervisors (id, cloud_id, cloud_type,
+// region, host, hostname, type, host_ip, state, status, vcpus, vcpus_used,
+// ram, ram_used, disk, disk_used, running_vms; usage NULL when the cloud
+// does not report it), one row per cloud and hypervisor, listed from the
+// clouds each time a statement reads it. Join it with instances on
+// cloud_id and host. Credentials that may not list hypervisors give no
+// rows; when no cloud of the set may, reading the table is ErrForbidden.
+// args bind the statement's
 // parameters: query.Named("name", v) for :name or :name:, plain values for
 // ? in order. Scan the result into structs with query.ScanAll.
 //

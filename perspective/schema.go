@@ -20,6 +20,10 @@ const (
 	tableProjectImages     = "project_images"
 	tableProjectMetadata   = "project_metadata"
 	tableProjectQuota      = "project_quota"
+	// tableHypervisors is seed 003's table beside the original's fifteen:
+	// the compute nodes and their usage, for administrators (see
+	// hypervisorRows).
+	tableHypervisors = "hypervisors"
 )
 
 func text(name string) query.Column { return query.Column{Name: name, Type: query.TypeString} }
@@ -27,12 +31,17 @@ func textNull(name string) query.Column {
 	return query.Column{Name: name, Type: query.TypeString, Nullable: true}
 }
 func number(name string) query.Column { return query.Column{Name: name, Type: query.TypeNumber} }
-func flag(name string) query.Column   { return query.Column{Name: name, Type: query.TypeBool} }
+func numberNull(name string) query.Column {
+	return query.Column{Name: name, Type: query.TypeNumber, Nullable: true}
+}
+func flag(name string) query.Column { return query.Column{Name: name, Type: query.TypeBool} }
 
 // schema is the original Perspective's fifteen tables, with the exact
 // table names, column names, column order and types its clients rely on:
 // the contract of Set.Query's dialect. The rows the tables give hold their
-// values in this column order.
+// values in this column order. Seed 003 adds, after the original columns
+// so that its clients' column positions hold, the instances' host (NULL
+// unless the credentials may see it) and the hypervisors table.
 var schema = func() *query.Schema {
 	s, err := query.NewSchema(
 		query.NewTable(tableAvailabilityZones, text("name"), text("project_id")),
@@ -44,7 +53,7 @@ var schema = func() *query.Schema {
 		query.NewTable(tableImageMetadata, text("image_id"), text("key"), text("value")),
 		query.NewTable(tableInstances, text("id"), text("real_id"), text("name"), text("cloud_id"), text("cloud_type"),
 			text("project_id"), textNull("flavor_id"), textNull("image_id"), text("state"), text("last_updated"),
-			text("created"), textNull("availability_zone"), text("addresses"), textNull("fqdn")),
+			text("created"), textNull("availability_zone"), text("addresses"), textNull("fqdn"), textNull("host")),
 		query.NewTable(tableInstanceMetadata, text("instance_id"), text("key"), text("value")),
 		query.NewTable(tableInstanceNetworks, text("instance_id"), text("network_id")),
 		query.NewTable(tableKeypairs, text("name"), text("project_id"), text("fingerprint"), text("public_key")),
@@ -56,6 +65,10 @@ var schema = func() *query.Schema {
 		query.NewTable(tableProjectMetadata, text("project_id"), text("key"), text("value")),
 		query.NewTable(tableProjectQuota, text("project_id"), textNull("instances"), textNull("vcpus"), textNull("ram"),
 			textNull("disk"), textNull("ips"), textNull("security_groups"), textNull("volumes"), textNull("keypairs")),
+		query.NewTable(tableHypervisors, text("id"), text("cloud_id"), text("cloud_type"), textNull("region"), text("host"),
+			text("hostname"), text("type"), textNull("host_ip"), text("state"), text("status"), numberNull("vcpus"),
+			numberNull("vcpus_used"), numberNull("ram"), numberNull("ram_used"), numberNull("disk"), numberNull("disk_used"),
+			numberNull("running_vms")),
 	)
 	if err != nil {
 		panic(err) // the tables above are literals: a duplicate is a programming error any test finds

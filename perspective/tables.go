@@ -172,6 +172,8 @@ func (t *tables) load(ctx context.Context, table string) ([][]query.Value, error
 		return t.quotaRows(ctx)
 	case tableAvailabilityZones:
 		return t.zoneRows(ctx)
+	case tableHypervisors:
+		return t.hypervisorRows(ctx)
 	}
 	return nil, fmt.Errorf("perspective: no table %q", table)
 }

@@ -30,6 +30,11 @@ func TestSetQueryFifteenTables(t *testing.T) {
 	for _, table := range perspective.Schema.Tables() {
 		t.Run(table.Name, func(t *testing.T) {
 			res, err := set.Query(ctx, "select * from "+table.Name)
+			if table.Name == "hypervisors" {
+				// seed 003's table is an administrator's; see TestQueryHypervisors*
+				assert.ErrorIs(t, err, perspective.ErrForbidden)
+				return
+			}
 			require.NoError(t, err)
 			require.Len(t, res.Columns(), len(table.Columns))
 			switch table.Name {

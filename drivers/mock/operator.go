@@ -172,7 +172,7 @@ func (d *Driver) ListHypervisors(ctx context.Context) ([]driver.Hypervisor, erro
 	out := make([]driver.Hypervisor, 0, len(d.cfg.hosts))
 	for i, h := range d.cfg.hosts {
 		svc := d.compute(h)
-		hv := driver.Hypervisor{ID: d.infra.hypervisors[h], Hostname: h, Type: "fake",
+		hv := driver.Hypervisor{ID: d.infra.hypervisors[h], Hostname: h, Host: h, Type: "fake",
 			HostIP: fmt.Sprintf("192.0.2.%d", 10+i), State: svc.State, Status: svc.Status, UsageKnown: true,
 			VCPUs: hostVCPUs, MemoryMiB: hostMemoryMiB, DiskGiB: hostDiskGiB}
 		for _, s := range d.servers {

@@ -29,7 +29,7 @@ func (d *Driver) ListHypervisors(ctx context.Context) ([]driver.Hypervisor, erro
 			return false, err
 		}
 		for _, h := range list {
-			out = append(out, driver.Hypervisor{ID: h.ID, Hostname: h.HypervisorHostname,
+			out = append(out, driver.Hypervisor{ID: h.ID, Hostname: h.HypervisorHostname, Host: h.Service.Host,
 				Type: h.HypervisorType, HostIP: h.HostIP, State: h.State, Status: h.Status,
 				UsageKnown: h.VCPUs > 0 || h.MemoryMB > 0,
 				VCPUs:      h.VCPUs, VCPUsUsed: h.VCPUsUsed, MemoryMiB: h.MemoryMB, MemoryUsed: h.MemoryMBUsed,

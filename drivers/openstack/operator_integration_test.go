@@ -20,7 +20,8 @@ import (
 // These tests need the admin openrc (OS_USERNAME=admin). They touch only
 // what they create: no service is disabled or forced down and no
 // aggregate gets a zone, so a stack shared with other tests keeps working.
-// Migrations and evacuation need the second host (see the README).
+// Migrations, soft delete and evacuation (which forces a host down for a
+// while, and brings it back) are in operator_moves_integration_test.go.
 
 func adminCloud(t *testing.T) (*perspective.Cloud, *operator.Operator) {
 	t.Helper()

@@ -164,7 +164,7 @@ func TestHypervisorsServicesAndHosts(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "2.87", rc.last(t).microversion, "pinned at 2.87: from 2.88 hypervisors carry no usage")
 	require.Len(t, hvs, 2)
-	assert.Equal(t, driver.Hypervisor{ID: "8ad0a1e7-1a5a-4a4a-9e6f-0c0b1c2f3a41", Hostname: "aio", Type: "fake",
+	assert.Equal(t, driver.Hypervisor{ID: "8ad0a1e7-1a5a-4a4a-9e6f-0c0b1c2f3a41", Hostname: "aio", Host: "aio", Type: "fake",
 		HostIP: "192.168.122.10", State: "up", Status: "enabled", UsageKnown: true, VCPUs: 1000, VCPUsUsed: 3,
 		MemoryMiB: 800000, MemoryUsed: 3584, DiskGiB: 600000, DiskUsed: 3, RunningVMs: 3}, hvs[0])
 	assert.Equal(t, "down", hvs[1].State)

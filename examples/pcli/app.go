@@ -165,7 +165,7 @@ have, and names the failed clouds on stderr), 2 on usage errors.`,
 	for _, op := range bulkOps {
 		root.AddCommand(a.bulkCommand(op))
 	}
-	root.AddCommand(a.renameCommand(), a.watchCommand())
+	root.AddCommand(a.renameCommand(), a.watchCommand(), a.hostsCommand(), a.servicesCommand())
 	if qc := a.queryCommand(); qc != nil {
 		root.AddCommand(qc)
 	}

@@ -49,7 +49,11 @@ is refused).`
 				return usagef("--wait and --dry-run exclude each other")
 			}
 			sel.args = args
-			return a.runBulk(cmd.Context(), op.op, bc, sel, dryRun, doWait)
+			chosen := op.op
+			if bc.op != nil {
+				chosen = bc.op()
+			}
+			return a.runBulk(cmd.Context(), chosen, bc, sel, dryRun, doWait)
 		},
 	}
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "print what the state machine admits; change nothing")
@@ -84,9 +88,12 @@ func (a *app) runBulk(ctx context.Context, op perspective.Operation, bc bulkCall
 	p := a.newProgress(label, len(ids), names, dryRun)
 	in := set.Instances().With(a.callOptions(p)...)
 	var rep *perspective.Report
-	if dryRun {
+	switch {
+	case bc.operator != nil:
+		rep, err = bc.operator(ctx, set, ids, dryRun, p)
+	case dryRun:
 		rep, err = in.DryRun(ctx, op, ids...)
-	} else {
+	default:
 		rep, err = bc.call(ctx, in, ids)
 	}
 	p.finish(ctx.Err() != nil)

@@ -25,6 +25,14 @@ type bulkOp struct {
 type bulkCall struct {
 	check func() error
 	call  func(ctx context.Context, in *perspective.Instances, ids []string) (*perspective.Report, error)
+	// op, when set, is the operation the flags chose (migrate --live is
+	// live-migrate): the dry run, --wait and the summary are that
+	// operation's.
+	op func() perspective.Operation
+	// operator, when set, runs the operation and its dry run in place of
+	// call: an operator's operation (package operator), which shows its
+	// items with p itself.
+	operator func(ctx context.Context, set *perspective.Set, ids []string, dryRun bool, p *progress) (*perspective.Report, error)
 }
 
 // simpleOp is an operation that takes only ids.
@@ -165,9 +173,7 @@ var bulkOps = []bulkOp{
 		"  pcli shelve-offload batch-1", (*perspective.Instances).ShelveOffload),
 	simpleOp(perspective.OpUnshelve, "Bring shelved instances back",
 		"  pcli unshelve batch-1 --wait", (*perspective.Instances).Unshelve),
-	valueOp(perspective.OpMigrate, "Move instances to another host cold (then confirm-resize or revert-resize)",
-		"  pcli migrate --where \"name LIKE 'web-%'\" --wait\n  pcli migrate web-1 --host aio2",
-		stringFlag("host", "target host (default: the scheduler chooses)"), nil, (*perspective.Instances).Migrate),
+	migrateOp,
 	valueOp(perspective.OpLiveMigrate, "Move running instances to another host live",
 		"  pcli live-migrate --where \"name LIKE 'web-%'\" --wait\n  pcli live-migrate web-1 --host aio2",
 		stringFlag("host", "target host (default: the scheduler chooses)"), nil, (*perspective.Instances).LiveMigrate),
@@ -188,7 +194,38 @@ var bulkOps = []bulkOp{
 		"  pcli restore old-1 --wait", (*perspective.Instances).Restore),
 	simpleOp(perspective.OpForceDelete, "Delete instances at once, soft-deleted ones included",
 		"  pcli force-delete old-1 old-2 --wait", (*perspective.Instances).ForceDelete),
+	evacuateOp,
 }
+
+// migrateOp is pcli migrate: a cold migration, or with --live a live one
+// (the same as pcli live-migrate).
+var migrateOp = bulkOp{op: perspective.OpMigrate,
+	short: "Move instances to another host: cold (then confirm-resize or revert-resize), or live with --live",
+	example: "  pcli migrate --where \"name LIKE 'web-%'\" --live --wait\n  pcli migrate web-1 --host aio2 --wait\n" +
+		"  pcli confirm-resize web-1",
+	bind: func(c *cobra.Command) bulkCall {
+		var (
+			host string
+			live bool
+		)
+		c.Flags().StringVar(&host, "host", "", "target host (default: the scheduler chooses)")
+		c.Flags().BoolVar(&live, "live", false, "move running instances live, without a restart or a confirmation (as pcli live-migrate)")
+		return bulkCall{
+			check: func() error { return nil },
+			op: func() perspective.Operation {
+				if live {
+					return perspective.OpLiveMigrate
+				}
+				return perspective.OpMigrate
+			},
+			call: func(ctx context.Context, in *perspective.Instances, ids []string) (*perspective.Report, error) {
+				if live {
+					return in.LiveMigrate(ctx, host, ids...)
+				}
+				return in.Migrate(ctx, host, ids...)
+			},
+		}
+	}}
 
 // waitStates returns the states --wait waits for after op: the state the
 // operation leads to, or, for an operation that passes through a

@@ -22,6 +22,10 @@ var adminSlow = []string{"--cloud", "mock://?admin=true&delay=30ms", "--concurre
 var partlyFailing = []string{"--cloud", "pclitest://a?project=web&region=R1&vms=2", "--cloud", "pclitest://b?project=web&region=R2&vms=2",
 	"--cloud", "mock://c?project=db&region=R1&fail=ListInstances:forbidden"}
 
+// admin is an administrator's mock cloud with three instances, two on
+// host aio and one on aio2.
+var admin = []string{"--cloud", "mock://?admin=true", "--concurrency", "1", "--seed-instances", "web=3"}
+
 func with(base []string, args ...string) []string {
 	return append(append([]string(nil), base...), args...)
 }
@@ -118,6 +122,24 @@ func goldenCases() []goldenCase {
 	one("live-migrate-wait", 0, with(adminSlow, "live-migrate", "web-1", "web-2", "--wait")...)
 	one("migrate-member", 1, with(slow, "migrate", "web-1")...)
 	one("backup-missing-name", 2, with(seeded, "backup", "web-1")...)
+	one("migrate-live-wait", 0, with(adminSlow, "migrate", "--where", "name LIKE 'web-%'", "--live", "--wait")...)
+	one("migrate-live-dry-run", 0, with(adminSlow, "migrate", "web-1", "--live", "--dry-run", "-o", "json")...)
+	// The operator commands (package operator): an administrator's mock, a member refused.
+	add(formats("hosts", 0, with(admin, "hosts")...)...)
+	one("hosts-member", 1, with(slow, "hosts")...)
+	one("hosts-mixed", 1, "--cloud", "mock://east?admin=true", "--cloud", "mock://west", "hosts")
+	add(formats("services", 0, "--cloud", "mock://?admin=true", "services")...)
+	one("services-member", 1, "--cloud", "mock", "services")
+	one("services-disable", 0, "--cloud", "mock://?admin=true", "services", "disable", "aio2", "--reason", "disk replacement")
+	one("services-force-down", 0, "--cloud", "mock://?admin=true", "services", "force-down", "aio2", "-o", "json")
+	one("services-unknown-host", 1, "--cloud", "mock://?admin=true", "services", "enable", "aio9")
+	one("services-member-disable", 1, "--cloud", "mock", "services", "disable", "aio2")
+	one("services-disable-no-host", 2, "--cloud", "mock://?admin=true", "services", "disable", "--reason", "x")
+	one("evacuate-dry-run", 1, with(admin, "evacuate", "--where", "host = 'aio2'", "nope", "--host", "aio", "--dry-run")...)
+	one("evacuate-host-up", 1, with(admin, "evacuate", "--where", "host = 'aio2'")...)
+	one("evacuate-member", 1, with(slow, "evacuate", "web-1", "--host", "aio2")...)
+	one("evacuate-host-missing-value", 2, with(admin, "evacuate", "web-1", "--host")...)
+	one("evacuate-no-instances", 2, with(admin, "evacuate", "--host", "aio")...)
 	// One at a time (as every case on seeded): concurrent calls would take the floating IPs in any order.
 	add(formats("add-ip", 0, with(seeded, "add-ip", "web-1", "web-2")...)...)
 	one("remove-ip-none", 1, with(seeded, "remove-ip", "web-1")...)
@@ -133,6 +155,9 @@ func goldenCases() []goldenCase {
 		"JOIN flavors f ON i.project_id = f.project_id AND i.flavor_id = f.id LEFT JOIN images im ON i.image_id = im.id "+
 		"WHERE f.ram > 512 ORDER BY i.name")...)
 	one("query-explain", 0, "--cloud", "mock", "query", "EXPLAIN SELECT name FROM flavors WHERE vcpus > 1")
+	one("query-hosts", 0, with(admin, "query", "SELECT h.host, h.state, COUNT(i.id) AS n FROM hypervisors h LEFT JOIN instances i "+
+		"ON i.cloud_id = h.cloud_id AND i.host = h.host GROUP BY h.host, h.state ORDER BY h.host")...)
+	one("query-hosts-member", 1, with(seeded, "query", "SELECT i.name, h.hostname FROM instances i JOIN hypervisors h ON i.host = h.host")...)
 	one("query-syntax-error", 2, "--cloud", "mock", "query", "SELEKT name FROM instances")
 	one("query-unknown-column", 2, "--cloud", "mock", "query", "SELECT nmae FROM instances")
 	one("query-missing-parameter", 2, "--cloud", "mock", "query", "SELECT name FROM instances WHERE name = :n")
@@ -171,6 +196,10 @@ func goldenCases() []goldenCase {
 	one("help-keypairs-add", 0, "keypairs", "add", "--help")
 	one("help-query", 0, "query", "--help")
 	one("help-list-instances", 0, "list", "instances", "--help")
+	one("help-evacuate", 0, "evacuate", "--help")
+	one("help-migrate", 0, "migrate", "--help")
+	one("help-services", 0, "services", "--help")
+	one("help-hosts", 0, "hosts", "--help")
 	return cs
 }
 

@@ -30,13 +30,19 @@ parameter is always a value, never SQL text.
 
 Tables and columns: instances (id, real_id, name, cloud_id, cloud_type,
 project_id, flavor_id, image_id, state, last_updated, created,
-availability_zone, addresses, fqdn), flavors, images, image_metadata,
+availability_zone, addresses, fqdn, host), flavors, images, image_metadata,
 instance_metadata, instance_networks, keypairs, networks, network_subnets,
 projects, project_images, project_metadata, project_quota, clouds,
-availability_zones.`,
+availability_zones, and for operators hypervisors (id, cloud_id, cloud_type,
+region, host, hostname, type, host_ip, state, status, vcpus, vcpus_used,
+ram, ram_used, disk, disk_used, running_vms). An instance's host is NULL
+unless the credentials may see it (an administrator's); the hypervisors
+table needs an administrator's credentials (the query fails otherwise).
+Join them on cloud_id and host.`,
 		Example: `  pcli query "SELECT name, state FROM instances WHERE name LIKE :p" -p p=web-%
   pcli query "SELECT state, COUNT(*) AS n FROM instances GROUP BY state ORDER BY n DESC" -o csv
-  pcli query "SELECT i.name, f.name AS flavor FROM instances i JOIN flavors f ON i.project_id = f.project_id AND i.flavor_id = f.id WHERE f.ram >= ?" -p 2048`,
+  pcli query "SELECT i.name, f.name AS flavor FROM instances i JOIN flavors f ON i.project_id = f.project_id AND i.flavor_id = f.id WHERE f.ram >= ?" -p 2048
+  pcli query "SELECT h.host, h.state, COUNT(i.id) AS n FROM hypervisors h LEFT JOIN instances i ON i.cloud_id = h.cloud_id AND i.host = h.host GROUP BY h.host, h.state"`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			set, err := a.open(cmd.Context())
