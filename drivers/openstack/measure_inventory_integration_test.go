@@ -271,7 +271,9 @@ func TestMeasureInventoryAgainstPlainGophercloud(t *testing.T) {
 		start := time.Now()
 		g, gctx := errgroup.WithContext(ctx)
 		for _, id := range real { // 50 requests in flight
-			g.Go(func() error { return servers.Reboot(gctx, plain, id, servers.RebootOpts{Type: servers.SoftReboot}).ExtractErr() })
+			g.Go(func() error {
+				return servers.Reboot(gctx, plain, id, servers.RebootOpts{Type: servers.SoftReboot}).ExtractErr()
+			})
 		}
 		require.NoError(t, g.Wait())
 		settled := obs.arm()
