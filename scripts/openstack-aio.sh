@@ -650,7 +650,9 @@ vif_plugging_timeout = 0
 enabled_apis = osapi_compute
 osapi_compute_listen = $IP
 metadata_listen = $IP
-max_concurrent_builds = 50
+# per host: 50 in all on RegionOne's two; with 50 each Neutron's DB pool
+# timed out (QueuePool limit) and builds failed when 200 were launched at once
+max_concurrent_builds = 25
 heal_instance_info_cache_interval = -1
 [api]
 auth_strategy = keystone
