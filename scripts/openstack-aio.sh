@@ -6,6 +6,8 @@
 #   scripts/openstack-aio.sh down   [STATE_DIR]   stop exactly what "up" started
 #   scripts/openstack-aio.sh status [STATE_DIR]   list the started processes; rc 1 if one is gone
 #   scripts/openstack-aio.sh env    [STATE_DIR]   print the admin OS_* environment
+#   scripts/openstack-aio.sh restart STATE_DIR NAME...  stop and start those services
+#                                   (e.g. nova-compute-aio2) with the command "up" used
 #
 # STATE_DIR defaults to $OS_AIO_STATE or /tmp/os-aio. "up" must run as root on
 # Debian bookworm with only Debian's package mirrors; it writes STATE_DIR/openrc
@@ -18,6 +20,13 @@
 # (catalog endpoints in both regions). Projects: admin, service, demo and p3; the
 # demo user is a member of demo and p3, so its fleet is 2 projects x 2 regions.
 # OS_AIO_REGION_TWO=0 leaves RegionTwo out.
+#
+# RegionOne has two fake compute hosts, aio and aio2 (its own state, instances
+# and lock paths; discovered by cell_v2 discover_hosts), so cold and live
+# migration, evacuation and unshelve to a host are real; OS_AIO_SECOND_HOST=0
+# leaves aio2 out. RegionTwo keeps deleted servers (reclaim_instance_interval =
+# 3600: DELETE gives SOFT_DELETED, restore brings it back, force delete ends
+# it), RegionOne deletes at once: both behaviours of real clouds are under test.
 #
 # What runs: keystone :5000, placement :8778, nova-api :8774 (uwsgi); glance-api
 # :9292, neutron-server :9696; nova-conductor, nova-scheduler, nova-compute with
@@ -41,7 +50,7 @@ starttime() { awk '{print $22}' "/proc/$1/stat" 2>/dev/null; }
 session_members() { ps -eo pid=,sid= | awk -v s="$1" '$2 == s {print $1}'; }
 
 usage() {
-  sed -n '2,13p' "$SELF" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,15p' "$SELF" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -103,6 +112,27 @@ cmd_down() {
   echo "openstack-aio down: stopped" >&2
 }
 
+# restart: stop the named services (as "down" does) and start each again with
+# the command "up" recorded for it, in its own session, appending to its log.
+# Seconds, where "up" on a running stack takes 30-125 s (its database syncs):
+# a test that must restart one nova-compute (after an evacuation) uses this.
+cmd_restart() {
+  local state pids name pid st
+  state=$(state_dir "${1:-}"); pids=$state/pids
+  (($# > 1)) || { echo "openstack-aio restart: name the services, e.g. nova-compute-aio2" >&2; return 2; }
+  for name in "${@:2}"; do
+    [[ -f $pids/$name.cmd ]] || { echo "openstack-aio restart: no $pids/$name.cmd (not started by this script's up)" >&2; return 1; }
+  done
+  cmd_down "$state" "${@:2}"
+  for name in "${@:2}"; do
+    setsid bash -c "exec $(cat "$pids/$name.cmd")" >>"$state/log/$name.log" 2>&1 </dev/null &
+    pid=$! st=""
+    for _ in 1 2 3 4 5 6 7 8 9 10; do st=$(starttime "$pid"); [[ -n $st ]] && break; sleep 0.05; done
+    echo "$pid $st" >"$pids/$name.pid"
+    echo "openstack-aio restart: started $name (pid $pid)" >&2
+  done
+}
+
 # up runs in a subshell so that its ERR trap and globals stay its own.
 cmd_up() (
 
@@ -120,6 +150,9 @@ REGION2=RegionTwo                   # its own Nova; "" (OS_AIO_REGION_TWO=0) lea
 [[ ${OS_AIO_REGION_TWO:-1} == 0 ]] && REGION2=""
 HOSTNAME_R2=aio-r2 NOVA2_PORT=8784 RABBIT_VHOST2=r2
 HOSTNAME_AIO=aio                    # nova/neutron "host" (compute node name)
+HOSTNAME_AIO2=aio2                  # RegionOne's second compute host; "" (OS_AIO_SECOND_HOST=0) leaves it out
+[[ ${OS_AIO_SECOND_HOST:-1} == 0 ]] && HOSTNAME_AIO2=""
+RECLAIM_R2=3600                     # RegionTwo's reclaim_instance_interval (soft delete)
 KEYSTONE_PORT=5000 NOVA_PORT=8774 PLACEMENT_PORT=8778 GLANCE_PORT=9292 NEUTRON_PORT=9696
 RABBIT_PORT=5672 RABBIT_DIST_PORT=25672 EPMD_PORT=4369
 UWSGI_PROCESSES="${OS_AIO_UWSGI_PROCESSES:-2}"
@@ -214,7 +247,8 @@ start() { # name cmd... ; runs in its own session, output to $LOG/name.log
   local pid=$!
   local st=""; for _ in 1 2 3 4 5 6 7 8 9 10; do st=$(starttime "$pid"); [[ -n $st ]] && break; sleep 0.05; done
   echo "$pid $st" >"$PIDS/$name.pid"
-  echo "$name" >>"$PIDS/order"
+  printf '%q ' "$@" >"$PIDS/$name.cmd"   # for "restart"
+  grep -qx "$name" "$PIDS/order" 2>/dev/null || echo "$name" >>"$PIDS/order"
   log "started $name (pid $pid)"
 }
 port_open() { (exec 3<>"/dev/tcp/$IP/$1") 2>/dev/null; }
@@ -616,7 +650,9 @@ vif_plugging_timeout = 0
 enabled_apis = osapi_compute
 osapi_compute_listen = $IP
 metadata_listen = $IP
-max_concurrent_builds = 50
+# per host: 50 in all on RegionOne's two; with 50 each Neutron's DB pool
+# timed out (QueuePool limit) and builds failed when 200 were launched at once
+max_concurrent_builds = 25
 heal_instance_info_cache_interval = -1
 [api]
 auth_strategy = keystone
@@ -677,6 +713,16 @@ echo "default_floating_pool = public"   # [neutron]; for the deprecated os-float
 }
 { nova_common; printf '[api_database]\nconnection = %s\n[database]\nconnection = %s\n' "$(dburl nova_api)" "$(dburl nova_cell1)"; } >"$ETC/nova/nova.conf"
 nova_common >"$ETC/nova/nova-cpu.conf"
+# RegionOne's second compute host: the same configuration with its own host
+# name, state, instances and lock paths (two fake computes sharing a lock path
+# would serialise each other; sharing a host name would be one host).
+if [[ -n $HOSTNAME_AIO2 ]]; then
+  mkdir -p "$DATA/nova-aio2/instances" "$DATA/nova-aio2/lock"
+  nova_common | sed -e "s|^host = $HOSTNAME_AIO\$|host = $HOSTNAME_AIO2|" \
+    -e "s|^state_path = .*|state_path = $DATA/nova-aio2|" \
+    -e "s|^instances_path = .*|instances_path = $DATA/nova-aio2/instances|" \
+    -e "s|^lock_path = $DATA/nova/lock\$|lock_path = $DATA/nova-aio2/lock|" >"$ETC/nova/nova-cpu-aio2.conf"
+fi
 cat >"$ETC/nova/api-paste.ini" <<'EOF'
 [composite:osapi_compute]
 use = call:nova.api.openstack.urlmap:urlmap_factory
@@ -747,7 +793,8 @@ if [[ -n $REGION2 ]]; then
       -e "s|^state_path = .*|state_path = $DATA/nova2|" \
       -e "s|^instances_path = .*|instances_path = $DATA/nova2/instances|" \
       -e "s|^lock_path = $DATA/nova/lock\$|lock_path = $DATA/nova2/lock|" \
-      -e "s|^transport_url = .*|transport_url = $RABBIT_URL$RABBIT_VHOST2|"
+      -e "s|^transport_url = .*|transport_url = $RABBIT_URL$RABBIT_VHOST2|" \
+      -e "s|^\\[DEFAULT\\]\$|[DEFAULT]\\nreclaim_instance_interval = $RECLAIM_R2|"
   }
   { nova2_common; printf '[api_database]\nconnection = %s\n[database]\nconnection = %s\n' "$(dburl nova_api_r2)" "$(dburl nova_r2_cell1)"; } >"$ETC/nova2/nova.conf"
   nova2_common >"$ETC/nova2/nova-cpu.conf"
@@ -922,12 +969,14 @@ def wait(what, fn, timeout):
         time.sleep(0.5)
 
 REGION_ARG = sys.argv[2] if len(sys.argv) > 2 else E["REGION"]
+HOST_ARG = sys.argv[3] if len(sys.argv) > 3 else None   # compute-wait: this host's nova-compute
 
 def compute_wait_phase():
     cf = {"service_type": "compute", "interface": "public", "region_name": REGION_ARG}
     wait("nova-compute up", lambda: [x for x in s.get("/os-services", endpoint_filter=cf,
-         params={"binary": "nova-compute"}).json()["services"] if x["state"] == "up"], 180)
-    print("nova-compute of %s is up" % REGION_ARG)
+         params={"binary": "nova-compute"}).json()["services"]
+         if x["state"] == "up" and HOST_ARG in (None, x["host"])], 180)
+    print("nova-compute %sof %s is up" % (HOST_ARG + " " if HOST_ARG else "", REGION_ARG))
 
 def compute_phase():
     cf = {"service_type": "compute", "interface": "public", "region_name": REGION_ARG}
@@ -1023,6 +1072,7 @@ if [[ -n $REGION2 ]]; then
 fi
 wait_http "http://$IP:$PLACEMENT_PORT/" placement 120
 start nova-compute "$BIN/nova-compute" --config-file "$ETC/nova/nova-cpu.conf" --log-file "$LOG/nova-compute-app.log"
+[[ -z $HOSTNAME_AIO2 ]] || start nova-compute-aio2 "$BIN/nova-compute" --config-file "$ETC/nova/nova-cpu-aio2.conf" --log-file "$LOG/nova-compute-aio2-app.log"
 [[ -z $REGION2 ]] || start nova-compute-r2 "$BIN/nova-compute" --config-file "$ETC/nova2/nova-cpu.conf" --log-file "$LOG/nova-compute-r2-app.log"
 wait_http "http://$IP:$GLANCE_PORT/" glance-api 120
 wait_http "http://$IP:$NEUTRON_PORT/" neutron-server 120
@@ -1031,7 +1081,10 @@ log "networks public/private and router1 ready"
 wait_http "http://$IP:$NOVA_PORT/" nova-api 120
 log "compute API answers on http://$IP:$NOVA_PORT/v2.1"
 
-$PY "$BIN/aio-setup.py" compute-wait >>"$LOG/bootstrap.log" 2>&1 || { tail -20 "$LOG/bootstrap.log" >&2; tail -30 "$LOG/nova-compute-app.log" >&2; die "nova-compute did not come up"; }
+$PY "$BIN/aio-setup.py" compute-wait "$REGION" "$HOSTNAME_AIO" >>"$LOG/bootstrap.log" 2>&1 || { tail -20 "$LOG/bootstrap.log" >&2; tail -30 "$LOG/nova-compute-app.log" >&2; die "nova-compute did not come up"; }
+if [[ -n $HOSTNAME_AIO2 ]]; then
+  $PY "$BIN/aio-setup.py" compute-wait "$REGION" "$HOSTNAME_AIO2" >>"$LOG/bootstrap.log" 2>&1 || { tail -20 "$LOG/bootstrap.log" >&2; tail -30 "$LOG/nova-compute-aio2-app.log" >&2; die "nova-compute-aio2 did not come up"; }
+fi
 "${NM[@]}" cell_v2 discover_hosts >>"$LOG/bootstrap.log" 2>&1
 $PY "$BIN/aio-setup.py" compute >>"$LOG/bootstrap.log" 2>&1 || { tail -20 "$LOG/bootstrap.log" >&2; die "compute setup failed"; }
 log "flavors and image registered"
@@ -1072,5 +1125,6 @@ case "${1:-}" in
   down) shift; cmd_down "$@" ;;
   status) shift; cmd_status "$@" ;;
   env) shift; cmd_env "$@" ;;
+  restart) shift; cmd_restart "$@" ;;
   *) usage ;;
 esac
