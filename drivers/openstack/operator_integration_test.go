@@ -5,6 +5,7 @@ package openstack_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"slices"
 	"testing"
@@ -25,13 +26,24 @@ import (
 
 func adminCloud(t *testing.T) (*perspective.Cloud, *operator.Operator) {
 	t.Helper()
+	return adminCloudIn(t, "")
+}
+
+// adminCloudIn is adminCloud in another region of the same cloud ("": the
+// openrc's own).
+func adminCloudIn(t *testing.T, region string) (*perspective.Cloud, *operator.Operator) {
+	t.Helper()
 	requireCloud(t)
 	if os.Getenv("OS_USERNAME") != "admin" {
 		t.Fatal("the operator integration tests need the admin openrc (OS_USERNAME=admin)")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	c, err := perspective.Open(ctx, "openstack://")
+	u := "openstack://"
+	if region != "" {
+		u += "?region=" + url.QueryEscape(region)
+	}
+	c, err := perspective.Open(ctx, u)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
 	op, err := operator.New(c)
