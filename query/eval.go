@@ -121,6 +121,17 @@ func (r *runner) tick() error {
 	return r.checkpoint()
 }
 
+// examine counts n row combinations examined at once, checking the bounds
+// as tick would have on the way.
+func (r *runner) examine(n int) error {
+	before := r.budget.work
+	r.budget.work += n
+	if before>>10 == r.budget.work>>10 {
+		return nil
+	}
+	return r.checkpoint()
+}
+
 func (r *runner) checkpoint() error {
 	if r.budget.work > r.q.lim.JoinWork {
 		return limitf("statement examines more than %d row combinations (the join work limit); join on equal columns or narrow it with WHERE", r.q.lim.JoinWork)
@@ -167,10 +178,12 @@ func (r *runner) load(db Database) error {
 			}
 			return &Error{Kind: ErrEvaluation, Msg: fmt.Sprintf("read table %s: %v", st.item.Table, err), Err: err}
 		}
-		if err := checkWidth(st.table, rows); err != nil {
-			return err
-		}
 		if k > 0 {
+			// The first table's rows are checked batch by batch as the
+			// scan reads them; a joined table's, here, in full.
+			if err := checkWidth(st.table, rows, 0); err != nil {
+				return err
+			}
 			if rows, err = r.prefilter(step, rows); err != nil {
 				return err
 			}
@@ -186,11 +199,13 @@ func (r *runner) load(db Database) error {
 	return r.checkpoint()
 }
 
-func checkWidth(t *Table, rows [][]Value) error {
+// checkWidth checks that every row has one value per column of t (a
+// Database is not trusted to); first is the index of rows[0] in the table.
+func checkWidth(t *Table, rows [][]Value, first int) error {
 	for i, row := range rows {
 		if len(row) != len(t.Columns) {
 			return &Error{Kind: ErrEvaluation,
-				Msg: fmt.Sprintf("table %s: row %d has %d values, want %d", t.Name, i, len(row), len(t.Columns))}
+				Msg: fmt.Sprintf("table %s: row %d has %d values, want %d", t.Name, first+i, len(row), len(t.Columns))}
 		}
 	}
 	return nil
@@ -200,24 +215,44 @@ func (r *runner) prefilter(step *joinStep, rows [][]Value) ([][]Value, error) {
 	if step.prefilter == nil {
 		return rows, nil
 	}
+	kf := step.filters()
+	sel := make([]int32, min(batchRows, len(rows)))
 	var out [][]Value
-	for i, row := range rows {
-		if i&1023 == 1023 {
+	for lo := 0; lo < len(rows); lo += batchRows {
+		if lo > 0 {
 			if err := r.checkpoint(); err != nil {
 				return nil, err
 			}
 		}
-		r.e.row[step.slot] = row
-		if step.prefilter(&r.e) == triTrue {
-			out = append(out, row)
+		batch := rows[lo:min(lo+batchRows, len(rows))]
+		for _, i := range kf.filter(&r.e, batch, sel) {
+			if kf.rest != nil {
+				r.e.row[step.slot] = batch[i]
+				if kf.rest(&r.e) != triTrue {
+					continue
+				}
+			}
+			out = append(out, batch[i])
 		}
 	}
 	r.e.row[step.slot] = nil
 	return out, nil
 }
 
+// filters returns the step's conditions on its table alone as kernels and
+// the rest, or all of them row by row when the kernels are disabled.
+func (s *joinStep) filters() kernelFilter {
+	if forceRowAtATime {
+		return kernelFilter{rest: s.prefilter}
+	}
+	return s.kernels
+}
+
 // scan drives the pipeline from the rows of the first table, then lets
-// every RIGHT join add its unmatched rows.
+// every RIGHT join add its unmatched rows. The first table is read in
+// batches: the kernels of its conditions filter a batch, then each row
+// they kept goes on (checked against the other conditions, joined,
+// output). The rows of a batch count as examined when the batch starts.
 func (r *runner) scan() error {
 	q := r.q
 	if len(q.scope) == 0 {
@@ -226,27 +261,56 @@ func (r *runner) scan() error {
 		}
 		return r.sink()
 	}
-	first := &q.steps[0]
-	pre := first.prefilter
+	kf := q.steps[0].filters()
 	// One table, no groups, no HAVING: a row that passes goes straight to
 	// the output.
 	direct := len(q.steps) == 1 && r.groups == nil && q.having == nil
-	for _, row := range r.rows[0] {
-		if err := r.tick(); err != nil {
+	// And when the result is plain columns, unsorted, the collector takes
+	// the rows a batch kept at once (not when the kernels are disabled: that
+	// is the row-by-row reference, output included).
+	whole := direct && r.out.direct() && !forceRowAtATime
+	rows := r.rows[0]
+	sel := make([]int32, min(batchRows, len(rows)))
+	for lo := 0; lo < len(rows); lo += batchRows {
+		batch := rows[lo:min(lo+batchRows, len(rows))]
+		if err := r.examine(len(batch)); err != nil {
 			return err
 		}
-		r.e.row[0] = row
-		if pre != nil && pre(&r.e) != triTrue {
+		if err := checkWidth(q.scope[0].table, batch, lo); err != nil {
+			return err
+		}
+		keep := kf.filter(&r.e, batch, sel)
+		if whole {
+			if kf.rest != nil {
+				n := 0
+				for _, i := range keep {
+					r.e.row[0] = batch[i]
+					if kf.rest(&r.e) == triTrue {
+						keep[n] = i
+						n++
+					}
+				}
+				keep = keep[:n]
+			}
+			if err := r.out.addRows(batch, keep); err != nil {
+				return err
+			}
 			continue
 		}
-		var err error
-		if direct {
-			err = r.out.add(&r.e)
-		} else {
-			err = r.step(1)
-		}
-		if err != nil {
-			return err
+		for _, i := range keep {
+			r.e.row[0] = batch[i]
+			if kf.rest != nil && kf.rest(&r.e) != triTrue {
+				continue
+			}
+			var err error
+			if direct {
+				err = r.out.add(&r.e)
+			} else {
+				err = r.step(1)
+			}
+			if err != nil {
+				return err
+			}
 		}
 	}
 	for k := 1; k < len(q.steps); k++ {

@@ -1,0 +1,363 @@
+package query
+
+import (
+	"regexp"
+	"strings"
+)
+
+// batchRows is how many rows of a table the filter kernels take at once:
+// enough to amortise a kernel's call, few enough that the rows a batch
+// touches stay in the processor's cache between kernels.
+var batchRows = 64
+
+// batchFn is a filter kernel: the compiled form of a condition on one
+// column of one table (column = 'x', column LIKE :p, column IN (…), …)
+// that filters a batch of that table's rows in one tight loop, with no
+// call per row. sel holds indexes into rows; the kernel keeps, in order,
+// those of the rows for which the condition is true (not false, not
+// unknown) and returns that prefix of sel. It reads its parameters and
+// matchers from e, never a row of e.
+//
+// A kernel gives exactly the rows its condition's condFn calls true: the
+// row-by-row form stays the reference (see forceRowAtATime), and
+// TestKernelsAgreeWithConditions compares the two.
+type batchFn func(e *env, rows [][]Value, sel []int32) []int32
+
+// forceRowAtATime disables the kernels, so that every condition runs row
+// by row through its condFn (for the tests and benchmarks that compare).
+var forceRowAtATime = false
+
+// kernelFilter is the conditions of a join step on its table alone, as
+// kernels run over batches of rows and, for the conditions no kernel
+// covers, the rest, evaluated row by row on the rows the kernels kept.
+type kernelFilter struct {
+	kernels []batchFn
+	rest    condFn
+}
+
+// kernelsOf splits conjuncts into kernels and the rest; a conjunct that
+// reads no table (a constant condition) or another table has no kernel.
+func kernelsOf(cs []*conjunct, slot int) kernelFilter {
+	var kf kernelFilter
+	var rest []*conjunct
+	for _, cj := range cs {
+		if cj.ce.batch != nil && cj.ce.slots == 1<<uint(slot) {
+			kf.kernels = append(kf.kernels, cj.ce.batch)
+			continue
+		}
+		rest = append(rest, cj)
+	}
+	kf.rest = andOf(rest)
+	return kf
+}
+
+// filter returns the indexes of the rows of one batch that pass the
+// kernels, in sel's storage (of capacity batchRows at least).
+func (kf *kernelFilter) filter(e *env, rows [][]Value, sel []int32) []int32 {
+	sel = sel[:len(rows)]
+	for i := range sel {
+		sel[i] = int32(i)
+	}
+	for _, k := range kf.kernels {
+		if len(sel) == 0 {
+			break
+		}
+		sel = k(e, rows, sel)
+	}
+	return sel
+}
+
+// chainKernels is the kernel of an AND of conditions that all have one.
+func chainKernels(ks []batchFn) batchFn {
+	return func(e *env, rows [][]Value, sel []int32) []int32 {
+		for _, k := range ks {
+			if len(sel) == 0 {
+				break
+			}
+			sel = k(e, rows, sel)
+		}
+		return sel
+	}
+}
+
+// kernelEqString: column = 'x' (or != 'x'): true when the value is not
+// null and equal to (or different from) the string, as colEqString.
+func kernelEqString(col int, s string, negate bool) batchFn {
+	if !negate {
+		lit := newShortLit(s)
+		return func(_ *env, rows [][]Value, sel []int32) []int32 {
+			return litKernel(rows, sel, col, &lit, litExact, false)
+		}
+	}
+	return func(_ *env, rows [][]Value, sel []int32) []int32 {
+		n := 0
+		for _, i := range sel {
+			if v := &rows[i][col]; v.kind != KindNull && (v.kind != KindString || v.s != s) {
+				sel[n] = i
+				n++
+			}
+		}
+		return sel[:n]
+	}
+}
+
+// kernelEqParam: column = :p (or != :p), as colEqParam.
+func kernelEqParam(col, p int, negate bool) batchFn {
+	return func(e *env, rows [][]Value, sel []int32) []int32 {
+		w := e.params[p]
+		if w.kind == KindNull {
+			return sel[:0]
+		}
+		if w.kind == KindString && !negate {
+			lit := newShortLit(w.s)
+			return litKernel(rows, sel, col, &lit, litExact, false)
+		}
+		n := 0
+		for _, i := range sel {
+			v := &rows[i][col]
+			if v.kind != KindNull && (v.kind == w.kind && v.s == w.s && v.n == w.n) != negate {
+				sel[n] = i
+				n++
+			}
+		}
+		return sel[:n]
+	}
+}
+
+// kernelCompare: column op value, where the value is a constant (konst) or
+// a parameter (param >= 0), for the operators of cmpTest.
+func kernelCompare(col int, op string, konst Value, param int) batchFn {
+	test := cmpTest(op)
+	return func(e *env, rows [][]Value, sel []int32) []int32 {
+		w := konst
+		if param >= 0 {
+			w = e.params[param]
+		}
+		if w.kind == KindNull {
+			return sel[:0]
+		}
+		n := 0
+		for _, i := range sel {
+			if v := &rows[i][col]; v.kind != KindNull && test(compareValues(*v, w)) {
+				sel[n] = i
+				n++
+			}
+		}
+		return sel[:n]
+	}
+}
+
+// kernelString keeps the rows whose column holds a string for which
+// match(s) != not; a value that is not a string (null, or a value of
+// another kind a Database handed out) is unknown, never kept.
+func kernelString(rows [][]Value, sel []int32, col int, not bool, match func(string) bool) []int32 {
+	n := 0
+	for _, i := range sel {
+		if v := &rows[i][col]; v.kind == KindString && match(v.s) != not {
+			sel[n] = i
+			n++
+		}
+	}
+	return sel[:n]
+}
+
+// likeKernel filters by one LIKE pattern, with a tight loop for each
+// common shape of pattern.
+func likeKernel(rows [][]Value, sel []int32, col int, not bool, m *likeMatcher) []int32 {
+	switch m.shape {
+	case likeExact:
+		return litKernel(rows, sel, col, &m.short, litExact, not)
+	case likePrefix:
+		return litKernel(rows, sel, col, &m.short, litPrefix, not)
+	case likeSuffix:
+		return litKernel(rows, sel, col, &m.short, litSuffix, not)
+	case likeAny:
+		n := 0
+		for _, i := range sel {
+			if rows[i][col].kind == KindString && !not {
+				sel[n] = i
+				n++
+			}
+		}
+		return sel[:n]
+	}
+	return kernelString(rows, sel, col, not, m.match)
+}
+
+// kernelLike: column [NOT] LIKE 'constant'.
+func kernelLike(col int, not bool, m *likeMatcher) batchFn {
+	return func(_ *env, rows [][]Value, sel []int32) []int32 { return likeKernel(rows, sel, col, not, m) }
+}
+
+// kernelRegexp: column [NOT] REGEXP 'constant'.
+func kernelRegexp(col int, not bool, re *regexp.Regexp) batchFn {
+	return func(_ *env, rows [][]Value, sel []int32) []int32 {
+		return kernelString(rows, sel, col, not, re.MatchString)
+	}
+}
+
+// kernelMatchParam: column [NOT] LIKE/REGEXP :p, with the pattern compiled
+// once per run (a NULL pattern is unknown for every row).
+func kernelMatchParam(col int, not bool, slot int) batchFn {
+	return func(e *env, rows [][]Value, sel []int32) []int32 {
+		m := e.matches[slot]
+		switch {
+		case m.re != nil:
+			return kernelString(rows, sel, col, not, m.re.MatchString)
+		case m.like != nil:
+			return likeKernel(rows, sel, col, not, m.like)
+		}
+		return sel[:0]
+	}
+}
+
+// kernelIn: column [NOT] IN (constants), as the constant form of in.
+func kernelIn(col int, not bool, set map[Value]bool, hasNull bool) batchFn {
+	return func(_ *env, rows [][]Value, sel []int32) []int32 {
+		n := 0
+		for _, i := range sel {
+			v := &rows[i][col]
+			if v.kind == KindNull {
+				continue
+			}
+			if set[*v] {
+				if not {
+					continue
+				}
+			} else if hasNull || !not {
+				continue
+			}
+			sel[n] = i
+			n++
+		}
+		return sel[:n]
+	}
+}
+
+// kernelIsNull: column IS [NOT] NULL.
+func kernelIsNull(col int, not bool) batchFn {
+	return func(_ *env, rows [][]Value, sel []int32) []int32 {
+		n := 0
+		for _, i := range sel {
+			if (rows[i][col].kind == KindNull) != not {
+				sel[n] = i
+				n++
+			}
+		}
+		return sel[:n]
+	}
+}
+
+// shortLit is a string literal made ready for comparisons in a loop: a
+// string of its length (4 to 16 bytes) equals it when the string's first
+// and last words equal the literal's, two overlapping loads. Comparing
+// with == a string known only at run time calls the runtime's memequal,
+// whose call costs more than the compare in a loop over 100,000 rows; a
+// constant in Go source would compile to the loads, and this is the same
+// for a literal that arrives in a statement. Other lengths use ==.
+type shortLit struct {
+	s    string
+	a, b uint64 // the first and last 8 bytes (len 8..16) or 4 bytes (len 4..7)
+}
+
+func newShortLit(s string) shortLit {
+	l := shortLit{s: s}
+	switch n := len(s); {
+	case n >= 8 && n <= 16:
+		l.a, l.b = load64(s), load64(s[n-8:])
+	case n >= 4 && n < 8:
+		l.a, l.b = uint64(load32(s)), uint64(load32(s[n-4:]))
+	}
+	return l
+}
+
+// load64 and load32 read the first bytes of s as a little-endian word;
+// the compiler turns each into one load.
+func load64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+func load32(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
+
+// litWhere says where a literal must occur in a string: the whole string,
+// its start or its end.
+type litWhere uint8
+
+const (
+	litExact litWhere = iota
+	litPrefix
+	litSuffix
+)
+
+// litKernel keeps the rows whose column holds a string that equals,
+// starts with or ends with l (or does not, when not); a value that is not
+// a string is unknown, never kept. Each length class has its own loop, so
+// that the loop makes no call.
+func litKernel(rows [][]Value, sel []int32, col int, l *shortLit, where litWhere, not bool) []int32 {
+	ln, a, b := len(l.s), l.a, l.b
+	n := 0
+	switch {
+	case ln >= 8 && ln <= 16:
+		for _, i := range sel {
+			v := &rows[i][col]
+			if v.kind != KindString {
+				continue
+			}
+			t, ok := v.s, false
+			if len(t) == ln || (where != litExact && len(t) > ln) {
+				if where == litSuffix {
+					t = t[len(t)-ln:]
+				}
+				ok = load64(t) == a && load64(t[ln-8:]) == b
+			}
+			if ok != not {
+				sel[n] = i
+				n++
+			}
+		}
+	case ln >= 4 && ln < 8:
+		for _, i := range sel {
+			v := &rows[i][col]
+			if v.kind != KindString {
+				continue
+			}
+			t, ok := v.s, false
+			if len(t) == ln || (where != litExact && len(t) > ln) {
+				if where == litSuffix {
+					t = t[len(t)-ln:]
+				}
+				ok = uint64(load32(t)) == a && uint64(load32(t[ln-4:])) == b
+			}
+			if ok != not {
+				sel[n] = i
+				n++
+			}
+		}
+	default:
+		for _, i := range sel {
+			v := &rows[i][col]
+			if v.kind != KindString {
+				continue
+			}
+			var ok bool
+			switch where {
+			case litExact:
+				ok = v.s == l.s
+			case litPrefix:
+				ok = strings.HasPrefix(v.s, l.s)
+			default:
+				ok = strings.HasSuffix(v.s, l.s)
+			}
+			if ok != not {
+				sel[n] = i
+				n++
+			}
+		}
+	}
+	return sel[:n]
+}

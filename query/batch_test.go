@@ -1,0 +1,282 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// rawDB is a Database that hands out whatever rows it holds, unchecked: a
+// column may hold a value of another kind than its type, or a row may be
+// short, as a Database outside this package could.
+type rawDB map[string][][]Value
+
+func (db rawDB) Rows(_ context.Context, table string) ([][]Value, error) { return db[table], nil }
+
+// kernelStrings are the strings the kernels' data is drawn from: every
+// length class of shortLit (0–3, 4–7, 8–16, 17+), strings that differ from
+// the literals of the conditions below in their first, middle or last
+// byte, that are one byte longer or shorter, or that hold LIKE's
+// wildcards and multi-byte characters.
+var kernelStrings = []string{
+	"", "a", "ab", "abc", "web-", "web", "web-1", "web-12", "web-123", "wab-1", "web-0001", "xweb-0001",
+	"launched", "launchee", "xaunched", "launcxed", "launched!", "launche", "!launched",
+	"openstack", "openstacK", "0penstack", "openstack-2",
+	"abcdefghijklmnop", "abcdefghXjklmnop", "Xbcdefghijklmnop", "abcdefghijklmnoX", "abcdefghijklmnopq", "zabcdefghijklmnop",
+	"%", "_", "a%b", "w\u00e9b-1", "\u00e9t\u00e9",
+}
+
+// kernelValue draws a value for a column of type typ: mostly of its type,
+// sometimes null, rarely of another kind.
+func kernelValue(r *rand.Rand, typ Type) Value {
+	switch n := r.IntN(20); {
+	case n == 0:
+		return Null()
+	case n == 1:
+		return []Value{String("1"), Int(1), Bool(true), Number(math.Copysign(0, -1))}[r.IntN(4)]
+	}
+	switch typ {
+	case TypeNumber:
+		return []Value{Int(-2), Int(-1), Int(0), Number(math.Copysign(0, -1)), Int(1), Number(1.5), Int(2), Int(1024)}[r.IntN(8)]
+	case TypeBool:
+		return Bool(r.IntN(2) == 0)
+	}
+	return String(kernelStrings[r.IntN(len(kernelStrings))])
+}
+
+// kernelDB holds 3,000 flavors and 500 projects of random values: many
+// batches of rows, and chunks of collected rows.
+func kernelDB() rawDB {
+	r := rand.New(rand.NewPCG(1, 2))
+	db := rawDB{}
+	for table, n := range map[string]int{tableFlavors: 3000, tableProjects: 500} {
+		t := testSchema.Table(table)
+		rows := make([][]Value, n)
+		for i := range rows {
+			rows[i] = make([]Value, len(t.Columns))
+			for j, c := range t.Columns {
+				rows[i][j] = kernelValue(r, c.Type)
+			}
+			rows[i][0] = String(fmt.Sprintf("%s-%d", table, i)) // ids stay unique, to tell rows apart
+		}
+		db[table] = rows
+	}
+	// A project id of each flavor that the projects' ids can match.
+	for i, f := range db[tableFlavors] {
+		if i%3 != 0 {
+			f[1] = String(fmt.Sprintf("%s-%d", tableProjects, r.IntN(600)))
+		}
+	}
+	return db
+}
+
+// kernelConditions are WHERE clauses over flavors with a kernel for each
+// shape (=, !=, comparisons, LIKE of every pattern shape, REGEXP, IN, IS
+// NULL, BETWEEN, with constants and parameters) and without (OR, NOT,
+// column against column).
+var kernelConditions = []string{
+	"name = 'launched'", "name != 'launched'", "name = 'web-1'", "name = 'abc'", "name = ''",
+	"name = 'abcdefghijklmnop'", "name = 'abcdefghijklmnopq'", "name = 'w\u00e9b-1'",
+	"name = :s", "name != :s", "'launched' = name",
+	"name LIKE 'web-%'", "name LIKE 'launch%'", "name LIKE '%ched'", "name LIKE '%-1'", "name LIKE '%b-1%'",
+	"name LIKE 'w_b-%'", "name LIKE '%'", "name LIKE 'launched'", "name LIKE ''", "name LIKE 'abcdefghijklmnop%'",
+	"name LIKE '%bcdefghijklmnop'", "name LIKE 'abcdefghijklmnopq%'", "name LIKE 'a\\%b'", "name LIKE 'ab%'",
+	"name LIKE 'w\u00e9b%'", "name NOT LIKE 'web-%'", "name NOT LIKE '%ched'", "name NOT LIKE 'launched'",
+	"name NOT LIKE '%'", "name NOT LIKE 'w_b-%'", "name LIKE NULL", "name NOT LIKE NULL",
+	"name LIKE :p", "name NOT LIKE :p", "name REGEXP '^web-[0-9]+$'", "name NOT REGEXP 'a'", "name REGEXP :r", "name NOT REGEXP :r",
+	"name IN ('a', 'web-1', 'launched')", "name NOT IN ('a', 'web-1')", "name IN ('a', NULL)", "name NOT IN ('a', NULL)",
+	"notes IS NULL", "notes IS NOT NULL", "ram IS NULL",
+	"ram > 1", "ram >= 0", "ram < 0", "ram <= -1", "ram = 0", "ram != 0", "0 < ram", "ram = '1'",
+	"ram = :n", "ram != :n", "ram > :n", "ram BETWEEN -1 AND 1", "ram NOT BETWEEN -1 AND 1", "vcpus IN (1, 2, 1024)",
+	"name < 'm'", "name >= 'web-'", "has_swap = true", "is_public != false", "ram <=> 0",
+	"name LIKE 'web-%' AND ram > 0 AND notes IS NULL", "name = :s AND ram BETWEEN :n AND 2",
+	"name = 'a' OR ram > 1", "NOT (name = 'a')", "name = id", "name = project_id OR notes LIKE 'a%'",
+	"name LIKE 'web-%' AND (ram > 1 OR notes IS NULL)",
+}
+
+// kernelParams are the parameter sets each condition runs with: strings of
+// each length class, null, and a pattern that is not a string.
+var kernelParams = [][]any{
+	{Named("s", "launched"), Named("p", "web-%"), Named("r", "^a"), Named("n", 0)},
+	{Named("s", "web-1"), Named("p", "%ched"), Named("r", "k$"), Named("n", 1)},
+	{Named("s", "abc"), Named("p", "launched"), Named("r", "."), Named("n", -1)},
+	{Named("s", "abcdefghijklmnopq"), Named("p", "w_b%"), Named("r", "^$"), Named("n", 1024)},
+	{Named("s", nil), Named("p", nil), Named("r", nil), Named("n", nil)},
+}
+
+// runBoth runs a statement with the kernels and row by row (the reference:
+// each condition's condFn, rows output one by one).
+func runBoth(t *testing.T, db Database, sql string, args ...any) (kernels, rows *Result) {
+	t.Helper()
+	q, err := testEngine().Compile(sql)
+	require.NoError(t, err, sql)
+	kernels, err = q.Run(context.Background(), db, args...)
+	require.NoError(t, err, sql)
+	forceRowAtATime = true
+	defer func() { forceRowAtATime = false }()
+	rows, err = q.Run(context.Background(), db, args...)
+	require.NoError(t, err, sql)
+	return kernels, rows
+}
+
+// TestKernelsAgreeWithConditions runs every condition over rows of every
+// kind, with every parameter set, and with LIMIT and OFFSET, through the
+// kernels and row by row: the rows, and their order, must be the same.
+func TestKernelsAgreeWithConditions(t *testing.T) {
+	db := kernelDB()
+	tails := []string{"", " LIMIT 7", " LIMIT 100 OFFSET 63", " LIMIT 2100 OFFSET 1", " LIMIT 0", " LIMIT 5 OFFSET 4000"}
+	matched := 0
+	for _, cond := range kernelConditions {
+		for _, args := range kernelParams {
+			for _, tail := range tails {
+				sql := "SELECT id, name, ram FROM flavors WHERE " + cond + tail
+				got, want := runBoth(t, db, sql, args...)
+				require.Equal(t, want.Count, got.Count, "%s %v", sql, args)
+				require.True(t, slices.EqualFunc(want.Rows(), got.Rows(), slices.Equal), "%s %v: the rows differ", sql, args)
+				matched += got.Count
+			}
+		}
+		// The same condition on the joined table of a join, where it filters
+		// that table's rows before the join.
+		sql := "SELECT p.id, f.id FROM projects p JOIN flavors f ON f.project_id = p.id WHERE " +
+			strings.NewReplacer("project_id", "f.project_id", "name", "f.name", "notes", "f.notes", "ram", "f.ram",
+				"vcpus", "f.vcpus", "has_swap", "f.has_swap", "is_public", "f.is_public", "id", "f.id").Replace(cond)
+		got, want := runBoth(t, db, sql, kernelParams[0]...)
+		require.True(t, slices.EqualFunc(want.Rows(), got.Rows(), slices.Equal), "%s: the rows differ", sql)
+	}
+	assert.Greater(t, matched, 100_000, "the conditions select rows, not only nothing")
+}
+
+// TestWhereConditionsRunAsKernels pins the plan that makes a WHERE clause
+// of column-against-value conditions cost about a hand-written loop: each
+// condition is a kernel, and no condition is left to evaluate row by row.
+func TestWhereConditionsRunAsKernels(t *testing.T) {
+	for _, tc := range []struct {
+		where   string
+		kernels int
+		rest    bool
+	}{
+		{"state = 'launched' AND name LIKE 'web-%' AND cloud_type = :t", 3, false},
+		{"name REGEXP :r AND flavor_id IN ('a', 'b') AND fqdn IS NOT NULL AND name NOT LIKE '%x'", 4, false},
+		{"name BETWEEN 'a' AND 'b' AND id != ?", 2, false},
+		{"name = 'a' OR state = 'b'", 0, true},
+		{"state = 'launched' AND name = real_id", 1, true},
+	} {
+		q := mustCompile(t, "SELECT id FROM instances WHERE "+tc.where)
+		kf := q.steps[0].kernels
+		assert.Len(t, kf.kernels, tc.kernels, tc.where)
+		assert.Equal(t, tc.rest, kf.rest != nil, tc.where)
+	}
+}
+
+// TestShortLiterals compares the word-wise compare of shortLit with ==,
+// strings.HasPrefix and strings.HasSuffix for literals of every length up
+// to 20 bytes against strings that differ in each single byte, are one
+// byte shorter or longer, or are the literal with text around it.
+func TestShortLiterals(t *testing.T) {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz"
+	for n := 0; n <= 20; n++ {
+		lit := alphabet[:n]
+		l := newShortLit(lit)
+		cands := []string{lit, lit + "z", "z" + lit, "zz" + lit + "zz", "", "a"}
+		if n > 0 {
+			cands = append(cands, lit[:n-1], lit[1:])
+		}
+		for i := range n {
+			b := []byte(lit)
+			b[i] = 'Z'
+			cands = append(cands, string(b), string(b)+"z", "z"+string(b))
+		}
+		rows := make([][]Value, len(cands))
+		for i, c := range cands {
+			rows[i] = []Value{String(c)}
+		}
+		for where, want := range map[litWhere]func(s string) bool{
+			litExact:  func(s string) bool { return s == lit },
+			litPrefix: func(s string) bool { return strings.HasPrefix(s, lit) },
+			litSuffix: func(s string) bool { return strings.HasSuffix(s, lit) },
+		} {
+			for _, not := range []bool{false, true} {
+				sel := make([]int32, len(rows))
+				for i := range sel {
+					sel[i] = int32(i)
+				}
+				var kept []string
+				for _, i := range litKernel(rows, sel, 0, &l, where, not) {
+					kept = append(kept, cands[i])
+				}
+				var expect []string
+				for _, c := range cands {
+					if want(c) != not {
+						expect = append(expect, c)
+					}
+				}
+				assert.Equal(t, expect, kept, "literal %q, where %d, not %v", lit, where, not)
+			}
+		}
+	}
+}
+
+// TestRowWidthChecked: a Database that hands out a row with the wrong
+// number of values gets an error naming the table and the row, for the
+// first table (read in batches: the row index counts from the table's
+// start) and for a joined one; never a panic.
+func TestRowWidthChecked(t *testing.T) {
+	db := kernelDB()
+	flavors := slices.Clone(db[tableFlavors])
+	flavors[1000] = flavors[1000][:3]
+	db[tableFlavors] = flavors
+	for _, sql := range []string{
+		"SELECT id FROM flavors WHERE name LIKE 'web-%'",
+		"SELECT id FROM flavors",
+		"SELECT p.id FROM projects p JOIN flavors f ON f.project_id = p.id",
+	} {
+		q := mustCompile(t, sql)
+		_, err := q.Run(context.Background(), db)
+		require.Error(t, err, sql)
+		assert.ErrorIs(t, err, ErrEvaluation)
+		assert.EqualError(t, err, "table flavors: row 1000 has 3 values, want 10", sql)
+	}
+}
+
+// TestScanWorkBounded: scanning a table counts its rows as examined, in
+// batches, against Limits.JoinWork.
+func TestScanWorkBounded(t *testing.T) {
+	db := kernelDB()
+	q, err := testEngine(WithLimits(Limits{JoinWork: 2000})).Compile("SELECT id FROM flavors WHERE name = 'a'")
+	require.NoError(t, err)
+	_, err = q.Run(context.Background(), db)
+	require.ErrorIs(t, err, ErrLimit)
+	assert.EqualError(t, err, "statement examines more than 2000 row combinations (the join work limit); join on equal columns or narrow it with WHERE")
+	q, err = testEngine(WithLimits(Limits{JoinWork: 3000})).Compile("SELECT id FROM flavors WHERE name = 'a'")
+	require.NoError(t, err)
+	_, err = q.Run(context.Background(), db)
+	assert.NoError(t, err, "3,000 rows are within a bound of 3,000")
+}
+
+// TestKernelsAllocateNothingPerRow: the allocations of a run do not grow
+// with the rows scanned (only with the rows returned, a chunk per 2,048).
+func TestKernelsAllocateNothingPerRow(t *testing.T) {
+	small, large := kernelDB(), kernelDB()
+	for range 9 {
+		large[tableFlavors] = append(large[tableFlavors], small[tableFlavors]...)
+	}
+	for _, sql := range []string{
+		"SELECT id, name FROM flavors WHERE name LIKE :p AND ram > :n AND name REGEXP :r LIMIT 10",
+		"SELECT id FROM flavors WHERE name = :s AND notes IS NULL AND vcpus IN (1, 2) LIMIT 10",
+	} {
+		q := mustCompile(t, sql)
+		count := func(db Database) float64 {
+			return testing.AllocsPerRun(5, func() { _, _ = q.Run(context.Background(), db, kernelParams[1]...) })
+		}
+		s, l := count(small), count(large)
+		assert.LessOrEqual(t, l, s+1, "%s: %v allocations over 3,000 rows, %v over 30,000", sql, s, l)
+	}
+}
