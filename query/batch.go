@@ -8,7 +8,7 @@ import (
 // batchRows is how many rows of a table the filter kernels take at once:
 // enough to amortise a kernel's call, few enough that the rows a batch
 // touches stay in the processor's cache between kernels.
-var batchRows = 64
+const batchRows = 64
 
 // batchFn is a filter kernel: the compiled form of a condition on one
 // column of one table (column = 'x', column LIKE :p, column IN (…), …)
