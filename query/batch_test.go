@@ -277,6 +277,6 @@ func TestKernelsAllocateNothingPerRow(t *testing.T) {
 			return testing.AllocsPerRun(5, func() { _, _ = q.Run(context.Background(), db, kernelParams[1]...) })
 		}
 		s, l := count(small), count(large)
-		assert.LessOrEqual(t, l, s+1, "%s: %v allocations over 3,000 rows, %v over 30,000", sql, s, l)
+		assert.LessOrEqual(t, l, s+2, "%s: %v allocations over 3,000 rows, %v over 30,000", sql, s, l)
 	}
 }
