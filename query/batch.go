@@ -13,15 +13,19 @@ const batchRows = 64
 // batchFn is a filter kernel: the compiled form of a condition on one
 // column of one table (column = 'x', column LIKE :p, column IN (…), …)
 // that filters a batch of that table's rows in one tight loop, with no
-// call per row. sel holds indexes into rows; the kernel keeps, in order,
-// those of the rows for which the condition is true (not false, not
-// unknown) and returns that prefix of sel. It reads its parameters and
-// matchers from e, never a row of e.
+// call per row. With width >= 0, every row of rows is a candidate (sel
+// has room for their indexes), and the kernel, the first to read the
+// batch, also checks that each row has width values (a Database is not
+// trusted to), returning ok false, and nothing kept, when one has not;
+// otherwise (width < 0) sel holds the indexes of the candidates. The kernel
+// writes into sel, in order, the indexes of the candidates for which the
+// condition is true (not false, not unknown) and returns that prefix of
+// sel. It reads its parameters and matchers from e, never a row of e.
 //
 // A kernel gives exactly the rows its condition's condFn calls true: the
 // row-by-row form stays the reference (see forceRowAtATime), and
 // TestKernelsAgreeWithConditions compares the two.
-type batchFn func(e *env, rows [][]Value, sel []int32) []int32
+type batchFn func(e *env, rows [][]Value, sel []int32, width int) (keep []int32, ok bool)
 
 // forceRowAtATime disables the kernels, so that every condition runs row
 // by row through its condFn (for the tests and benchmarks that compare).
@@ -52,31 +56,60 @@ func kernelsOf(cs []*conjunct, slot int) kernelFilter {
 }
 
 // filter returns the indexes of the rows of one batch that pass the
-// kernels, in sel's storage (of capacity batchRows at least).
-func (kf *kernelFilter) filter(e *env, rows [][]Value, sel []int32) []int32 {
-	sel = sel[:len(rows)]
-	for i := range sel {
-		sel[i] = int32(i)
+// kernels, in sel's storage (of capacity len(rows) at least): the first
+// kernel reads every row, checking that each has width values (ok false
+// when one has not), the next ones the rows kept so far.
+func (kf *kernelFilter) filter(e *env, rows [][]Value, sel []int32, width int) (keep []int32, ok bool) {
+	if len(kf.kernels) == 0 {
+		return candidates(rows, sel, width)
 	}
-	for _, k := range kf.kernels {
+	if sel, ok = kf.kernels[0](e, rows, sel, width); !ok {
+		return nil, false
+	}
+	for _, k := range kf.kernels[1:] {
 		if len(sel) == 0 {
 			break
 		}
-		sel = k(e, rows, sel)
+		sel, _ = k(e, rows, sel, -1)
 	}
-	return sel
+	return sel, true
+}
+
+// candidates returns sel, or with width >= 0, the indexes of all of rows
+// once it has checked their width: the start of a kernel that has no loop
+// of its own over all rows.
+func candidates(rows [][]Value, sel []int32, width int) ([]int32, bool) {
+	if width < 0 {
+		return sel, true
+	}
+	sel = sel[:len(rows)]
+	for i, row := range rows {
+		if len(row) != width {
+			return nil, false
+		}
+		sel[i] = int32(i)
+	}
+	return sel, true
+}
+
+// none keeps no row: the kernel of a condition that is unknown for every
+// row (a NULL parameter), which still checks widths as a first kernel.
+func none(rows [][]Value, sel []int32, width int) ([]int32, bool) {
+	sel, ok := candidates(rows, sel, width)
+	return sel[:0], ok
 }
 
 // chainKernels is the kernel of an AND of conditions that all have one.
 func chainKernels(ks []batchFn) batchFn {
-	return func(e *env, rows [][]Value, sel []int32) []int32 {
-		for _, k := range ks {
-			if len(sel) == 0 {
+	return func(e *env, rows [][]Value, sel []int32, width int) ([]int32, bool) {
+		sel, ok := ks[0](e, rows, sel, width)
+		for _, k := range ks[1:] {
+			if !ok || len(sel) == 0 {
 				break
 			}
-			sel = k(e, rows, sel)
+			sel, _ = k(e, rows, sel, -1)
 		}
-		return sel
+		return sel, ok
 	}
 }
 
@@ -85,11 +118,15 @@ func chainKernels(ks []batchFn) batchFn {
 func kernelEqString(col int, s string, negate bool) batchFn {
 	if !negate {
 		lit := newShortLit(s)
-		return func(_ *env, rows [][]Value, sel []int32) []int32 {
-			return litKernel(rows, sel, col, &lit, litExact, false)
+		return func(_ *env, rows [][]Value, sel []int32, width int) ([]int32, bool) {
+			return litKernel(rows, sel, width, col, &lit, litExact, false)
 		}
 	}
-	return func(_ *env, rows [][]Value, sel []int32) []int32 {
+	return func(_ *env, rows [][]Value, sel []int32, width int) ([]int32, bool) {
+		sel, ok := candidates(rows, sel, width)
+		if !ok {
+			return nil, false
+		}
 		n := 0
 		for _, i := range sel {
 			if v := &rows[i][col]; v.kind != KindNull && (v.kind != KindString || v.s != s) {
@@ -97,20 +134,24 @@ func kernelEqString(col int, s string, negate bool) batchFn {
 				n++
 			}
 		}
-		return sel[:n]
+		return sel[:n], true
 	}
 }
 
 // kernelEqParam: column = :p (or != :p), as colEqParam.
 func kernelEqParam(col, p int, negate bool) batchFn {
-	return func(e *env, rows [][]Value, sel []int32) []int32 {
+	return func(e *env, rows [][]Value, sel []int32, width int) ([]int32, bool) {
 		w := e.params[p]
 		if w.kind == KindNull {
-			return sel[:0]
+			return none(rows, sel, width)
 		}
 		if w.kind == KindString && !negate {
 			lit := newShortLit(w.s)
-			return litKernel(rows, sel, col, &lit, litExact, false)
+			return litKernel(rows, sel, width, col, &lit, litExact, false)
+		}
+		sel, ok := candidates(rows, sel, width)
+		if !ok {
+			return nil, false
 		}
 		n := 0
 		for _, i := range sel {
@@ -120,7 +161,7 @@ func kernelEqParam(col, p int, negate bool) batchFn {
 				n++
 			}
 		}
-		return sel[:n]
+		return sel[:n], true
 	}
 }
 
@@ -128,13 +169,17 @@ func kernelEqParam(col, p int, negate bool) batchFn {
 // a parameter (param >= 0), for the operators of cmpTest.
 func kernelCompare(col int, op string, konst Value, param int) batchFn {
 	test := cmpTest(op)
-	return func(e *env, rows [][]Value, sel []int32) []int32 {
+	return func(e *env, rows [][]Value, sel []int32, width int) ([]int32, bool) {
 		w := konst
 		if param >= 0 {
 			w = e.params[param]
 		}
 		if w.kind == KindNull {
-			return sel[:0]
+			return none(rows, sel, width)
+		}
+		sel, ok := candidates(rows, sel, width)
+		if !ok {
+			return nil, false
 		}
 		n := 0
 		for _, i := range sel {
@@ -143,7 +188,7 @@ func kernelCompare(col int, op string, konst Value, param int) batchFn {
 				n++
 			}
 		}
-		return sel[:n]
+		return sel[:n], true
 	}
 }
 
@@ -163,15 +208,20 @@ func kernelString(rows [][]Value, sel []int32, col int, not bool, match func(str
 
 // likeKernel filters by one LIKE pattern, with a tight loop for each
 // common shape of pattern.
-func likeKernel(rows [][]Value, sel []int32, col int, not bool, m *likeMatcher) []int32 {
+func likeKernel(rows [][]Value, sel []int32, width int, col int, not bool, m *likeMatcher) ([]int32, bool) {
 	switch m.shape {
 	case likeExact:
-		return litKernel(rows, sel, col, &m.short, litExact, not)
+		return litKernel(rows, sel, width, col, &m.short, litExact, not)
 	case likePrefix:
-		return litKernel(rows, sel, col, &m.short, litPrefix, not)
+		return litKernel(rows, sel, width, col, &m.short, litPrefix, not)
 	case likeSuffix:
-		return litKernel(rows, sel, col, &m.short, litSuffix, not)
-	case likeAny:
+		return litKernel(rows, sel, width, col, &m.short, litSuffix, not)
+	}
+	sel, ok := candidates(rows, sel, width)
+	if !ok {
+		return nil, false
+	}
+	if m.shape == likeAny {
 		n := 0
 		for _, i := range sel {
 			if rows[i][col].kind == KindString && !not {
@@ -179,41 +229,55 @@ func likeKernel(rows [][]Value, sel []int32, col int, not bool, m *likeMatcher) 
 				n++
 			}
 		}
-		return sel[:n]
+		return sel[:n], true
 	}
-	return kernelString(rows, sel, col, not, m.match)
+	return kernelString(rows, sel, col, not, m.match), true
 }
 
 // kernelLike: column [NOT] LIKE 'constant'.
 func kernelLike(col int, not bool, m *likeMatcher) batchFn {
-	return func(_ *env, rows [][]Value, sel []int32) []int32 { return likeKernel(rows, sel, col, not, m) }
+	return func(_ *env, rows [][]Value, sel []int32, width int) ([]int32, bool) {
+		return likeKernel(rows, sel, width, col, not, m)
+	}
 }
 
 // kernelRegexp: column [NOT] REGEXP 'constant'.
 func kernelRegexp(col int, not bool, re *regexp.Regexp) batchFn {
-	return func(_ *env, rows [][]Value, sel []int32) []int32 {
-		return kernelString(rows, sel, col, not, re.MatchString)
+	return func(_ *env, rows [][]Value, sel []int32, width int) ([]int32, bool) {
+		sel, ok := candidates(rows, sel, width)
+		if !ok {
+			return nil, false
+		}
+		return kernelString(rows, sel, col, not, re.MatchString), true
 	}
 }
 
 // kernelMatchParam: column [NOT] LIKE/REGEXP :p, with the pattern compiled
 // once per run (a NULL pattern is unknown for every row).
 func kernelMatchParam(col int, not bool, slot int) batchFn {
-	return func(e *env, rows [][]Value, sel []int32) []int32 {
+	return func(e *env, rows [][]Value, sel []int32, width int) ([]int32, bool) {
 		m := e.matches[slot]
 		switch {
 		case m.re != nil:
-			return kernelString(rows, sel, col, not, m.re.MatchString)
+			sel, ok := candidates(rows, sel, width)
+			if !ok {
+				return nil, false
+			}
+			return kernelString(rows, sel, col, not, m.re.MatchString), true
 		case m.like != nil:
-			return likeKernel(rows, sel, col, not, m.like)
+			return likeKernel(rows, sel, width, col, not, m.like)
 		}
-		return sel[:0]
+		return none(rows, sel, width)
 	}
 }
 
 // kernelIn: column [NOT] IN (constants), as the constant form of in.
 func kernelIn(col int, not bool, set map[Value]bool, hasNull bool) batchFn {
-	return func(_ *env, rows [][]Value, sel []int32) []int32 {
+	return func(_ *env, rows [][]Value, sel []int32, width int) ([]int32, bool) {
+		sel, ok := candidates(rows, sel, width)
+		if !ok {
+			return nil, false
+		}
 		n := 0
 		for _, i := range sel {
 			v := &rows[i][col]
@@ -230,13 +294,17 @@ func kernelIn(col int, not bool, set map[Value]bool, hasNull bool) batchFn {
 			sel[n] = i
 			n++
 		}
-		return sel[:n]
+		return sel[:n], true
 	}
 }
 
 // kernelIsNull: column IS [NOT] NULL.
 func kernelIsNull(col int, not bool) batchFn {
-	return func(_ *env, rows [][]Value, sel []int32) []int32 {
+	return func(_ *env, rows [][]Value, sel []int32, width int) ([]int32, bool) {
+		sel, ok := candidates(rows, sel, width)
+		if !ok {
+			return nil, false
+		}
 		n := 0
 		for _, i := range sel {
 			if (rows[i][col].kind == KindNull) != not {
@@ -244,7 +312,7 @@ func kernelIsNull(col int, not bool) batchFn {
 				n++
 			}
 		}
-		return sel[:n]
+		return sel[:n], true
 	}
 }
 
@@ -297,9 +365,22 @@ const (
 // litKernel keeps the rows whose column holds a string that equals,
 // starts with or ends with l (or does not, when not); a value that is not
 // a string is unknown, never kept. Each length class has its own loop, so
-// that the loop makes no call.
-func litKernel(rows [][]Value, sel []int32, col int, l *shortLit, where litWhere, not bool) []int32 {
+// that the loop makes no call; as a first kernel (width >= 0) the most
+// common forms have loops of their own (litFirst), the others start from
+// candidates.
+func litKernel(rows [][]Value, sel []int32, width int, col int, l *shortLit, where litWhere, not bool) ([]int32, bool) {
 	ln, a, b := len(l.s), l.a, l.b
+	exact, suffix := where == litExact, where == litSuffix
+	if width >= 0 {
+		if !not && !suffix && ln >= 4 && ln <= 16 {
+			return litFirst(rows, sel, width, col, l, exact)
+		}
+		var ok bool
+		if sel, ok = candidates(rows, sel, width); !ok {
+			return nil, false
+		}
+	}
+	one := ln == 8 || ln == 4 // one word holds the whole literal
 	n := 0
 	switch {
 	case ln >= 8 && ln <= 16:
@@ -309,11 +390,11 @@ func litKernel(rows [][]Value, sel []int32, col int, l *shortLit, where litWhere
 				continue
 			}
 			t, ok := v.s, false
-			if len(t) == ln || (where != litExact && len(t) > ln) {
-				if where == litSuffix {
+			if len(t) == ln || (!exact && len(t) > ln) {
+				if suffix {
 					t = t[len(t)-ln:]
 				}
-				ok = load64(t) == a && load64(t[ln-8:]) == b
+				ok = load64(t) == a && (one || load64(t[ln-8:]) == b)
 			}
 			if ok != not {
 				sel[n] = i
@@ -327,11 +408,11 @@ func litKernel(rows [][]Value, sel []int32, col int, l *shortLit, where litWhere
 				continue
 			}
 			t, ok := v.s, false
-			if len(t) == ln || (where != litExact && len(t) > ln) {
-				if where == litSuffix {
+			if len(t) == ln || (!exact && len(t) > ln) {
+				if suffix {
 					t = t[len(t)-ln:]
 				}
-				ok = uint64(load32(t)) == a && uint64(load32(t[ln-4:])) == b
+				ok = uint64(load32(t)) == a && (one || uint64(load32(t[ln-4:])) == b)
 			}
 			if ok != not {
 				sel[n] = i
@@ -359,5 +440,69 @@ func litKernel(rows [][]Value, sel []int32, col int, l *shortLit, where litWhere
 			}
 		}
 	}
-	return sel[:n]
+	return sel[:n], true
+}
+
+// litFirst is litKernel as the first kernel of a batch in its most common
+// forms, = 'literal', LIKE 'literal' and LIKE 'prefix%' with a literal of
+// 4 to 16 bytes: one loop over the rows in order for each, with nothing in
+// it but the width check and the compare, as a hand-written loop would
+// have.
+func litFirst(rows [][]Value, sel []int32, width, col int, l *shortLit, exact bool) ([]int32, bool) {
+	ln, a, b := len(l.s), l.a, l.b
+	sel = sel[:len(rows)]
+	n := 0
+	switch {
+	case exact && ln == 8:
+		for i, row := range rows {
+			if len(row) != width {
+				return nil, false
+			}
+			if v := &row[col]; v.kind == KindString && len(v.s) == 8 && load64(v.s) == a {
+				sel[n] = int32(i)
+				n++
+			}
+		}
+	case exact && ln > 8:
+		for i, row := range rows {
+			if len(row) != width {
+				return nil, false
+			}
+			if v := &row[col]; v.kind == KindString && len(v.s) == ln && load64(v.s) == a && load64(v.s[ln-8:]) == b {
+				sel[n] = int32(i)
+				n++
+			}
+		}
+	case exact:
+		for i, row := range rows {
+			if len(row) != width {
+				return nil, false
+			}
+			if v := &row[col]; v.kind == KindString && len(v.s) == ln && uint64(load32(v.s)) == a && uint64(load32(v.s[ln-4:])) == b {
+				sel[n] = int32(i)
+				n++
+			}
+		}
+	case ln >= 8:
+		for i, row := range rows {
+			if len(row) != width {
+				return nil, false
+			}
+			if v := &row[col]; v.kind == KindString && len(v.s) >= ln && load64(v.s) == a && load64(v.s[ln-8:]) == b {
+				sel[n] = int32(i)
+				n++
+			}
+		}
+	default:
+		for i, row := range rows {
+			if len(row) != width {
+				return nil, false
+			}
+			if v := &row[col]; v.kind == KindString && len(v.s) >= ln && uint64(load32(v.s)) == a && uint64(load32(v.s[ln-4:])) == b {
+				sel[n] = int32(i)
+				n++
+			}
+		}
+	}
+	return sel[:n], true
 }

@@ -593,7 +593,7 @@ func (c *compiler) match(x *matchExpr, mode exprMode) (*cexpr, error) {
 	switch {
 	case pat.konst && pat.kv.kind == KindNull:
 		test = func(*env, string) (bool, bool) { return false, false }
-		kernel = func(_ *env, _ [][]Value, sel []int32) []int32 { return sel[:0] }
+		kernel = func(_ *env, rows [][]Value, sel []int32, width int) ([]int32, bool) { return none(rows, sel, width) }
 	case pat.konst && x.Regexp:
 		re, err := regexp.Compile(pat.kv.s)
 		if err != nil {

@@ -215,7 +215,11 @@ func (r *runner) prefilter(step *joinStep, rows [][]Value) ([][]Value, error) {
 	if step.prefilter == nil {
 		return rows, nil
 	}
-	kf := step.filters()
+	if forceRowAtATime {
+		return r.prefilterRows(step, rows)
+	}
+	kf := &step.kernels
+	width := len(r.q.scope[step.slot].table.Columns)
 	sel := make([]int32, min(batchRows, len(rows)))
 	var out [][]Value
 	for lo := 0; lo < len(rows); lo += batchRows {
@@ -225,7 +229,8 @@ func (r *runner) prefilter(step *joinStep, rows [][]Value) ([][]Value, error) {
 			}
 		}
 		batch := rows[lo:min(lo+batchRows, len(rows))]
-		for _, i := range kf.filter(&r.e, batch, sel) {
+		keep, _ := kf.filter(&r.e, batch, sel, width) // widths checked in load already
+		for _, i := range keep {
 			if kf.rest != nil {
 				r.e.row[step.slot] = batch[i]
 				if kf.rest(&r.e) != triTrue {
@@ -239,20 +244,27 @@ func (r *runner) prefilter(step *joinStep, rows [][]Value) ([][]Value, error) {
 	return out, nil
 }
 
-// filters returns the step's conditions on its table alone as kernels and
-// the rest, or all of them row by row when the kernels are disabled.
-func (s *joinStep) filters() kernelFilter {
-	if forceRowAtATime {
-		return kernelFilter{rest: s.prefilter}
+// prefilterRows is prefilter without the kernels, row by row through the
+// conditions' condFn: the reference the kernels are tested against.
+func (r *runner) prefilterRows(step *joinStep, rows [][]Value) ([][]Value, error) {
+	var out [][]Value
+	for i, row := range rows {
+		if i&1023 == 1023 {
+			if err := r.checkpoint(); err != nil {
+				return nil, err
+			}
+		}
+		r.e.row[step.slot] = row
+		if step.prefilter(&r.e) == triTrue {
+			out = append(out, row)
+		}
 	}
-	return s.kernels
+	r.e.row[step.slot] = nil
+	return out, nil
 }
 
 // scan drives the pipeline from the rows of the first table, then lets
-// every RIGHT join add its unmatched rows. The first table is read in
-// batches: the kernels of its conditions filter a batch, then each row
-// they kept goes on (checked against the other conditions, joined,
-// output). The rows of a batch count as examined when the batch starts.
+// every RIGHT join add its unmatched rows.
 func (r *runner) scan() error {
 	q := r.q
 	if len(q.scope) == 0 {
@@ -261,25 +273,41 @@ func (r *runner) scan() error {
 		}
 		return r.sink()
 	}
-	kf := q.steps[0].filters()
 	// One table, no groups, no HAVING: a row that passes goes straight to
 	// the output.
 	direct := len(q.steps) == 1 && r.groups == nil && q.having == nil
-	// And when the result is plain columns, unsorted, the collector takes
-	// the rows a batch kept at once (not when the kernels are disabled: that
-	// is the row-by-row reference, output included).
-	whole := direct && r.out.direct() && !forceRowAtATime
-	rows := r.rows[0]
+	scan := r.scanBatches
+	if forceRowAtATime {
+		scan = r.scanRows
+	}
+	if err := scan(direct); err != nil {
+		return err
+	}
+	return r.rightJoins()
+}
+
+// scanBatches reads the first table in batches: the kernels of its
+// conditions filter a batch, then each row they kept goes on (checked
+// against the other conditions, joined, output). The rows of a batch count
+// as examined when the batch starts.
+func (r *runner) scanBatches(direct bool) error {
+	q := r.q
+	kf := &q.steps[0].kernels
+	// When the result is plain columns, unsorted, the collector takes the
+	// rows a batch kept at once.
+	whole := direct && r.out.direct()
+	rows, table := r.rows[0], q.scope[0].table
+	width := len(table.Columns)
 	sel := make([]int32, min(batchRows, len(rows)))
 	for lo := 0; lo < len(rows); lo += batchRows {
 		batch := rows[lo:min(lo+batchRows, len(rows))]
 		if err := r.examine(len(batch)); err != nil {
 			return err
 		}
-		if err := checkWidth(q.scope[0].table, batch, lo); err != nil {
-			return err
+		keep, ok := kf.filter(&r.e, batch, sel, width)
+		if !ok {
+			return checkWidth(table, rows[lo:], lo)
 		}
-		keep := kf.filter(&r.e, batch, sel)
 		if whole {
 			if kf.rest != nil {
 				n := 0
@@ -302,17 +330,50 @@ func (r *runner) scan() error {
 			if kf.rest != nil && kf.rest(&r.e) != triTrue {
 				continue
 			}
-			var err error
-			if direct {
-				err = r.out.add(&r.e)
-			} else {
-				err = r.step(1)
-			}
-			if err != nil {
+			if err := r.next(direct); err != nil {
 				return err
 			}
 		}
 	}
+	return nil
+}
+
+// scanRows is scanBatches without the kernels, row by row through the
+// conditions' condFn and the collector's add: the reference the kernels
+// and addRows are tested against.
+func (r *runner) scanRows(direct bool) error {
+	if err := checkWidth(r.q.scope[0].table, r.rows[0], 0); err != nil {
+		return err
+	}
+	pre := r.q.steps[0].prefilter
+	for _, row := range r.rows[0] {
+		if err := r.tick(); err != nil {
+			return err
+		}
+		r.e.row[0] = row
+		if pre != nil && pre(&r.e) != triTrue {
+			continue
+		}
+		if err := r.next(direct); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// next passes on a row of the first table that its conditions kept:
+// straight to the output, or to the next join step.
+func (r *runner) next(direct bool) error {
+	if direct {
+		return r.out.add(&r.e)
+	}
+	return r.step(1)
+}
+
+// rightJoins lets every RIGHT join add the rows of its table that found no
+// partner.
+func (r *runner) rightJoins() error {
+	q := r.q
 	for k := 1; k < len(q.steps); k++ {
 		if q.steps[k].kind != joinRight {
 			continue
