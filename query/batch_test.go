@@ -56,7 +56,11 @@ func kernelValue(r *rand.Rand, typ Type) Value {
 func kernelDB() rawDB {
 	r := rand.New(rand.NewPCG(1, 2))
 	db := rawDB{}
-	for table, n := range map[string]int{tableFlavors: 3000, tableProjects: 500} {
+	for _, tn := range []struct {
+		table string
+		n     int
+	}{{tableFlavors, 3000}, {tableProjects, 500}} {
+		table, n := tn.table, tn.n
 		t := testSchema.Table(table)
 		rows := make([][]Value, n)
 		for i := range rows {
