@@ -27,8 +27,10 @@ const batchRows = 64
 // TestKernelsAgreeWithConditions compares the two.
 type batchFn func(e *env, rows [][]Value, sel []int32, width int) (keep []int32, ok bool)
 
-// forceRowAtATime disables the kernels, so that every condition runs row
-// by row through its condFn (for the tests and benchmarks that compare).
+// forceRowAtATime disables the kernels: the first table is scanned and
+// joined tables pre-filtered row by row, through each condition's condFn
+// and the collector's add, as before there were kernels. It is the
+// reference the tests compare the kernels with.
 var forceRowAtATime = false
 
 // kernelFilter is the conditions of a join step on its table alone, as
