@@ -373,10 +373,13 @@ const (
 func litKernel(rows [][]Value, sel []int32, width int, col int, l *shortLit, where litWhere, not bool) ([]int32, bool) {
 	ln, a, b := len(l.s), l.a, l.b
 	exact, suffix := where == litExact, where == litSuffix
-	if width >= 0 {
-		if !not && !suffix && ln >= 4 && ln <= 16 {
+	if !not && !suffix && ln >= 4 && ln <= 16 {
+		if width >= 0 {
 			return litFirst(rows, sel, width, col, l, exact)
 		}
+		return litNext(rows, sel, col, l, exact), true
+	}
+	if width >= 0 {
 		var ok bool
 		if sel, ok = candidates(rows, sel, width); !ok {
 			return nil, false
@@ -507,4 +510,49 @@ func litFirst(rows [][]Value, sel []int32, width, col int, l *shortLit, exact bo
 		}
 	}
 	return sel[:n], true
+}
+
+// litNext is litFirst for a kernel after the first: the same loops over
+// the rows sel holds.
+func litNext(rows [][]Value, sel []int32, col int, l *shortLit, exact bool) []int32 {
+	ln, a, b := len(l.s), l.a, l.b
+	n := 0
+	switch {
+	case exact && ln == 8:
+		for _, i := range sel {
+			if v := &rows[i][col]; v.kind == KindString && len(v.s) == 8 && load64(v.s) == a {
+				sel[n] = i
+				n++
+			}
+		}
+	case exact && ln > 8:
+		for _, i := range sel {
+			if v := &rows[i][col]; v.kind == KindString && len(v.s) == ln && load64(v.s) == a && load64(v.s[ln-8:]) == b {
+				sel[n] = i
+				n++
+			}
+		}
+	case exact:
+		for _, i := range sel {
+			if v := &rows[i][col]; v.kind == KindString && len(v.s) == ln && uint64(load32(v.s)) == a && uint64(load32(v.s[ln-4:])) == b {
+				sel[n] = i
+				n++
+			}
+		}
+	case ln >= 8:
+		for _, i := range sel {
+			if v := &rows[i][col]; v.kind == KindString && len(v.s) >= ln && load64(v.s) == a && load64(v.s[ln-8:]) == b {
+				sel[n] = i
+				n++
+			}
+		}
+	default:
+		for _, i := range sel {
+			if v := &rows[i][col]; v.kind == KindString && len(v.s) >= ln && uint64(load32(v.s)) == a && uint64(load32(v.s[ln-4:])) == b {
+				sel[n] = i
+				n++
+			}
+		}
+	}
+	return sel[:n]
 }
