@@ -48,6 +48,9 @@ func kernelsOf(cs []*conjunct, slot int) kernelFilter {
 	var rest []*conjunct
 	for _, cj := range cs {
 		if cj.ce.batch != nil && cj.ce.slots == 1<<uint(slot) {
+			if kf.kernels == nil {
+				kf.kernels = make([]batchFn, 0, len(cs))
+			}
 			kf.kernels = append(kf.kernels, cj.ce.batch)
 			continue
 		}

@@ -291,7 +291,7 @@ func (c *compiler) logical(x *binaryExpr, mode exprMode) (*cexpr, error) {
 	flatten(x)
 	out := newExpr(x, TypeBool)
 	conds := make([]condFn, len(terms))
-	kernels := make([]batchFn, 0, len(terms))
+	var kernels []batchFn
 	for i, t := range terms {
 		ct, err := c.expr(t, mode)
 		if err != nil {

@@ -55,7 +55,7 @@ func newCollector(q *Compiled, limit, offset int64, b *budget) *collector {
 	// The fewest rows a chunk can hold and the most the statement can
 	// keep bound its size.
 	most := int64(rowsPerChunk)
-	if limit >= 0 {
+	if limit >= 0 && (c.nkeys == 0 || (c.topN > 0 && !forceFullSort)) {
 		most = min(most, max(limit+offset, 1))
 	}
 	for c.shift < 11 && int64(1)<<c.shift < most && (2<<c.shift)*c.stride <= chunkValues {
