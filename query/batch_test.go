@@ -13,6 +13,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// raceEnabled is set by race_test.go when the tests run with -race.
+var raceEnabled bool
+
 // rawDB is a Database that hands out whatever rows it holds, unchecked: a
 // column may hold a value of another kind than its type, or a row may be
 // short, as a Database outside this package could.
@@ -289,6 +292,12 @@ func TestKernelsAllocateNothingPerRow(t *testing.T) {
 		"SELECT id FROM flavors WHERE name = :s AND notes IS NULL AND vcpus IN (1, 2)",
 		"SELECT id FROM flavors WHERE ram = :n AND name != 'a' AND notes LIKE 'w_b%' AND is_public = true",
 	} {
+		if raceEnabled && strings.Contains(sql, "REGEXP") {
+			// Under the race detector sync.Pool drops what it holds at
+			// random, so regexp allocates a matcher on many of its calls.
+			t.Logf("not counted under the race detector: %s", sql)
+			continue
+		}
 		q := mustCompile(t, sql)
 		count := func(db Database) (allocs float64, rows int) {
 			res, err := q.Run(context.Background(), db, kernelParams[1]...)
