@@ -314,3 +314,38 @@ func TestKernelsAllocateNothingPerRow(t *testing.T) {
 		assert.LessOrEqual(t, l, s+10, "%s: %v allocations over 3,000 rows, %v over 30,000", sql, s, l)
 	}
 }
+
+// FuzzKernelsAgree runs any statement over the kernels' data with the
+// kernels and row by row: both must give the same status, message and
+// rows.
+func FuzzKernelsAgree(f *testing.F) {
+	for _, cond := range kernelConditions {
+		f.Add("select id, name, ram from flavors where " + cond)
+	}
+	f.Add("select p.id, f.name from projects p join flavors f on f.project_id = p.id where f.name like 'web-%' and p.name != 'a' order by 2 limit 5")
+	f.Add("select distinct name from flavors where ram between -1 and 1 and notes is not null limit 3, 4")
+	f.Add("select name, count(*) from flavors where name in ('a', 'web-1') group by name having count(*) > 1")
+	db := kernelDB()
+	en := testEngine()
+	params := []Parameter{{Name: "s", Value: String("web-1")}, {Name: "p", Value: String("%ched")},
+		{Name: "r", Value: String("^a")}, {Name: "n", Value: Int(1)}, {Value: String("launched")}}
+	f.Fuzz(func(t *testing.T, src string) {
+		run := func() []*Result {
+			res, err := en.Batch(context.Background(), db, []Request{{SQL: src, Parameters: params}})
+			if err != nil {
+				return []*Result{errorResult(err, nil)}
+			}
+			return res
+		}
+		got := run()
+		forceRowAtATime = true
+		want := run()
+		forceRowAtATime = false
+		require.Len(t, got, len(want))
+		for i := range got {
+			require.Equal(t, want[i].Status, got[i].Status, src)
+			require.Equal(t, want[i].Message, got[i].Message, src)
+			require.True(t, slices.EqualFunc(want[i].Rows(), got[i].Rows(), slices.Equal), "%s: the rows differ", src)
+		}
+	})
+}
