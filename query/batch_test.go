@@ -349,3 +349,25 @@ func FuzzKernelsAgree(f *testing.F) {
 		}
 	})
 }
+
+// TestOrderByOneKey: a sort on one key sorts the keys beside their rows'
+// slots; it must order exactly as the sort on several keys does (nulls,
+// then bools, numbers, strings; equal keys in arrival order, also with
+// DESC), which a second, constant key makes it use.
+func TestOrderByOneKey(t *testing.T) {
+	db := kernelDB()
+	for _, col := range []string{"name", "ram", "notes", "has_swap", "id", "ram * 2"} {
+		for _, dir := range []string{"", " DESC"} {
+			for _, tail := range []string{"", " LIMIT 10 OFFSET 5", " LIMIT 2000000"} {
+				one := mustCompile(t, "SELECT id, "+col+" FROM flavors ORDER BY "+col+dir+tail)
+				two := mustCompile(t, "SELECT id, "+col+" FROM flavors ORDER BY "+col+dir+", 'same'"+tail)
+				got, err := one.Run(context.Background(), db)
+				require.NoError(t, err)
+				want, err := two.Run(context.Background(), db)
+				require.NoError(t, err)
+				require.Equal(t, want.Count, got.Count)
+				require.True(t, slices.EqualFunc(want.Rows(), got.Rows(), slices.Equal), "ORDER BY %s%s%s", col, dir, tail)
+			}
+		}
+	}
+}

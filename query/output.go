@@ -280,11 +280,7 @@ func (c *collector) result(columns []string) *Result {
 		res.Count = len(res.rows)
 		return res
 	}
-	order := make([]int32, c.n)
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, c.less)
+	order := c.sorted()
 	start := min(c.offset, int64(len(order)))
 	order = order[start:]
 	if c.limit >= 0 && int64(len(order)) > c.limit {
@@ -296,4 +292,47 @@ func (c *collector) result(columns []string) *Result {
 	}
 	res.Count = len(order)
 	return res
+}
+
+// sorted returns the slots of the rows in ORDER BY order. With one key
+// and the rows in arrival order (no heap), it sorts the keys themselves,
+// each beside its slot, so that comparing two rows reads two adjacent
+// entries instead of two rows' chunks.
+func (c *collector) sorted() []int32 {
+	order := make([]int32, c.n)
+	if c.nkeys != 1 || c.seq != nil {
+		for i := range order {
+			order[i] = int32(i)
+		}
+		slices.SortFunc(order, c.less)
+		return order
+	}
+	type keyed struct {
+		key  Value
+		slot int32
+	}
+	ks := make([]keyed, c.n)
+	for i := range ks {
+		ks[i] = keyed{c.keys(i)[0], int32(i)}
+	}
+	desc := c.q.keys[0].desc
+	slices.SortFunc(ks, func(a, b keyed) int {
+		var d int
+		if a.key.kind == KindString && b.key.kind == KindString {
+			d = strings.Compare(a.key.s, b.key.s)
+		} else {
+			d = compareValues(a.key, b.key)
+		}
+		switch {
+		case d == 0:
+			return cmpInt(int(a.slot), int(b.slot))
+		case desc:
+			return -d
+		}
+		return d
+	})
+	for i, k := range ks {
+		order[i] = k.slot
+	}
+	return order
 }
