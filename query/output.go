@@ -52,8 +52,9 @@ func newCollector(q *Compiled, limit, offset int64, b *budget) *collector {
 		c.heap.c = c
 		c.tmp = make([]Value, c.nkeys)
 	}
-	// The fewest rows a chunk can hold and the most the statement can
-	// keep bound its size.
+	// A chunk has room for no more rows than the statement keeps when it
+	// stops or keeps a heap at OFFSET+LIMIT: LIMIT 20 does not allocate
+	// room for 2,048 rows.
 	most := int64(rowsPerChunk)
 	if limit >= 0 && (c.nkeys == 0 || (c.topN > 0 && !forceFullSort)) {
 		most = min(most, max(limit+offset, 1))
