@@ -52,6 +52,9 @@ type cexpr struct {
 	slots uint64 // table slots referenced
 	agg   bool   // contains an aggregate
 	src   node
+	// batch, when set, is the filter kernel of a condition on one column
+	// of one table: it keeps the rows for which cond is true.
+	batch batchFn
 }
 
 func (c *cexpr) isColumn() bool { return c.slot >= 0 }
@@ -155,6 +158,9 @@ func (c *compiler) expr(e node, mode exprMode) (*cexpr, error) {
 				return triTrue
 			}
 			return triFalse
+		}
+		if inner.isColumn() {
+			r.batch = kernelIsNull(inner.col, not)
 		}
 		return r, nil
 	case *callExpr:
@@ -285,6 +291,7 @@ func (c *compiler) logical(x *binaryExpr, mode exprMode) (*cexpr, error) {
 	flatten(x)
 	out := newExpr(x, TypeBool)
 	conds := make([]condFn, len(terms))
+	var kernels []batchFn
 	for i, t := range terms {
 		ct, err := c.expr(t, mode)
 		if err != nil {
@@ -296,8 +303,15 @@ func (c *compiler) logical(x *binaryExpr, mode exprMode) (*cexpr, error) {
 		out.slots |= ct.slots
 		out.agg = out.agg || ct.agg
 		conds[i] = ct.condition()
+		if ct.batch != nil {
+			kernels = append(kernels, ct.batch)
+		}
 	}
 	out.cond = logicalCond(x.Op == "AND", conds)
+	// An AND of kernels on one table (a BETWEEN, say) is their chain.
+	if x.Op == "AND" && len(kernels) == len(terms) && out.slots&(out.slots-1) == 0 && out.slots != 0 {
+		out.batch = chainKernels(kernels)
+	}
 	return out, nil
 }
 
@@ -442,11 +456,16 @@ func (c *compiler) compare(x *binaryExpr, l, r *cexpr) (*cexpr, error) {
 	}
 	if l.isColumn() && r.konst && r.typ == TypeString && (op == "=" || op == "!=") {
 		out.cond = c.colEqString(l, r.kv.s, op == "!=")
+		out.batch = kernelEqString(l.col, r.kv.s, op == "!=")
 		return out, nil
 	}
 	if l.isColumn() && r.isParam() && (op == "=" || op == "!=") {
 		out.cond = c.colEqParam(l, r.param, op == "!=")
+		out.batch = kernelEqParam(l.col, r.param, op == "!=")
 		return out, nil
+	}
+	if l.isColumn() && (r.konst || r.isParam()) {
+		out.batch = kernelCompare(l.col, op, r.kv, r.param)
 	}
 	lv, rv := l.value(), r.value()
 	test := cmpTest(op)
@@ -570,9 +589,11 @@ func (c *compiler) match(x *matchExpr, mode exprMode) (*cexpr, error) {
 	out.slots, out.agg = subj.slots|pat.slots, subj.agg || pat.agg
 	sv, not := subj.value(), x.Not
 	var test func(e *env, s string) (bool, bool) // (matched, known)
+	var kernel batchFn
 	switch {
 	case pat.konst && pat.kv.kind == KindNull:
 		test = func(*env, string) (bool, bool) { return false, false }
+		kernel = func(_ *env, rows [][]Value, sel []int32, width int) ([]int32, bool) { return none(rows, sel, width) }
 	case pat.konst && x.Regexp:
 		re, err := regexp.Compile(pat.kv.s)
 		if err != nil {
@@ -580,12 +601,15 @@ func (c *compiler) match(x *matchExpr, mode exprMode) (*cexpr, error) {
 				Msg: "invalid regexp " + strconv.Quote(pat.kv.s), Hint: regexpHint(err), Err: err}
 		}
 		test = func(_ *env, s string) (bool, bool) { return re.MatchString(s), true }
+		kernel = kernelRegexp(subj.col, not, re)
 	case pat.konst:
 		m := newLikeMatcher(pat.kv.s)
 		test = func(_ *env, s string) (bool, bool) { return m.match(s), true }
+		kernel = kernelLike(subj.col, not, m)
 	case pat.isParam():
 		slot := len(c.matchers)
 		c.matchers = append(c.matchers, matcherSpec{param: pat.param, regexp: x.Regexp, pos: x.Pattern.Position()})
+		kernel = kernelMatchParam(subj.col, not, slot)
 		test = func(e *env, s string) (bool, bool) {
 			m := e.matches[slot]
 			switch {
@@ -616,6 +640,7 @@ func (c *compiler) match(x *matchExpr, mode exprMode) (*cexpr, error) {
 	if subj.isColumn() {
 		read := c.reader(subj.slot, subj.col)
 		sv = read
+		out.batch = kernel
 	}
 	out.cond = func(e *env) tri {
 		v := sv(e)
@@ -673,6 +698,9 @@ func (c *compiler) in(x *inExpr, mode exprMode) (*cexpr, error) {
 	}
 	sv, not := subj.value(), x.Not
 	if allConst {
+		if subj.isColumn() {
+			out.batch = kernelIn(subj.col, not, set, hasNull)
+		}
 		out.cond = func(e *env) tri {
 			v := sv(e)
 			if v.kind == KindNull {

@@ -16,9 +16,10 @@ type joinStep struct {
 	probe     []valueFn // key expressions over earlier tables
 	build     []valueFn // key expressions over this table
 	key       keyKind
-	prefilter condFn // conditions on this table alone, applied before joining
-	on        condFn // remaining join conditions, per candidate pair
-	filter    condFn // WHERE conditions complete once this table is joined
+	prefilter condFn       // conditions on this table alone, applied before joining
+	kernels   kernelFilter // the same conditions, as kernels and the rest
+	on        condFn       // remaining join conditions, per candidate pair
+	filter    condFn       // WHERE conditions complete once this table is joined
 	push      []pushSpec
 	desc      []string // for EXPLAIN
 }
@@ -161,6 +162,7 @@ func (c *compiler) planStep(s *joinStep, k int, conjs []*conjunct) error {
 		name += " AS " + c.scope[k].item.Alias
 	}
 	s.prefilter = andOf(pre)
+	s.kernels = kernelsOf(pre, k)
 	s.on = andOf(on)
 	s.filter = andOf(post)
 	for _, cj := range pre {

@@ -95,7 +95,12 @@
 // comma joins, WHERE) conditions hold equalities between the new table and
 // the earlier ones is a hash join on those columns; conditions on one
 // table alone filter that table before joining (and may be pushed to a
-// FilteringDatabase). ORDER BY with LIMIT keeps a bounded heap of
-// OFFSET+LIMIT rows instead of sorting everything; LIMIT without ORDER BY
-// stops reading early. Compiled.Explain (or EXPLAIN SELECT) shows the plan.
+// FilteringDatabase). Those of them that compare a column with a constant
+// or a parameter (=, !=, <, <=, >, >=, LIKE, REGEXP, IN, IS NULL, BETWEEN)
+// run as filter kernels over batches of 64 rows, each one tight loop with
+// no call per row, so that a scan costs about what a hand-written loop
+// does; the other conditions are evaluated row by row on the rows the
+// kernels keep. ORDER BY with LIMIT keeps a bounded heap of OFFSET+LIMIT
+// rows instead of sorting everything; LIMIT without ORDER BY stops reading
+// early. Compiled.Explain (or EXPLAIN SELECT) shows the plan.
 package query

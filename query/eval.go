@@ -121,6 +121,17 @@ func (r *runner) tick() error {
 	return r.checkpoint()
 }
 
+// examine counts n row combinations examined at once, checking the bounds
+// as tick would have on the way.
+func (r *runner) examine(n int) error {
+	before := r.budget.work
+	r.budget.work += n
+	if before>>10 == r.budget.work>>10 {
+		return nil
+	}
+	return r.checkpoint()
+}
+
 func (r *runner) checkpoint() error {
 	if r.budget.work > r.q.lim.JoinWork {
 		return limitf("statement examines more than %d row combinations (the join work limit); join on equal columns or narrow it with WHERE", r.q.lim.JoinWork)
@@ -167,10 +178,12 @@ func (r *runner) load(db Database) error {
 			}
 			return &Error{Kind: ErrEvaluation, Msg: fmt.Sprintf("read table %s: %v", st.item.Table, err), Err: err}
 		}
-		if err := checkWidth(st.table, rows); err != nil {
-			return err
-		}
 		if k > 0 {
+			// The first table's rows are checked batch by batch as the
+			// scan reads them; a joined table's, here, in full.
+			if err := checkWidth(st.table, rows, 0); err != nil {
+				return err
+			}
 			if rows, err = r.prefilter(step, rows); err != nil {
 				return err
 			}
@@ -186,11 +199,13 @@ func (r *runner) load(db Database) error {
 	return r.checkpoint()
 }
 
-func checkWidth(t *Table, rows [][]Value) error {
+// checkWidth checks that every row has one value per column of t (a
+// Database is not trusted to); first is the index of rows[0] in the table.
+func checkWidth(t *Table, rows [][]Value, first int) error {
 	for i, row := range rows {
 		if len(row) != len(t.Columns) {
 			return &Error{Kind: ErrEvaluation,
-				Msg: fmt.Sprintf("table %s: row %d has %d values, want %d", t.Name, i, len(row), len(t.Columns))}
+				Msg: fmt.Sprintf("table %s: row %d has %d values, want %d", t.Name, first+i, len(row), len(t.Columns))}
 		}
 	}
 	return nil
@@ -200,6 +215,38 @@ func (r *runner) prefilter(step *joinStep, rows [][]Value) ([][]Value, error) {
 	if step.prefilter == nil {
 		return rows, nil
 	}
+	if forceRowAtATime {
+		return r.prefilterRows(step, rows)
+	}
+	kf := &step.kernels
+	width := len(r.q.scope[step.slot].table.Columns)
+	sel := make([]int32, min(batchRows, len(rows)))
+	var out [][]Value
+	for lo := 0; lo < len(rows); lo += batchRows {
+		if lo > 0 {
+			if err := r.checkpoint(); err != nil {
+				return nil, err
+			}
+		}
+		batch := rows[lo:min(lo+batchRows, len(rows))]
+		keep, _ := kf.filter(&r.e, batch, sel, width) // widths checked in load already
+		for _, i := range keep {
+			if kf.rest != nil {
+				r.e.row[step.slot] = batch[i]
+				if kf.rest(&r.e) != triTrue {
+					continue
+				}
+			}
+			out = append(out, batch[i])
+		}
+	}
+	r.e.row[step.slot] = nil
+	return out, nil
+}
+
+// prefilterRows is prefilter without the kernels, row by row through the
+// conditions' condFn: the reference the kernels are tested against.
+func (r *runner) prefilterRows(step *joinStep, rows [][]Value) ([][]Value, error) {
 	var out [][]Value
 	for i, row := range rows {
 		if i&1023 == 1023 {
@@ -226,11 +273,79 @@ func (r *runner) scan() error {
 		}
 		return r.sink()
 	}
-	first := &q.steps[0]
-	pre := first.prefilter
 	// One table, no groups, no HAVING: a row that passes goes straight to
 	// the output.
 	direct := len(q.steps) == 1 && r.groups == nil && q.having == nil
+	scan := r.scanBatches
+	if forceRowAtATime {
+		scan = r.scanRows
+	}
+	if err := scan(direct); err != nil {
+		return err
+	}
+	return r.rightJoins()
+}
+
+// scanBatches reads the first table in batches: the kernels of its
+// conditions filter a batch, then each row they kept goes on (checked
+// against the other conditions, joined, output). The rows of a batch count
+// as examined when the batch starts.
+func (r *runner) scanBatches(direct bool) error {
+	q := r.q
+	kf := &q.steps[0].kernels
+	// When the result is plain columns, unsorted, the collector takes the
+	// rows a batch kept at once.
+	whole := direct && r.out.direct()
+	rows, table := r.rows[0], q.scope[0].table
+	width := len(table.Columns)
+	sel := make([]int32, min(batchRows, len(rows)))
+	for lo := 0; lo < len(rows); lo += batchRows {
+		batch := rows[lo:min(lo+batchRows, len(rows))]
+		if err := r.examine(len(batch)); err != nil {
+			return err
+		}
+		keep, ok := kf.filter(&r.e, batch, sel, width)
+		if !ok {
+			return checkWidth(table, rows[lo:], lo)
+		}
+		if whole {
+			if kf.rest != nil {
+				n := 0
+				for _, i := range keep {
+					r.e.row[0] = batch[i]
+					if kf.rest(&r.e) == triTrue {
+						keep[n] = i
+						n++
+					}
+				}
+				keep = keep[:n]
+			}
+			if err := r.out.addRows(batch, keep); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, i := range keep {
+			r.e.row[0] = batch[i]
+			if kf.rest != nil && kf.rest(&r.e) != triTrue {
+				continue
+			}
+			if err := r.next(direct); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// scanRows is scanBatches without the kernels, row by row through the
+// conditions' condFn and the collector's add: the reference the kernels
+// and addRows are tested against.
+func (r *runner) scanRows(direct bool) error {
+	if err := checkWidth(r.q.scope[0].table, r.rows[0], 0); err != nil {
+		return err
+	}
+	pre := r.q.steps[0].prefilter
 	for _, row := range r.rows[0] {
 		if err := r.tick(); err != nil {
 			return err
@@ -239,16 +354,26 @@ func (r *runner) scan() error {
 		if pre != nil && pre(&r.e) != triTrue {
 			continue
 		}
-		var err error
-		if direct {
-			err = r.out.add(&r.e)
-		} else {
-			err = r.step(1)
-		}
-		if err != nil {
+		if err := r.next(direct); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// next passes on a row of the first table that its conditions kept:
+// straight to the output, or to the next join step.
+func (r *runner) next(direct bool) error {
+	if direct {
+		return r.out.add(&r.e)
+	}
+	return r.step(1)
+}
+
+// rightJoins lets every RIGHT join add the rows of its table that found no
+// partner.
+func (r *runner) rightJoins() error {
+	q := r.q
 	for k := 1; k < len(q.steps); k++ {
 		if q.steps[k].kind != joinRight {
 			continue
@@ -349,109 +474,4 @@ func (r *runner) output() error {
 		return nil
 	}
 	return r.out.add(&r.e)
-}
-
-// hashIndex maps the join key of each row of a joined table to its rows;
-// rows with the same key are chained through next, in table order.
-type hashIndex struct {
-	kind keyKind
-	s1   map[string]int32
-	s2   map[[2]string]int32
-	gen  map[[maxHashKeys]Value]int32
-	next []int32
-}
-
-func buildIndex(e *env, s *joinStep, rows [][]Value) *hashIndex {
-	idx := &hashIndex{kind: s.key, next: make([]int32, len(rows))}
-	switch s.key {
-	case keyString1:
-		idx.s1 = make(map[string]int32, len(rows))
-	case keyString2:
-		idx.s2 = make(map[[2]string]int32, len(rows))
-	default:
-		idx.gen = make(map[[maxHashKeys]Value]int32, len(rows))
-	}
-	for j := len(rows) - 1; j >= 0; j-- {
-		e.row[s.slot] = rows[j]
-		idx.next[j] = -1
-		switch s.key {
-		case keyString1:
-			k := s.build[0](e)
-			if k.kind != KindString {
-				continue
-			}
-			if head, ok := idx.s1[k.s]; ok {
-				idx.next[j] = head
-			}
-			idx.s1[k.s] = int32(j)
-		case keyString2:
-			a, b := s.build[0](e), s.build[1](e)
-			if a.kind != KindString || b.kind != KindString {
-				continue
-			}
-			key := [2]string{a.s, b.s}
-			if head, ok := idx.s2[key]; ok {
-				idx.next[j] = head
-			}
-			idx.s2[key] = int32(j)
-		default:
-			var key [maxHashKeys]Value
-			ok := true
-			for i, f := range s.build {
-				key[i] = normKey(f(e))
-				ok = ok && key[i].kind != KindNull
-			}
-			if !ok {
-				continue
-			}
-			if head, found := idx.gen[key]; found {
-				idx.next[j] = head
-			}
-			idx.gen[key] = int32(j)
-		}
-	}
-	e.row[s.slot] = nil
-	return idx
-}
-
-// normKey folds -0 into 0 so that equal numbers hash alike.
-func normKey(v Value) Value {
-	if v.kind == KindNumber && v.n == 0 {
-		v.n = 0
-	}
-	return v
-}
-
-// lookup returns the first row whose key equals the probe, or -1.
-func (idx *hashIndex) lookup(e *env, probe []valueFn) int32 {
-	switch idx.kind {
-	case keyString1:
-		k := probe[0](e)
-		if k.kind != KindString {
-			return -1
-		}
-		if j, ok := idx.s1[k.s]; ok {
-			return j
-		}
-	case keyString2:
-		a, b := probe[0](e), probe[1](e)
-		if a.kind != KindString || b.kind != KindString {
-			return -1
-		}
-		if j, ok := idx.s2[[2]string{a.s, b.s}]; ok {
-			return j
-		}
-	default:
-		var key [maxHashKeys]Value
-		for i, f := range probe {
-			key[i] = normKey(f(e))
-			if key[i].kind == KindNull {
-				return -1
-			}
-		}
-		if j, ok := idx.gen[key]; ok {
-			return j
-		}
-	}
-	return -1
 }

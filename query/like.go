@@ -11,9 +11,10 @@ import (
 // recognised up front.
 type likeMatcher struct {
 	shape   likeShape
-	lit     string // the literal for exact/prefix/suffix/contains
-	pattern []rune // the decoded general pattern
-	escaped []bool // which runes of pattern were escaped
+	lit     string   // the literal for exact/prefix/suffix/contains
+	short   shortLit // lit, made ready for the filter kernels
+	pattern []rune   // the decoded general pattern
+	escaped []bool   // which runes of pattern were escaped
 }
 
 type likeShape uint8
@@ -51,6 +52,7 @@ func newLikeMatcher(p string) *likeMatcher {
 			lit.WriteRune(r)
 		}
 		m.shape, m.lit = likeExact, lit.String()
+		m.short = newShortLit(m.lit)
 		return m
 	}
 	// Classify %lit, lit%, %lit% and % where lit has no wildcard.
@@ -73,6 +75,7 @@ func newLikeMatcher(p string) *likeMatcher {
 		lit.WriteRune(m.pattern[i])
 	}
 	m.lit = lit.String()
+	m.short = newShortLit(m.lit)
 	switch {
 	case lead && trail && m.lit == "":
 		m.shape = likeAny

@@ -6,24 +6,26 @@ import (
 	"strings"
 )
 
-// collector gathers output rows with their ORDER BY keys. Values live in
-// chunks of rowsPerChunk rows, so that collecting allocates once per chunk,
-// never per row, and never copies rows already collected. With ORDER BY
+// collector gathers output rows with their ORDER BY keys. A row and its
+// keys take stride consecutive values of a chunk, and a chunk holds a
+// power of two of rows, so that row i is found by a shift and a mask:
+// collecting allocates once per chunk, never per row, never copies a row
+// already collected, and needs no slice of rows that grows. With ORDER BY
 // and LIMIT it keeps only the best offset+limit rows in a bounded heap
 // instead of sorting everything.
 type collector struct {
 	q      *Compiled
 	width  int
 	nkeys  int
-	rows   [][]Value
-	keys   [][]Value
-	seq    []int32
-	chunk  []Value // free space of the current chunk
-	n      int
+	stride int  // values per row: width + nkeys
+	shift  uint // a chunk holds 1<<shift rows
+	chunks [][]Value
+	n      int   // rows held
 	limit  int64 // -1: none
 	offset int64
 	topN   int // > 0: bounded heap of this many rows
 	heap   topHeap
+	seq    []int32
 	nextSq int32
 	seen   map[string]struct{}
 	buf    []byte
@@ -31,9 +33,9 @@ type collector struct {
 	budget *budget
 }
 
-// A chunk holds rowsPerChunk rows, but at most chunkValues values (about
-// 2 MB) unless one row needs more: a statement with 10,000 ORDER BY keys
-// must not make every chunk hold 2,048 such rows (655 MB).
+// A chunk holds at most rowsPerChunk rows and at most chunkValues values
+// (about 2 MB) unless one row needs more: a statement with 10,000 ORDER BY
+// keys must not make every chunk hold 2,048 such rows (655 MB).
 const (
 	rowsPerChunk = 2048
 	chunkValues  = 1 << 16
@@ -41,6 +43,7 @@ const (
 
 func newCollector(q *Compiled, limit, offset int64, b *budget) *collector {
 	c := &collector{q: q, width: len(q.items), nkeys: len(q.keys), limit: limit, offset: offset, budget: b}
+	c.stride = c.width + c.nkeys
 	if q.distinct {
 		c.seen = make(map[string]struct{})
 	}
@@ -49,23 +52,38 @@ func newCollector(q *Compiled, limit, offset int64, b *budget) *collector {
 		c.heap.c = c
 		c.tmp = make([]Value, c.nkeys)
 	}
+	// A chunk has room for no more rows than the statement keeps when it
+	// stops or keeps a heap at OFFSET+LIMIT: LIMIT 20 does not allocate
+	// room for 2,048 rows.
+	most := int64(rowsPerChunk)
+	if limit >= 0 && (c.nkeys == 0 || (c.topN > 0 && !forceFullSort)) {
+		most = min(most, max(limit+offset, 1))
+	}
+	for c.shift < 11 && int64(1)<<c.shift < most && (2<<c.shift)*c.stride <= chunkValues {
+		c.shift++
+	}
 	return c
 }
 
 // forceFullSort disables the bounded heap (for benchmarks that compare).
 var forceFullSort = false
 
-// alloc returns room for n values from the current chunk.
-func (c *collector) alloc(n int) []Value {
-	if n == 0 {
-		return nil
+// slot returns the values of row i: its columns, then its keys.
+func (c *collector) slot(i int) []Value {
+	off := (i & (1<<c.shift - 1)) * c.stride
+	return c.chunks[i>>c.shift][off : off+c.stride : off+c.stride]
+}
+
+func (c *collector) row(i int) []Value  { return c.slot(i)[:c.width:c.width] }
+func (c *collector) keys(i int) []Value { return c.slot(i)[c.width:] }
+
+// next returns the values of row c.n, allocating a chunk when it starts
+// one. The caller fills them and counts the row.
+func (c *collector) next() []Value {
+	if c.n>>c.shift == len(c.chunks) {
+		c.chunks = append(c.chunks, make([]Value, (1<<c.shift)*c.stride))
 	}
-	if len(c.chunk) < n {
-		c.chunk = make([]Value, max(min(rowsPerChunk*(c.width+c.nkeys), chunkValues), c.width+c.nkeys))
-	}
-	v := c.chunk[:n:n]
-	c.chunk = c.chunk[n:]
-	return v
+	return c.slot(c.n)
 }
 
 func (c *collector) add(e *env) error {
@@ -80,7 +98,7 @@ func (c *collector) add(e *env) error {
 		if _, dup := c.seen[string(c.buf)]; dup {
 			return nil
 		}
-		if err := c.budget.hold(1, c.width+c.nkeys); err != nil {
+		if err := c.budget.hold(1, c.stride); err != nil {
 			return err
 		}
 		c.seen[string(c.buf)] = struct{}{}
@@ -91,30 +109,71 @@ func (c *collector) add(e *env) error {
 	if c.topN > 0 && !forceFullSort {
 		return c.addTop(e)
 	}
-	if err := c.budget.hold(1, c.width+c.nkeys); err != nil {
+	if err := c.budget.hold(1, c.stride); err != nil {
 		return err
 	}
-	row := c.alloc(c.width)
+	s := c.next()
 	if c.q.plain != nil {
 		for i, p := range c.q.plain {
-			row[i] = e.row[p[0]][p[1]]
+			s[i] = e.row[p[0]][p[1]]
 		}
 	} else {
 		for i, f := range c.q.items {
-			row[i] = f(e)
+			s[i] = f(e)
 		}
 	}
-	c.rows = append(c.rows, row)
-	if c.nkeys > 0 {
-		keys := c.alloc(c.nkeys)
-		for i, k := range c.q.keys {
-			keys[i] = k.fn(e)
-		}
-		c.keys = append(c.keys, keys)
+	for i, k := range c.q.keys {
+		s[c.width+i] = k.fn(e)
 	}
 	c.n++
 	if c.nkeys == 0 && c.limit >= 0 && int64(c.n) >= c.limit+c.offset {
 		return errStop // no ORDER BY: the first rows are the answer
+	}
+	return nil
+}
+
+// direct reports whether rows of the first table can be output by addRows:
+// every result column is a plain column and there is no ORDER BY and no
+// DISTINCT.
+func (c *collector) direct() bool {
+	return c.q.plain != nil && c.nkeys == 0 && c.seen == nil
+}
+
+// addRows outputs the rows sel of batch, rows of the statement's only
+// table, as add would one by one, when direct holds.
+func (c *collector) addRows(batch [][]Value, sel []int32) error {
+	stop := false
+	if c.limit >= 0 {
+		room := c.limit + c.offset - int64(c.n)
+		if room <= 0 {
+			return errStop
+		}
+		if int64(len(sel)) >= room {
+			sel, stop = sel[:room], true
+		}
+	}
+	if err := c.budget.hold(len(sel), len(sel)*c.stride); err != nil {
+		return err
+	}
+	plain := c.q.plain
+	for len(sel) > 0 {
+		// Fill the current chunk with as many rows as it has room for.
+		c.next()
+		at := c.n & (1<<c.shift - 1)
+		k := min(1<<c.shift-at, len(sel))
+		dst := c.chunks[c.n>>c.shift][at*c.stride : (at+k)*c.stride]
+		for _, i := range sel[:k] {
+			src := batch[i]
+			for j, p := range plain {
+				dst[j] = src[p[1]]
+			}
+			dst = dst[c.stride:]
+		}
+		c.n += k
+		sel = sel[k:]
+	}
+	if stop {
+		return errStop
 	}
 	return nil
 }
@@ -125,22 +184,21 @@ func (c *collector) addTop(e *env) error {
 		c.tmp[i] = k.fn(e)
 	}
 	if c.n < c.topN {
-		if err := c.budget.hold(1, c.width+c.nkeys); err != nil {
+		if err := c.budget.hold(1, c.stride); err != nil {
 			return err
 		}
-		c.rows = append(c.rows, c.alloc(c.width))
-		c.keys = append(c.keys, append(c.alloc(c.nkeys)[:0], c.tmp...))
+		copy(c.next()[c.width:], c.tmp)
 		c.seq = append(c.seq, c.nextSq)
 		c.fill(c.n, e)
 		c.n++
 		heap.Push(&c.heap, int32(c.n-1))
 	} else {
 		worst := c.heap.idx[0]
-		if c.compareKeys(c.tmp, c.nextSq, c.keys[worst], c.seq[worst]) >= 0 {
+		if c.compareKeys(c.tmp, c.nextSq, c.keys(int(worst)), c.seq[worst]) >= 0 {
 			c.nextSq++
 			return nil
 		}
-		copy(c.keys[worst], c.tmp)
+		copy(c.keys(int(worst)), c.tmp)
 		c.seq[worst] = c.nextSq
 		c.fill(int(worst), e)
 		heap.Fix(&c.heap, 0)
@@ -150,7 +208,7 @@ func (c *collector) addTop(e *env) error {
 }
 
 func (c *collector) fill(slot int, e *env) {
-	row := c.rows[slot]
+	row := c.row(slot)
 	for i, f := range c.q.items {
 		row[i] = f(e)
 	}
@@ -185,7 +243,7 @@ func (c *collector) seqOf(i int32) int32 {
 }
 
 func (c *collector) less(i, j int32) int {
-	return c.compareKeys(c.keys[i], c.seqOf(i), c.keys[j], c.seqOf(j))
+	return c.compareKeys(c.keys(int(i)), c.seqOf(i), c.keys(int(j)), c.seqOf(j))
 }
 
 // topHeap is a max-heap (by ORDER BY) of row slots: its top is the worst
@@ -206,25 +264,76 @@ func (h *topHeap) Pop() any {
 }
 
 // result sorts the rows, applies OFFSET and LIMIT, and builds the result;
-// rows share the collector's slab.
+// rows share the collector's chunks.
 func (c *collector) result(columns []string) *Result {
-	order := make([]int32, c.n)
-	for i := range order {
-		order[i] = int32(i)
+	res := newResult(columns)
+	if c.nkeys == 0 {
+		// Unsorted: the rows are in arrival order already.
+		start := int(min(c.offset, int64(c.n)))
+		end := c.n
+		if c.limit >= 0 && int64(end-start) > c.limit {
+			end = start + int(c.limit)
+		}
+		res.rows = make([][]Value, end-start)
+		for i := range res.rows {
+			res.rows[i] = c.row(start + i)
+		}
+		res.Count = len(res.rows)
+		return res
 	}
-	if c.nkeys > 0 {
-		slices.SortFunc(order, c.less)
-	}
+	order := c.sorted()
 	start := min(c.offset, int64(len(order)))
 	order = order[start:]
 	if c.limit >= 0 && int64(len(order)) > c.limit {
 		order = order[:c.limit]
 	}
-	res := newResult(columns)
 	res.rows = make([][]Value, len(order))
 	for i, slot := range order {
-		res.rows[i] = c.rows[slot]
+		res.rows[i] = c.row(int(slot))
 	}
 	res.Count = len(order)
 	return res
+}
+
+// sorted returns the slots of the rows in ORDER BY order. With one key
+// and the rows in arrival order (no heap), it sorts the keys themselves,
+// each beside its slot, so that comparing two rows reads two adjacent
+// entries instead of two rows' chunks.
+func (c *collector) sorted() []int32 {
+	order := make([]int32, c.n)
+	if c.nkeys != 1 || c.seq != nil {
+		for i := range order {
+			order[i] = int32(i)
+		}
+		slices.SortFunc(order, c.less)
+		return order
+	}
+	type keyed struct {
+		key  Value
+		slot int32
+	}
+	ks := make([]keyed, c.n)
+	for i := range ks {
+		ks[i] = keyed{c.keys(i)[0], int32(i)}
+	}
+	desc := c.q.keys[0].desc
+	slices.SortFunc(ks, func(a, b keyed) int {
+		var d int
+		if a.key.kind == KindString && b.key.kind == KindString {
+			d = strings.Compare(a.key.s, b.key.s)
+		} else {
+			d = compareValues(a.key, b.key)
+		}
+		switch {
+		case d == 0:
+			return cmpInt(int(a.slot), int(b.slot))
+		case desc:
+			return -d
+		}
+		return d
+	})
+	for i, k := range ks {
+		order[i] = k.slot
+	}
+	return order
 }

@@ -1,0 +1,5 @@
+//go:build race
+
+package query
+
+func init() { raceEnabled = true }
