@@ -118,6 +118,63 @@ func (v *inventory) states(ctx context.Context, realIDs []string, maxAge time.Du
 	return cur, errs, nil
 }
 
+// waitStallAfter is how long a wait trusts syncs that have not ended: past
+// it (or when the last sync failed) the instances it waits for are read
+// with a GET each. A slow sync is not a failed one: on a loaded cloud a
+// listing of changes may take seconds, and GETs beside it would only load
+// the cloud more.
+const waitStallAfter = 30 * time.Second
+
+// waitStates is states for a wait: it answers from memory what the
+// inventory's syncs (fast while anything waits) keep current, and asks the
+// cloud, a GET each, only what they cannot answer: an instance the
+// inventory lacks; one this library changed that a sync started since the
+// change has not brought back (its stamp was older than the listing's
+// cursor); and, while the syncs fail or stall, any instance older than
+// maxAge. An instance this library changed that no read has seen since is
+// pending: it is in neither cur nor errs, and the next sync brings it.
+// So a wait after an operation on k instances costs no GET when the cloud
+// lists its changes, and at most k otherwise.
+func (v *inventory) waitStates(ctx context.Context, realIDs []string, maxAge time.Duration) (cur map[string]Instance, pending map[string]bool, errs map[string]error, err error) {
+	if err := v.ready(ctx); err != nil {
+		return nil, nil, nil, err
+	}
+	now := time.Now()
+	var get []string
+	pending = map[string]bool{}
+	v.mu.RLock()
+	stalled := v.lastErr != nil || v.lister == nil || now.Sub(v.lastEnd) > waitStallAfter
+	for _, id := range realIDs {
+		e, held := v.items[id]
+		t, dirty := v.touched[id]
+		switch {
+		case !held:
+			get = append(get, id)
+		case dirty && (stalled || v.lastOK.After(t)):
+			get = append(get, id)
+		case dirty:
+			pending[id] = true
+		case stalled && maxAge >= 0 && now.Sub(later(e.seen, v.lastOK)) > maxAge:
+			get = append(get, id)
+		}
+	}
+	v.mu.RUnlock()
+	errs = v.refresh(ctx, get)
+	cur = make(map[string]Instance, len(realIDs))
+	v.mu.RLock()
+	for _, id := range realIDs {
+		if _, still := v.touched[id]; pending[id] && still {
+			continue
+		}
+		delete(pending, id)
+		if e, ok := v.items[id]; ok && errs[id] == nil {
+			cur[id] = e.inst.Clone()
+		}
+	}
+	v.mu.RUnlock()
+	return cur, pending, errs, nil
+}
+
 // one returns the instance behind realID (ok false: not found), from
 // memory when it is there, untouched and no older than maxAge, and from a
 // GET otherwise.

@@ -416,3 +416,43 @@ func TestCloseStopsTheInventory(t *testing.T) {
 	require.NoError(t, c.Close())
 	assert.ErrorIs(t, <-next, perspective.ErrCanceled, "the watch ends with its cloud")
 }
+
+// A wait after an operation on instances of a cloud that lists its changes
+// reads no instance with a GET: the instances this library just changed are
+// pending until a listing of changes brings them (never their old settled
+// state), and the listings come fast while the wait goes on. (On a loaded
+// Nova a GET per instance beside the listings made the wait end seconds
+// after the cloud had settled.) With the cloud's clock 5 minutes off either
+// way, the wait still ends with every instance launched again.
+func TestWaitAfterAnOperationReadsNoInstance(t *testing.T) {
+	for _, skew := range []time.Duration{0, 5 * time.Minute, -5 * time.Minute} {
+		t.Run(fmt.Sprintf("skew %v", skew), func(t *testing.T) {
+			noLeaks(t)
+			drv := mock.New(mock.WithQuota(1000), mock.WithDelay(200*time.Millisecond), mock.WithClockSkew(skew))
+			seedDirect(t, drv, "vm", 200)
+			c := openCloud(t, drv, perspective.WithPolling(5*time.Millisecond, 50*time.Millisecond),
+				perspective.WithSync(time.Hour, time.Hour))
+			ctx := context.Background()
+			all, err := c.Instances().List(ctx, perspective.ListOptions{})
+			require.NoError(t, err)
+			ids := make([]string, 50)
+			for i := range ids {
+				ids[i] = all[i*4].ID
+			}
+			_, err = c.Instances().WaitFor(ctx, ids, perspective.StateLaunched) // launched by seedDirect
+			require.NoError(t, err)
+			gets := drv.Calls("GetInstance")
+			start := time.Now()
+			_, err = c.Instances().Reboot(ctx, ids...)
+			require.NoError(t, err)
+			rep, err := c.Instances().WaitFor(ctx, ids, perspective.StateLaunched)
+			require.NoError(t, err)
+			assert.GreaterOrEqual(t, time.Since(start), 200*time.Millisecond, "the wait did not take the old state for the new")
+			for _, r := range rep.Results {
+				require.NotNil(t, r.Instance)
+				assert.Equal(t, perspective.StateLaunched, r.Instance.State)
+			}
+			assert.Equal(t, gets, drv.Calls("GetInstance"), "no GET: the listings of changes brought every instance")
+		})
+	}
+}

@@ -88,8 +88,10 @@ type waiting struct {
 // waitFor follows c's inventory until every item of ws is done, and tells
 // tick of each item as it is done. While it waits the inventory syncs fast
 // (see WithPolling), and every sync or change wakes it: it reads no
-// listing of its own. Items older than the freshness bound (a failing
-// sync) are read with a GET each.
+// listing of its own, and an instance this library just changed waits for
+// a sync to bring it rather than a GET. Only while the syncs fail or stall
+// are items older than the freshness bound read with a GET each (see
+// waitStates).
 func (c *Cloud) waitFor(ctx context.Context, ws []waiting, states []State, maxAge time.Duration, tick func(*Result)) {
 	v := c.inv
 	v.waitBegin()
@@ -104,13 +106,19 @@ func (c *Cloud) waitFor(ctx context.Context, ws []waiting, states []State, maxAg
 		for i, w := range pending {
 			realIDs[i] = w.realID
 		}
-		current, readErrs, err := v.states(ctx, realIDs, maxAge)
+		current, unseen, readErrs, err := v.waitStates(ctx, realIDs, maxAge)
 		if err != nil && ctx.Err() != nil {
 			stopWaiting(ctx, pending, states, tick)
 			return
 		}
 		next := pending[:0:0]
 		for _, w := range pending {
+			if err == nil && unseen[w.realID] {
+				// changed by this library and not read since: not yet its
+				// old state, nor a GET; the next sync brings it
+				next = append(next, w)
+				continue
+			}
 			werr := err
 			if werr == nil {
 				werr = readErrs[w.realID]
