@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -369,5 +371,40 @@ func TestOrderByOneKey(t *testing.T) {
 				require.True(t, slices.EqualFunc(want.Rows(), got.Rows(), slices.Equal), "ORDER BY %s%s%s", col, dir, tail)
 			}
 		}
+	}
+}
+
+// A statement that finds a few rows allocates room for a few rows, not a
+// whole chunk of 2,048: a lookup by id in a table of 100,000 instances
+// (perspective's query tables) must not cost a megabyte a run. The first
+// chunk starts at 16 rows and doubles, so a large result is still whole.
+func TestSmallResultsAllocateLittle(t *testing.T) {
+	db := kernelDB()
+	width := len(testSchema.Table(tableFlavors).Columns)
+	one := mustCompile(t, "SELECT * FROM flavors WHERE id = :s")
+	all := mustCompile(t, "SELECT * FROM flavors")
+	id := db[tableFlavors][1234][0]
+	res, err := one.Run(context.Background(), db, Named("s", id.s))
+	require.NoError(t, err)
+	require.Equal(t, 1, res.Count)
+	var m0, m1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
+	const runs = 20
+	for range runs {
+		_, err := one.Run(context.Background(), db, Named("s", id.s))
+		require.NoError(t, err)
+	}
+	runtime.ReadMemStats(&m1)
+	per := (m1.TotalAlloc - m0.TotalAlloc) / runs
+	chunk := uint64(rowsPerChunk * width * int(unsafe.Sizeof(Value{})))
+	assert.Less(t, per, chunk/8, "a one-row result allocated %d bytes a run (a full chunk is %d)", per, chunk)
+	t.Logf("a one-row result of %d columns: %d bytes a run (a full chunk: %d)", width, per, chunk)
+
+	res, err = all.Run(context.Background(), db)
+	require.NoError(t, err)
+	require.Equal(t, len(db[tableFlavors]), res.Count, "past the first chunk's doublings, every row")
+	for i, row := range db[tableFlavors] {
+		require.Equal(t, row, res.rows[i], "row %d", i)
 	}
 }

@@ -9,8 +9,11 @@ import (
 // collector gathers output rows with their ORDER BY keys. A row and its
 // keys take stride consecutive values of a chunk, and a chunk holds a
 // power of two of rows, so that row i is found by a shift and a mask:
-// collecting allocates once per chunk, never per row, never copies a row
-// already collected, and needs no slice of rows that grows. With ORDER BY
+// collecting allocates once per chunk, never per row, and needs no slice
+// of rows that grows. The first chunk starts small (16 rows) and doubles
+// while it is the only one, up to the chunk size: a result of a few rows
+// (a lookup by id) allocates room for a few rows, and the rows copied by
+// the doubling are, in all, fewer than the chunk holds. With ORDER BY
 // and LIMIT it keeps only the best offset+limit rows in a bounded heap
 // instead of sorting everything.
 type collector struct {
@@ -19,6 +22,7 @@ type collector struct {
 	nkeys  int
 	stride int  // values per row: width + nkeys
 	shift  uint // a chunk holds 1<<shift rows
+	most   uint // the shift of a full chunk; the first grows up to it
 	chunks [][]Value
 	n      int   // rows held
 	limit  int64 // -1: none
@@ -59,11 +63,15 @@ func newCollector(q *Compiled, limit, offset int64, b *budget) *collector {
 	if limit >= 0 && (c.nkeys == 0 || (c.topN > 0 && !forceFullSort)) {
 		most = min(most, max(limit+offset, 1))
 	}
-	for c.shift < 11 && int64(1)<<c.shift < most && (2<<c.shift)*c.stride <= chunkValues {
-		c.shift++
+	for c.most < 11 && int64(1)<<c.most < most && (2<<c.most)*c.stride <= chunkValues {
+		c.most++
 	}
+	c.shift = min(c.most, firstChunkShift)
 	return c
 }
+
+// firstChunkShift sizes the first chunk: 16 rows.
+const firstChunkShift = 4
 
 // forceFullSort disables the bounded heap (for benchmarks that compare).
 var forceFullSort = false
@@ -78,10 +86,19 @@ func (c *collector) row(i int) []Value  { return c.slot(i)[:c.width:c.width] }
 func (c *collector) keys(i int) []Value { return c.slot(i)[c.width:] }
 
 // next returns the values of row c.n, allocating a chunk when it starts
-// one. The caller fills them and counts the row.
+// one, or doubling the first while it is the only one and smaller than a
+// full chunk. The caller fills them and counts the row; a slice of an
+// earlier row is not used after next (the doubling moves the rows).
 func (c *collector) next() []Value {
 	if c.n>>c.shift == len(c.chunks) {
-		c.chunks = append(c.chunks, make([]Value, (1<<c.shift)*c.stride))
+		if len(c.chunks) == 1 && c.shift < c.most {
+			grown := make([]Value, (2<<c.shift)*c.stride)
+			copy(grown, c.chunks[0])
+			c.chunks[0] = grown
+			c.shift++
+		} else {
+			c.chunks = append(c.chunks, make([]Value, (1<<c.shift)*c.stride))
+		}
 	}
 	return c.slot(c.n)
 }
