@@ -10,7 +10,7 @@ import (
 // keys take stride consecutive values of a chunk, and a chunk holds a
 // power of two of rows, so that row i is found by a shift and a mask:
 // collecting allocates once per chunk, never per row, and needs no slice
-// of rows that grows. The first chunk starts small (16 rows) and doubles
+// of rows that grows. The first chunk starts at one row and doubles
 // while it is the only one, up to the chunk size: a result of a few rows
 // (a lookup by id) allocates room for a few rows, and the rows copied by
 // the doubling are, in all, fewer than the chunk holds. With ORDER BY
@@ -70,8 +70,8 @@ func newCollector(q *Compiled, limit, offset int64, b *budget) *collector {
 	return c
 }
 
-// firstChunkShift sizes the first chunk: 16 rows.
-const firstChunkShift = 4
+// firstChunkShift sizes the first chunk: one row.
+const firstChunkShift = 0
 
 // forceFullSort disables the bounded heap (for benchmarks that compare).
 var forceFullSort = false
