@@ -149,6 +149,7 @@ func TestForbiddenWithoutTheRole(t *testing.T) {
 	drv := mock.New()
 	c, err := perspective.NewCloud(drv)
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
 	op, err := operator.New(c)
 	require.NoError(t, err)
 	assert.Equal(t, operator.Operations(), op.Operations(), "the mock has every capability; the role is the cloud's to check")

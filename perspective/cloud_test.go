@@ -18,6 +18,7 @@ func newCloud(t *testing.T, opts ...mock.Option) (*perspective.Cloud, *mock.Driv
 	drv := mock.New(opts...)
 	c, err := perspective.NewCloud(drv, perspective.WithPolling(time.Millisecond, 10*time.Millisecond))
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
 	return c, drv
 }
 
@@ -329,6 +330,7 @@ func TestGetOfADeletedInstanceIsNotFound(t *testing.T) {
 	drv := mock.New()
 	c, err := perspective.NewCloud(deletedButShown{drv})
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
 	rep, err := c.Instances().Launch(context.Background(), perspective.LaunchSpec{Name: "x", FlavorID: "1", ImageID: "cirros-0.6.2"})
 	require.NoError(t, err)
 	_, err = c.Instances().With(perspective.MaxAge(0)).Get(context.Background(), rep.IDs()[0])

@@ -30,6 +30,7 @@ func ExampleOpen() {
 func ExampleInstances_Launch() {
 	ctx := context.Background()
 	cloud, _ := perspective.Open(ctx, "mock://")
+	defer cloud.Close()
 	rep, err := cloud.Instances().Launch(ctx, perspective.LaunchSpec{
 		Name: "web", Count: 3, FlavorID: "m1.small", ImageID: "cirros-0.6.2",
 	})
@@ -62,6 +63,7 @@ func ExampleInstances_Launch() {
 func ExampleInstances_Start() {
 	ctx := context.Background()
 	cloud, _ := perspective.Open(ctx, "mock://")
+	defer cloud.Close()
 	rep, _ := cloud.Instances().Launch(ctx, perspective.LaunchSpec{Name: "db", FlavorID: "1", ImageID: "cirros-0.6.2"})
 	id := rep.IDs()[0]
 
@@ -85,6 +87,7 @@ func ExampleInstances_Start() {
 func ExampleInstances_DryRun() {
 	ctx := context.Background()
 	cloud, _ := perspective.Open(ctx, "mock://")
+	defer cloud.Close()
 	rep, _ := cloud.Instances().Launch(ctx, perspective.LaunchSpec{Name: "app", Count: 2, FlavorID: "1", ImageID: "cirros-0.6.2"})
 	ids := rep.IDs()
 	_, _ = cloud.Instances().Shutdown(ctx, ids[0])
@@ -102,7 +105,9 @@ func ExampleInstances_DryRun() {
 func ExampleNewSet() {
 	ctx := context.Background()
 	east, _ := perspective.Open(ctx, "mock://east")
+	defer east.Close()
 	west, _ := perspective.Open(ctx, "mock://west")
+	defer west.Close()
 	set, _ := perspective.NewSet(east, west)
 
 	_, _ = set.Instances().In(perspective.Target{CloudID: "east"}).Launch(ctx,

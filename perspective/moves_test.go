@@ -59,6 +59,7 @@ func TestMovesRefuseBeforeAnyCall(t *testing.T) {
 	drv := mock.New(mock.WithAdmin(true))
 	c, err := perspective.NewCloud(drv)
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
 	ctx := context.Background()
 	rep, err := c.Instances().Launch(ctx, perspective.LaunchSpec{Name: "m", Count: 2, FlavorID: "m1.tiny", ImageID: "cirros-0.6.2"})
 	require.NoError(t, err)

@@ -105,6 +105,7 @@ func TestQueryHypervisorsMixedSet(t *testing.T) {
 	member, _ := newCloud(t, mock.WithCloudID("west"), mock.WithProject("p-west", "west"))
 	bare, err := perspective.NewCloud(struct{ driver.Driver }{mock.New(mock.WithCloudID("bare"), mock.WithProject("p-bare", "bare"))})
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = bare.Close() })
 	launchN(t, admin, "a", 1)
 	launchN(t, member, "m", 1)
 	ctx := context.Background()
@@ -131,6 +132,7 @@ func TestQueryHypervisorsMixedSet(t *testing.T) {
 func TestQueryHypervisorsUnknownUsage(t *testing.T) {
 	c, err := perspective.NewCloud(noUsage{mock.New(mock.WithAdmin(true))})
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
 	res, err := c.Query(context.Background(), "SELECT host, vcpus, vcpus_used, ram, running_vms FROM hypervisors WHERE vcpus IS NULL")
 	require.NoError(t, err)
 	require.Equal(t, 2, res.Count)

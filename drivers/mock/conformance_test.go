@@ -15,6 +15,7 @@ func harness(drv *mock.Driver) perspectivetest.Harness {
 		Open: func(t *testing.T) *perspective.Cloud {
 			c, err := perspective.NewCloud(drv, perspective.WithPolling(time.Millisecond, 20*time.Millisecond))
 			require.NoError(t, err)
+			t.Cleanup(func() { _ = c.Close() })
 			return c
 		},
 		Flavor: "m1.tiny", AltFlavor: "m1.small",

@@ -88,6 +88,7 @@ func TestRowsCountsWhatListingsReturn(t *testing.T) {
 	drv := mock.New()
 	c, err := perspective.NewCloud(drv)
 	require.NoError(t, err)
+	defer c.Close()
 	_, err = c.Instances().Launch(ctx, perspective.LaunchSpec{Name: "r", Count: 3, FlavorID: "1", ImageID: "cirros-0.6.2"})
 	require.NoError(t, err)
 	before := drv.Rows("ListInstances")

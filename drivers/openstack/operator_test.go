@@ -319,6 +319,7 @@ func TestOperatorCallsForbiddenByNovasPolicy(t *testing.T) {
 	d := f.open()
 	c, err := perspective.NewCloud(d)
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
 	op, err := operator.New(c)
 	require.NoError(t, err)
 	assert.Equal(t, operator.Operations(), op.Operations(), "the driver has every operator capability")

@@ -37,6 +37,7 @@ func TestIntegrationUsageFromGnocchi(t *testing.T) {
 	gn := metricService(t, d)
 	c, err := perspective.NewCloud(d)
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
 	inst := launchOne(t, d, "it-usage")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()

@@ -31,6 +31,7 @@ func call(method, url, body string) (int, taskView) {
 // reboot both: the answer is 207 with one result per instance.
 func Example_bulkReboot() {
 	cloud, _ := perspective.NewCloud(mock.New())
+	defer cloud.Close()
 	set, _ := perspective.NewSet(cloud)
 	tasks := newTaskStore(16)
 	defer tasks.Close()
