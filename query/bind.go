@@ -34,8 +34,15 @@ type Parameter struct {
 // named "1", "2", … binds that ?), everything else binds the ?s in order.
 // Values are converted to the type each parameter is used with.
 func (q *Compiled) bind(args []any) ([]Value, error) {
-	named := map[string]Value{}
-	var positional []Value
+	var named map[string]Value // made at the first named argument
+	var posBuf [4]Value        // the positional ones, without allocating for a few
+	positional := posBuf[:0]
+	setNamed := func(name string, v Value) {
+		if named == nil {
+			named = map[string]Value{}
+		}
+		named[name] = v
+	}
 	for i, a := range args {
 		switch x := a.(type) {
 		case NamedArg:
@@ -43,19 +50,19 @@ func (q *Compiled) bind(args []any) ([]Value, error) {
 			if err != nil {
 				return nil, &Error{Kind: ErrInvalidParameter, Msg: fmt.Sprintf("invalid parameter :%s:: %v", x.Name, err)}
 			}
-			named[x.Name] = v
+			setNamed(x.Name, v)
 		case Parameter:
 			if x.Name == "" {
 				positional = append(positional, x.Value)
 			} else {
-				named[strings.Trim(x.Name, ":")] = x.Value
+				setNamed(strings.Trim(x.Name, ":"), x.Value)
 			}
 		case []Parameter:
 			for _, p := range x {
 				if p.Name == "" {
 					positional = append(positional, p.Value)
 				} else {
-					named[strings.Trim(p.Name, ":")] = p.Value
+					setNamed(strings.Trim(p.Name, ":"), p.Value)
 				}
 			}
 		default:

@@ -7,6 +7,7 @@ import (
 	"regexp/syntax"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // tri is a three-valued truth: SQL conditions are true, false or unknown.
@@ -28,7 +29,17 @@ type env struct {
 	params  []Value
 	aggs    []Value
 	matches []matcher
-	now     Value
+	start   time.Time // when the run started: now() says it
+	now     Value     // start as now() gives it, once asked (null before)
+}
+
+// nowValue is now(): the run's start in UTC, to the second (RFC 3339),
+// formatted at the first call of a run, not for every run.
+func (e *env) nowValue() Value {
+	if e.now.kind == KindNull {
+		e.now = String(e.start.UTC().Format(time.RFC3339))
+	}
+	return e.now
 }
 
 type matcher struct {

@@ -40,12 +40,18 @@ func (q *Compiled) Run(ctx context.Context, db Database, args ...any) (*Result, 
 		return nil, err
 	}
 	r := &runner{q: q, ctx: ctx, budget: budget{lim: q.lim}}
-	r.e = env{row: make([][]Value, len(q.scope)), params: params, matches: matches,
-		now: String(time.Now().UTC().Format(time.RFC3339))}
+	row := r.slot1[:0:1]
+	if len(q.scope) > 1 {
+		row = make([][]Value, len(q.scope))
+	} else {
+		row = row[:len(q.scope)]
+	}
+	r.e = env{row: row, params: params, matches: matches, start: time.Now()}
 	if err := r.load(db); err != nil {
 		return nil, err
 	}
-	r.out = newCollector(q, limit, offset, &r.budget)
+	r.out = &r.outc
+	r.out.init(q, limit, offset, &r.budget)
 	if q.grouped {
 		r.groups = newGrouper(q, &r.budget)
 	}
@@ -109,6 +115,11 @@ type runner struct {
 	out     *collector
 	groups  *grouper
 	budget  budget
+	// what a one-table statement needs, held here rather than allocated
+	// for each run (a lookup by id runs in a few microseconds)
+	slot1 [1][]Value
+	rows1 [1][][]Value
+	outc  collector
 }
 
 // tick counts one row combination examined; every 1024 it checks the join
@@ -147,9 +158,13 @@ func (r *runner) checkpoint() error {
 func (r *runner) load(db Database) error {
 	q := r.q
 	n := len(q.scope)
-	r.rows = make([][][]Value, n)
-	r.index = make([]*hashIndex, n)
-	r.matched = make([][]bool, n)
+	if n == 1 {
+		r.rows = r.rows1[:]
+	} else {
+		r.rows = make([][][]Value, n)
+		r.index = make([]*hashIndex, n)
+		r.matched = make([][]bool, n)
+	}
 	cache := map[string][][]Value{}
 	for k, st := range q.scope {
 		step := &q.steps[k]

@@ -2,7 +2,9 @@ package query
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -205,4 +207,27 @@ func TestConjunctionThreeValued(t *testing.T) {
 			}
 		}
 	}
+}
+
+// now() is the run's start, in UTC to the second, the same for every row
+// of a run, formatted only when a statement asks for it.
+func TestNowIsTheRunsStart(t *testing.T) {
+	db := kernelDB()
+	q := mustCompile(t, "SELECT now(), id FROM flavors LIMIT 50")
+	before := time.Now().UTC().Truncate(time.Second)
+	res, err := q.Run(context.Background(), db)
+	require.NoError(t, err)
+	after := time.Now().UTC()
+	require.Equal(t, 50, res.Count)
+	first := res.rows[0][0]
+	require.Equal(t, KindString, first.kind)
+	at, err := time.Parse(time.RFC3339, first.s)
+	require.NoError(t, err, "RFC 3339: %q", first.s)
+	assert.True(t, !at.Before(before) && !at.After(after), "%s within [%s, %s]", at, before, after)
+	assert.True(t, strings.HasSuffix(first.s, "Z"), "UTC: %q", first.s)
+	for i, row := range res.rows {
+		require.Equal(t, first, row[0], "row %d: one now() a run", i)
+	}
+	e := env{start: time.Date(2026, 12, 7, 9, 30, 15, 999, time.FixedZone("x", 3600))}
+	assert.Equal(t, String("2026-12-07T08:30:15Z"), e.nowValue())
 }

@@ -167,7 +167,7 @@ func (c *compiler) call(x *callExpr, mode exprMode) (*cexpr, error) {
 			return nil, errorf(ErrSyntax, x.Pos, "syntax error: now() takes no arguments")
 		}
 		out := newExpr(x, TypeString)
-		out.val = func(e *env) Value { return e.now }
+		out.val = func(e *env) Value { return e.nowValue() }
 		return out, nil
 	}
 	f, ok := scalarFuncs[x.Name]

@@ -35,6 +35,7 @@ type collector struct {
 	buf    []byte
 	tmp    []Value
 	budget *budget
+	chunk0 [1][]Value // chunks' first element, so one chunk needs no slice of its own
 }
 
 // A chunk holds at most rowsPerChunk rows and at most chunkValues values
@@ -45,8 +46,10 @@ const (
 	chunkValues  = 1 << 16
 )
 
-func newCollector(q *Compiled, limit, offset int64, b *budget) *collector {
-	c := &collector{q: q, width: len(q.items), nkeys: len(q.keys), limit: limit, offset: offset, budget: b}
+// init readies c, a zero collector, for a run of q.
+func (c *collector) init(q *Compiled, limit, offset int64, b *budget) {
+	*c = collector{q: q, width: len(q.items), nkeys: len(q.keys), limit: limit, offset: offset, budget: b}
+	c.chunks = c.chunk0[:0:1]
 	c.stride = c.width + c.nkeys
 	if q.distinct {
 		c.seen = make(map[string]struct{})
@@ -67,7 +70,6 @@ func newCollector(q *Compiled, limit, offset int64, b *budget) *collector {
 		c.most++
 	}
 	c.shift = min(c.most, firstChunkShift)
-	return c
 }
 
 // firstChunkShift sizes the first chunk: one row.
