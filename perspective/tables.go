@@ -28,9 +28,9 @@ import (
 // checks the whole WHERE clause again, so the result never changes.
 type tables struct {
 	clouds []*Cloud
-	taken  time.Time
 
 	mu    sync.Mutex
+	taken time.Time // when the first table that says it was read; see takenAt
 	loads map[string]*tableLoad
 	// failed are the clouds that failed while tables were read: their rows
 	// are left out and the query reports them (partial.go).
@@ -46,7 +46,18 @@ type tableLoad struct {
 // newTables returns a view of the inventory of clouds, which the caller
 // does not change afterwards (a Set's never change).
 func newTables(clouds ...*Cloud) *tables {
-	return &tables{clouds: clouds, taken: time.Now().UTC()}
+	return &tables{clouds: clouds}
+}
+
+// takenAt returns when the view was taken: the first time a table asks
+// (the clock is not read for a lookup, which never asks).
+func (t *tables) takenAt() time.Time {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.taken.IsZero() {
+		t.taken = time.Now().UTC()
+	}
+	return t.taken
 }
 
 // Rows returns the rows of one of the fifteen tables.
@@ -407,8 +418,9 @@ func distinctProjects(ps []*Project) []*Project {
 // do not report when a project changed.
 func (t *tables) projectRows(ps []*Project) [][]query.Value {
 	rows := make([][]query.Value, len(ps))
+	taken := t.takenAt()
 	for i, p := range ps {
-		rows[i] = []query.Value{str(p.ID), str(p.Name), str(p.CloudID), str(p.CloudType), when(t.taken)}
+		rows[i] = []query.Value{str(p.ID), str(p.Name), str(p.CloudID), str(p.CloudType), when(taken)}
 	}
 	return rows
 }

@@ -29,11 +29,12 @@ type Parameter struct {
 	Value Value  `json:"value"`
 }
 
-// bind turns Run's arguments into one value per parameter slot: NamedArg
-// and Parameter values with a name bind named placeholders (a Parameter
-// named "1", "2", … binds that ?), everything else binds the ?s in order.
-// Values are converted to the type each parameter is used with.
-func (q *Compiled) bind(args []any) ([]Value, error) {
+// bindInto turns Run's arguments into one value per parameter slot, in buf
+// when it has room for them all: NamedArg and Parameter values with a name
+// bind named placeholders (a Parameter named "1", "2", … binds that ?),
+// everything else binds the ?s in order. Values are converted to the type
+// each parameter is used with.
+func (q *Compiled) bindInto(args []any, buf []Value) ([]Value, error) {
 	var named map[string]Value // made at the first named argument
 	var posBuf [4]Value        // the positional ones, without allocating for a few
 	positional := posBuf[:0]
@@ -73,7 +74,13 @@ func (q *Compiled) bind(args []any) ([]Value, error) {
 			positional = append(positional, v)
 		}
 	}
-	vals := make([]Value, len(q.params))
+	vals := buf[:0]
+	if cap(vals) >= len(q.params) {
+		vals = vals[:len(q.params)]
+		clear(vals)
+	} else {
+		vals = make([]Value, len(q.params))
+	}
 	var missing []string
 	for i, p := range q.params {
 		var v Value

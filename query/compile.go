@@ -11,6 +11,7 @@ import (
 // row.
 type Compiled struct {
 	text     string
+	usesNow  bool // the run reads the clock: now() is its start
 	explain  bool
 	columns  []string
 	params   []paramSlot
@@ -77,6 +78,7 @@ type compiler struct {
 	aggs     []aggSpec
 	nilSafe  bool // column reads must tolerate a missing row (group output)
 	inAgg    bool
+	usesNow  bool // the statement calls now()
 }
 
 // compileStatement compiles a parsed statement against schema: it resolves
@@ -152,6 +154,7 @@ func compileStatement(schema *Schema, st *statement, limits Limits) (*Compiled, 
 		return nil, err
 	}
 	q.params, q.matchers, q.aggs, q.scope, q.nullable = c.params, c.matchers, c.aggs, c.scope, c.nullable
+	q.usesNow = c.usesNow
 	q.plan = q.describe(st)
 	return q, nil
 }

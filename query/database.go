@@ -23,7 +23,8 @@ type Database interface {
 // the simple predicates of a query's WHERE clause that apply to the table;
 // the database may return any superset of the matching rows, since the
 // engine evaluates the whole WHERE clause again: pushing a filter down never
-// changes a result.
+// changes a result. FilteredRows must not keep preds after it returns:
+// the engine reuses them.
 type FilteringDatabase interface {
 	Database
 	FilteredRows(ctx context.Context, table string, preds []Predicate) ([][]Value, error)

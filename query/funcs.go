@@ -166,6 +166,7 @@ func (c *compiler) call(x *callExpr, mode exprMode) (*cexpr, error) {
 		if len(x.Args) != 0 {
 			return nil, errorf(ErrSyntax, x.Pos, "syntax error: now() takes no arguments")
 		}
+		c.usesNow = true
 		out := newExpr(x, TypeString)
 		out.val = func(e *env) Value { return e.nowValue() }
 		return out, nil

@@ -284,8 +284,13 @@ func (h *topHeap) Pop() any {
 
 // result sorts the rows, applies OFFSET and LIMIT, and builds the result;
 // rows share the collector's chunks.
+// oneRow is a result of one row and the list that holds it.
+type oneRow struct {
+	Result
+	row [1][]Value
+}
+
 func (c *collector) result(columns []string) *Result {
-	res := newResult(columns)
 	if c.nkeys == 0 {
 		// Unsorted: the rows are in arrival order already.
 		start := int(min(c.offset, int64(c.n)))
@@ -293,11 +298,10 @@ func (c *collector) result(columns []string) *Result {
 		if c.limit >= 0 && int64(end-start) > c.limit {
 			end = start + int(c.limit)
 		}
-		res.rows = make([][]Value, end-start)
+		res := resultOf(columns, end-start)
 		for i := range res.rows {
 			res.rows[i] = c.row(start + i)
 		}
-		res.Count = len(res.rows)
 		return res
 	}
 	order := c.sorted()
@@ -306,12 +310,25 @@ func (c *collector) result(columns []string) *Result {
 	if c.limit >= 0 && int64(len(order)) > c.limit {
 		order = order[:c.limit]
 	}
-	res.rows = make([][]Value, len(order))
+	res := resultOf(columns, len(order))
 	for i, slot := range order {
 		res.rows[i] = c.row(int(slot))
 	}
-	res.Count = len(order)
 	return res
+}
+
+// resultOf returns a successful result of n rows, to be filled; a result
+// of one row (a lookup's) is one allocation with its list of rows.
+func resultOf(columns []string, n int) *Result {
+	if columns == nil {
+		columns = []string{}
+	}
+	if n == 1 {
+		one := &oneRow{Result: Result{Status: StatusSuccess, columns: columns, Count: 1}}
+		one.rows = one.row[:]
+		return &one.Result
+	}
+	return &Result{Status: StatusSuccess, columns: columns, rows: make([][]Value, n), Count: n}
 }
 
 // sorted returns the slots of the rows in ORDER BY order. With one key
