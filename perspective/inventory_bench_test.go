@@ -128,14 +128,14 @@ func BenchmarkFleet(b *testing.B) {
 		n      int
 		run    func(i int) error
 	}{
-		{"ns/query", 2_000, func(i int) error {
+		{"ns/query", 200_000, func(i int) error {
 			res, err := set.Query(ctx, "SELECT * FROM instances WHERE id = ?", picked[i%len(picked)].ID)
 			if err == nil && res.Count != 1 {
 				err = fmt.Errorf("%d rows", res.Count)
 			}
 			return err
 		}},
-		{"ns/query-name", 2_000, func(i int) error {
+		{"ns/query-name", 200_000, func(i int) error {
 			res, err := set.Query(ctx, "SELECT id FROM instances WHERE name = ?", picked[i%len(picked)].Name)
 			if err == nil && res.Count != 1 {
 				err = fmt.Errorf("%d rows", res.Count)
