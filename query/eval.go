@@ -124,8 +124,9 @@ type runner struct {
 	// what a one-table statement needs, held here rather than allocated
 	// for each run (a lookup by id runs in a few microseconds)
 	slot1   [1][]Value
-	params1 [4]Value     // the parameters, when there are no more
-	preds1  [4]Predicate // the pushed conditions of a table, when no more
+	params1 [4]Value         // the parameters, when there are no more
+	preds1  [4]Predicate     // the pushed conditions of a table, when no more
+	sel1    [batchRows]int32 // the kept rows of a batch
 	rows1   [1][][]Value
 	outc    collector
 }
@@ -337,7 +338,7 @@ func (r *runner) scanBatches(direct bool) error {
 	whole := direct && r.out.direct()
 	rows, table := r.rows[0], q.scope[0].table
 	width := len(table.Columns)
-	sel := make([]int32, min(batchRows, len(rows)))
+	sel := r.sel1[:min(batchRows, len(rows))]
 	for lo := 0; lo < len(rows); lo += batchRows {
 		batch := rows[lo:min(lo+batchRows, len(rows))]
 		if err := r.examine(len(batch)); err != nil {

@@ -282,14 +282,14 @@ func (h *topHeap) Pop() any {
 	return x
 }
 
-// result sorts the rows, applies OFFSET and LIMIT, and builds the result;
-// rows share the collector's chunks.
 // oneRow is a result of one row and the list that holds it.
 type oneRow struct {
 	Result
 	row [1][]Value
 }
 
+// result sorts the rows, applies OFFSET and LIMIT, and builds the result;
+// rows share the collector's chunks.
 func (c *collector) result(columns []string) *Result {
 	if c.nkeys == 0 {
 		// Unsorted: the rows are in arrival order already.
