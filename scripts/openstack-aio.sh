@@ -973,9 +973,21 @@ HOST_ARG = sys.argv[3] if len(sys.argv) > 3 else None   # compute-wait: this hos
 
 def compute_wait_phase():
     cf = {"service_type": "compute", "interface": "public", "region_name": REGION_ARG}
-    wait("nova-compute up", lambda: [x for x in s.get("/os-services", endpoint_filter=cf,
-         params={"binary": "nova-compute"}).json()["services"]
-         if x["state"] == "up" and HOST_ARG in (None, x["host"])], 180)
+    mv = {"OpenStack-API-Version": "compute 2.53"}  # forced_down in the listing, PUT by id
+
+    def up():
+        svcs = s.get("/os-services", endpoint_filter=cf, headers=mv,
+                     params={"binary": "nova-compute"}).json()["services"]
+        mine = [x for x in svcs if HOST_ARG in (None, x["host"])]
+        for x in mine:
+            if x.get("forced_down"):
+                # Left forced down (an evacuation test that failed, an
+                # operator): this script has just (re)started it, which
+                # completes its evacuation records, so Nova lets it up.
+                s.put("/os-services/%s" % x["id"], endpoint_filter=cf, headers=mv,
+                      json={"forced_down": False}, raise_exc=False)
+        return [x for x in mine if x["state"] == "up"]
+    wait("nova-compute up", up, 180)
     print("nova-compute %sof %s is up" % (HOST_ARG + " " if HOST_ARG else "", REGION_ARG))
 
 def compute_phase():

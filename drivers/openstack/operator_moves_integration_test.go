@@ -246,13 +246,35 @@ func TestIntegrationOperatorSoftDeleteRestore(t *testing.T) {
 	s3Wait(t, c, inst.ID, perspective.StateDeleted)
 }
 
+// forceUp lifts a compute service's forced-down flag. Nova shows a
+// deleted server as DELETED before it destroys its record, and the
+// evacuation's migration record goes only with that; until then Nova
+// refuses (400, "done evacuation migration records remain"), so forceUp
+// asks again for up to 30 s.
+func forceUp(ctx context.Context, t *testing.T, op *operator.Operator, id string) (operator.Service, error) {
+	start := time.Now()
+	for asks := 1; ; asks++ {
+		up, err := op.ForceDown(ctx, id, false)
+		if err == nil || !errors.Is(err, perspective.ErrInvalidArgument) ||
+			!strings.Contains(err.Error(), "evacuation migration records") || time.Since(start) > 30*time.Second {
+			if asks > 1 {
+				t.Logf("force up: %d asks in %s", asks, time.Since(start).Round(100*time.Millisecond))
+			}
+			return up, err
+		}
+		time.Sleep(time.Second)
+	}
+}
+
 // TestIntegrationOperatorEvacuate forces the compute service of a server's
 // host down, evacuates the server (the scheduler picks the other host),
 // then brings the service back with the API alone: Nova refuses to force a
 // host up while "done" evacuation records name it, until its nova-compute
 // restarts or the evacuated servers are deleted (their records go with
-// them), so the server is force-deleted first. Should the service not come
-// back, the test fails naming the host to restart.
+// them), so the server is force-deleted first (and the force-up asked
+// again while Nova destroys the deleted server's record: see forceUp).
+// Should the service not come back, the test fails naming the host to
+// restart.
 func TestIntegrationOperatorEvacuate(t *testing.T) {
 	c, op := adminCloud(t)
 	hosts := computeHosts(t, op)
@@ -280,7 +302,7 @@ func TestIntegrationOperatorEvacuate(t *testing.T) {
 			return
 		}
 		s3ForceDelete(t, c, inst.ID) // its evacuation record goes with it
-		if _, err := op.ForceDown(context.Background(), svc.ID, false); err != nil {
+		if _, err := forceUp(context.Background(), t, op, svc.ID); err != nil {
 			t.Errorf("cleanup: the nova-compute service of %s is left forced down (%v): restart that nova-compute", from, err)
 		}
 	})
@@ -300,7 +322,7 @@ func TestIntegrationOperatorEvacuate(t *testing.T) {
 		assert.ErrorIs(t, err, perspective.ErrInvalidArgument)
 	}
 	s3ForceDelete(t, c, inst.ID)
-	up, err := op.ForceDown(ctx, svc.ID, false)
+	up, err := forceUp(ctx, t, op, svc.ID)
 	require.NoError(t, err, "the nova-compute service of %s is left forced down: restart that nova-compute", from)
 	restored = true
 	assert.False(t, up.ForcedDown)
