@@ -30,7 +30,7 @@ type tables struct {
 	clouds []*Cloud
 
 	mu    sync.Mutex
-	taken time.Time // when the first table that says it was read; see takenAt
+	taken time.Time // when the view was taken: set by the first table that shows it (takenAt)
 	loads map[string]*tableLoad
 	// failed are the clouds that failed while tables were read: their rows
 	// are left out and the query reports them (partial.go).
