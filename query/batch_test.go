@@ -374,10 +374,6 @@ func TestOrderByOneKey(t *testing.T) {
 	}
 }
 
-// A statement that finds a few rows allocates room for a few rows, not a
-// whole chunk of 2,048: a lookup by id in a table of 100,000 instances
-// (perspective's query tables) must not cost a megabyte a run. The first
-// chunk starts at 16 rows and doubles, so a large result is still whole.
 // TestALookupAllocatesTwo: a lookup allocates its row and its result,
 // nothing else — the runner, the bound parameters, the pushed conditions
 // and the batches' selections are reused (14 before).
@@ -397,6 +393,10 @@ func TestALookupAllocatesTwo(t *testing.T) {
 	assert.LessOrEqual(t, allocs, most, "allocations of a lookup")
 }
 
+// A statement that finds a few rows allocates room for a few rows, not a
+// whole chunk of 2,048: a lookup by id in a table of 100,000 instances
+// (perspective's query tables) must not cost a megabyte a run. The first
+// chunk starts at one row and doubles, so a large result is still whole.
 func TestSmallResultsAllocateLittle(t *testing.T) {
 	db := kernelDB()
 	width := len(testSchema.Table(tableFlavors).Columns)

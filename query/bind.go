@@ -74,9 +74,9 @@ func (q *Compiled) bindInto(args []any, buf []Value) ([]Value, error) {
 			positional = append(positional, v)
 		}
 	}
-	vals := buf[:0]
-	if cap(vals) >= len(q.params) {
-		vals = vals[:len(q.params)]
+	var vals []Value
+	if len(q.params) <= cap(buf) {
+		vals = buf[:len(q.params)]
 		clear(vals)
 	} else {
 		vals = make([]Value, len(q.params))

@@ -192,10 +192,8 @@ func (r *runner) load(db Database) error {
 		var err error
 		fdb, canFilter := db.(FilteringDatabase)
 		if canFilter && len(step.push) > 0 {
-			preds := r.preds1[:0]
-			if len(step.push) <= len(r.preds1) {
-				preds = preds[:len(step.push)]
-			} else {
+			preds := r.preds1[:min(len(step.push), len(r.preds1))]
+			if len(step.push) > len(r.preds1) {
 				preds = make([]Predicate, len(step.push))
 			}
 			for i, p := range step.push {

@@ -35,12 +35,8 @@ type Result struct {
 	err     error // the error of a failed local run, for Err
 }
 
-func newResult(columns []string) *Result {
-	if columns == nil {
-		columns = []string{}
-	}
-	return &Result{Status: StatusSuccess, columns: columns, rows: [][]Value{}}
-}
+// newResult returns a successful result of no rows, to be appended to.
+func newResult(columns []string) *Result { return resultOf(columns, 0) }
 
 // errorResult returns the result reporting err, classified by its kind:
 // syntax_error for syntax errors, missing_parameters for unbound
